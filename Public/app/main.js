@@ -1,0 +1,157 @@
+// Boot: who is signed in? 401 → sign-in view, 200 → the workbench shell.
+// Pages are chosen by a hash router (#/account, #/agents, ...); see routes.js.
+import { api, setUnauthorizedHandler } from './api.js';
+import { h } from './dom.js';
+import { t, loadLocale, setLocale, rememberedLocale, getLocale, errorText } from './i18n.js';
+import { setSession, clearSession, session, isAdmin } from './session.js';
+import { renderShell } from './shell.js';
+import { routes, defaultRoute } from './routes.js';
+import { renderSignIn } from './views/signin.js';
+import { toast, loadError } from './ui.js';
+
+const root = document.getElementById('app');
+let shell = null;
+let cleanup = null;
+let renderToken = 0;
+
+function currentPath() {
+  const hash = window.location.hash.replace(/^#\/?/, '');
+  return hash.split(/[/?]/)[0] || '';
+}
+
+function navigate(path) {
+  const target = `#/${path}`;
+  if (window.location.hash === target) renderRoute();
+  else window.location.hash = target;
+}
+
+function saveLocaleToAccount(locale) {
+  if (!session()) return Promise.resolve();
+  return api.patch('/api/v1/auth/me', { locale }).then((data) => {
+    if (data && data.user) setSession({ ...session(), ...data, csrfToken: data.csrfToken || session().csrfToken });
+  });
+}
+
+async function changeLocale(locale) {
+  try {
+    await setLocale(locale, saveLocaleToAccount);
+  } catch (error) {
+    toast(errorText(error), 'error');
+  }
+  render();
+}
+
+async function signOut() {
+  try {
+    await api.post('/api/v1/auth/logout');
+  } catch {
+    // Signed out locally either way.
+  }
+  clearSession();
+  const toasts = document.getElementById('toasts');
+  if (toasts) toasts.replaceChildren();
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+  render();
+}
+
+function onSignedIn() {
+  if (!currentPath()) history.replaceState(null, '', `#/${defaultRoute}`);
+  render();
+}
+
+function renderRoute() {
+  if (!session() || !shell) return;
+  let path = currentPath();
+  let route = routes.find((r) => r.path === path);
+  if (!route || (route.admin && !isAdmin())) {
+    path = defaultRoute;
+    route = routes.find((r) => r.path === path);
+    history.replaceState(null, '', `#/${path}`);
+  }
+  if (typeof cleanup === 'function') cleanup();
+  cleanup = null;
+  shell.setActive(path);
+  const container = shell.content;
+  container.replaceChildren();
+  container.setAttribute('data-route', path);
+  const token = ++renderToken;
+  const ctx = {
+    navigate,
+    refreshShell: () => render(),
+    isCurrent: () => token === renderToken,
+  };
+  try {
+    const result = route.view.render(container, ctx);
+    if (result && typeof result.then === 'function') {
+      result.then((fn) => { if (token === renderToken) cleanup = fn; })
+        .catch((error) => { if (token === renderToken) container.replaceChildren(loadError(error, renderRoute)); });
+    } else {
+      cleanup = result;
+    }
+  } catch (error) {
+    container.replaceChildren(loadError(error, renderRoute));
+  }
+}
+
+/** Draws the whole page for the current state (signed in or not). */
+function render() {
+  if (session()) {
+    document.body.classList.remove('signed-out');
+    shell = renderShell(root, { onSignOut: signOut, onLocale: changeLocale });
+    renderRoute();
+  } else {
+    shell = null;
+    if (typeof cleanup === 'function') cleanup();
+    cleanup = null;
+    document.body.classList.add('signed-out');
+    renderSignIn(root, { onSignedIn, onLocale: async (locale) => {
+      try {
+        await setLocale(locale);
+      } catch (error) {
+        toast(errorText(error), 'error');
+      }
+      render();
+    } });
+  }
+  root.removeAttribute('aria-busy');
+}
+
+async function boot() {
+  setUnauthorizedHandler(() => {
+    if (!session()) return;
+    clearSession();
+    render();
+  });
+
+  let me = null;
+  let failure = null;
+  try {
+    me = await api.get('/api/v1/auth/me', { quiet401: true });
+  } catch (error) {
+    if (error.status !== 401) failure = error;
+  }
+  if (me && me.user) setSession(me);
+
+  const wanted = (me && me.user && me.user.locale) || rememberedLocale() || null;
+  try {
+    await loadLocale(wanted);
+  } catch (error) {
+    failure = failure || error;
+  }
+
+  if (failure && !me) {
+    root.replaceChildren(h('div', { class: 'boot-error', role: 'alert' },
+      h('p', null, errorText(failure)),
+      h('button', { type: 'button', class: 'btn', onclick: () => window.location.reload() }, t('common.retry'))));
+    root.removeAttribute('aria-busy');
+    return;
+  }
+  if (session() && !currentPath()) history.replaceState(null, '', `#/${defaultRoute}`);
+  render();
+  window.addEventListener('hashchange', () => {
+    if (session()) renderRoute();
+  });
+  document.documentElement.dataset.ready = getLocale() || '';
+}
+
+boot();

@@ -1,0 +1,24 @@
+// The workbench's pages. To add one: write a module in views/ exporting
+// render(container, ctx), then add an entry here (label via a literal t('...') key).
+import { t } from './i18n.js';
+import * as account from './views/account.js';
+import * as agents from './views/agents.js';
+import * as inboxes from './views/inboxes.js';
+import * as tokens from './views/tokens.js';
+import * as audit from './views/audit.js';
+
+export const routes = [
+  { path: 'account', label: () => t('nav.account'), icon: 'user', view: account, admin: false },
+  { path: 'agents', label: () => t('nav.agents'), icon: 'agents', view: agents, admin: true, group: 'admin' },
+  { path: 'inboxes', label: () => t('nav.inboxes'), icon: 'inbox', view: inboxes, admin: true, group: 'admin' },
+  { path: 'tokens', label: () => t('nav.tokens'), icon: 'key', view: tokens, admin: true, group: 'admin' },
+  { path: 'audit', label: () => t('nav.audit'), icon: 'audit', view: audit, admin: true, group: 'admin' },
+];
+
+export const defaultRoute = 'account';
+
+/** Nav groups in display order, with their heading (null: no heading). */
+export const groups = [
+  { id: 'main', label: () => null },
+  { id: 'admin', label: () => t('nav.groupAdmin') },
+];

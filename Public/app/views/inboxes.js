@@ -1,0 +1,161 @@
+// Inboxes (skill groups such as pre-sale and after-sale): list, create, rename / describe, deactivate,
+// and the one-line widget embed snippet.
+import { api } from '../api.js';
+import { h } from '../dom.js';
+import { t, errorText } from '../i18n.js';
+import {
+  field, showFormError, clearFormErrors, busy, toast, confirmDialog, copyButton,
+  pageHeader, card, emptyRow, statusPill, loadingBlock, loadError,
+} from '../ui.js';
+
+export function embedSnippet(widgetKey) {
+  const origin = window.location.origin;
+  return `<script src="${origin}/widget.js" data-inbox="${widgetKey}" async></script>`;
+}
+
+function inboxForm({ inbox, onDone, onCancel }) {
+  const name = h('input', {
+    type: 'text', name: 'name', 'data-testid': inbox ? 'inbox-edit-name' : 'inbox-name', required: true, maxlength: '80',
+    value: inbox ? inbox.name : '', placeholder: t('inboxes.namePlaceholder'),
+  });
+  const description = h('textarea', {
+    name: 'description', rows: '2', 'data-testid': inbox ? 'inbox-edit-description' : 'inbox-description', maxlength: '500',
+    placeholder: t('inboxes.descriptionPlaceholder'),
+  });
+  description.value = inbox && inbox.description ? inbox.description : '';
+  const form = h('form', { class: 'form form-grid', 'data-testid': inbox ? 'inbox-edit-form' : 'inbox-create-form', novalidate: true },
+    field(t('inboxes.name'), name),
+    field(t('inboxes.description'), description, { wide: false }),
+    h('div', { class: 'form-actions field-wide' },
+      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': inbox ? 'inbox-edit-save' : 'inbox-create-submit' },
+        inbox ? t('common.save') : t('inboxes.create')),
+      onCancel ? h('button', { type: 'button', class: 'btn', onclick: onCancel }, t('common.cancel')) : null));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFormErrors(form);
+    await busy(form, async () => {
+      try {
+        let saved;
+        if (inbox) {
+          const body = {};
+          if (name.value.trim() !== inbox.name) body.name = name.value.trim();
+          if (description.value.trim() !== (inbox.description || '')) body.description = description.value.trim();
+          if (!Object.keys(body).length) {
+            onCancel();
+            return;
+          }
+          saved = await api.patch(`/api/v1/inboxes/${encodeURIComponent(inbox.id)}`, body);
+          toast(t('inboxes.saved', { name: saved.name }));
+        } else {
+          const body = { name: name.value.trim() };
+          if (description.value.trim()) body.description = description.value.trim();
+          saved = await api.post('/api/v1/inboxes', body);
+          form.reset();
+          toast(t('inboxes.created', { name: saved.name }));
+        }
+        onDone(saved);
+      } catch (error) {
+        showFormError(form, error);
+      }
+    });
+  });
+  return form;
+}
+
+function embedPanel(inbox) {
+  const snippet = embedSnippet(inbox.widgetKey);
+  return h('div', { class: 'embed', 'data-testid': 'inbox-embed' },
+    h('p', { class: 'card-note' }, t('inboxes.embedHelp')),
+    h('div', { class: 'code-row' },
+      h('pre', { class: 'code', 'data-testid': 'inbox-embed-code' }, h('code', null, snippet)),
+      copyButton(() => snippet, { 'data-testid': 'inbox-embed-copy' })));
+}
+
+export async function render(container, ctx) {
+  const state = { inboxes: [], editing: null, embed: null };
+  const body = h('div', { class: 'stack' }, loadingBlock());
+  container.append(
+    pageHeader(t('inboxes.title'), t('inboxes.subtitle')),
+    card(t('inboxes.createTitle'), inboxForm({ onDone: () => refresh() })),
+    body);
+
+  async function toggleActive(inbox) {
+    const deactivate = inbox.active;
+    const ok = await confirmDialog(
+      deactivate ? t('inboxes.confirmDeactivate', { name: inbox.name }) : t('inboxes.confirmReactivate', { name: inbox.name }),
+      { confirmLabel: deactivate ? t('inboxes.deactivate') : t('inboxes.reactivate'), danger: deactivate });
+    if (!ok) return;
+    try {
+      const saved = await api.patch(`/api/v1/inboxes/${encodeURIComponent(inbox.id)}`, { active: !deactivate });
+      toast(deactivate ? t('inboxes.deactivated', { name: saved.name }) : t('inboxes.reactivated', { name: saved.name }));
+      await refresh();
+    } catch (error) {
+      toast(errorText(error), 'error');
+    }
+  }
+
+  function table() {
+    const rows = [];
+    for (const inbox of state.inboxes) {
+      const count = (inbox.agentIds || []).length;
+      rows.push(h('tr', { class: [!inbox.active && 'row-inactive'], 'data-testid': 'inbox-row', 'data-inbox-id': inbox.id, 'data-inbox-name': inbox.name },
+        h('td', { 'data-label': t('inboxes.name') }, h('span', { class: 'cell-strong' }, inbox.name)),
+        h('td', { class: 'cell-wrap', 'data-label': t('inboxes.description') }, inbox.description || h('span', { class: 'muted' }, '—')),
+        h('td', { 'data-label': t('inboxes.widgetKey') }, h('code', { class: 'mono', 'data-testid': 'inbox-widget-key' }, inbox.widgetKey)),
+        h('td', { class: 'num', 'data-label': t('inboxes.agents') }, t('inboxes.agentCount', { count })),
+        h('td', { 'data-label': t('inboxes.status') }, statusPill(inbox.active)),
+        h('td', { class: 'actions' },
+          h('button', {
+            type: 'button', class: 'btn btn-small', 'data-testid': 'inbox-embed-toggle',
+            onclick: () => { state.embed = state.embed === inbox.id ? null : inbox.id; state.editing = null; draw(); },
+          }, t('inboxes.embed')),
+          h('button', {
+            type: 'button', class: 'btn btn-small', 'data-testid': 'inbox-edit',
+            onclick: () => { state.editing = state.editing === inbox.id ? null : inbox.id; state.embed = null; draw(); },
+          }, t('common.edit')),
+          h('button', {
+            type: 'button', class: ['btn', 'btn-small', inbox.active ? 'btn-danger-ghost' : ''],
+            'data-testid': inbox.active ? 'inbox-deactivate' : 'inbox-reactivate', onclick: () => toggleActive(inbox),
+          }, inbox.active ? t('inboxes.deactivate') : t('inboxes.reactivate')))));
+      if (state.embed === inbox.id) {
+        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '6' }, embedPanel(inbox))));
+      }
+      if (state.editing === inbox.id) {
+        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '6' }, inboxForm({
+          inbox,
+          onDone: () => { state.editing = null; refresh(); },
+          onCancel: () => { state.editing = null; draw(); },
+        }))));
+      }
+    }
+    if (!rows.length) rows.push(emptyRow(6, t('inboxes.empty')));
+    return h('div', { class: 'table-wrap' },
+      h('table', { class: 'table', id: 'inboxes-table', 'data-testid': 'inboxes-table' },
+        h('thead', null, h('tr', null,
+          h('th', null, t('inboxes.name')),
+          h('th', null, t('inboxes.description')),
+          h('th', null, t('inboxes.widgetKey')),
+          h('th', { class: 'num' }, t('inboxes.agents')),
+          h('th', null, t('inboxes.status')),
+          h('th', { class: 'actions' }, t('common.actions')))),
+        h('tbody', null, rows)));
+  }
+
+  function draw() {
+    if (!ctx.isCurrent()) return;
+    body.replaceChildren(card(t('inboxes.listTitle', { count: state.inboxes.length }), table()));
+  }
+
+  async function refresh() {
+    try {
+      const data = await api.get('/api/v1/inboxes');
+      state.inboxes = (data && data.items) || [];
+      draw();
+    } catch (error) {
+      body.replaceChildren(loadError(error, refresh));
+    }
+  }
+
+  await refresh();
+}

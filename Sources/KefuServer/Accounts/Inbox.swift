@@ -1,0 +1,44 @@
+import Fluent
+import Foundation
+
+/// A channel entry point and skill group (售前 pre-sale, 售后 after-sale, 投诉 complaints).
+/// Its `widgetKey` is public: the shop's pages name it in the widget script tag.
+final class Inbox: Model, @unchecked Sendable {
+    static let schema = "inboxes"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "account_id") var accountID: UUID
+    @Field(key: "name") var name: String
+    @OptionalField(key: "description") var description: String?
+    @Field(key: "widget_key") var widgetKey: String
+    @Field(key: "active") var active: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+    init(id: UUID? = nil, accountID: UUID, name: String, description: String?, widgetKey: String, active: Bool = true) {
+        self.id = id
+        self.accountID = accountID
+        self.name = name
+        self.description = description
+        self.widgetKey = widgetKey
+        self.active = active
+    }
+}
+
+/// An agent's membership of an inbox: the agent answers that inbox's conversations.
+final class InboxMember: Model, @unchecked Sendable {
+    static let schema = "inbox_members"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "account_id") var accountID: UUID
+    @Field(key: "inbox_id") var inboxID: UUID
+    @Field(key: "user_id") var userID: UUID
+
+    init() {}
+    init(accountID: UUID, inboxID: UUID, userID: UUID) {
+        self.accountID = accountID
+        self.inboxID = inboxID
+        self.userID = userID
+    }
+}

@@ -1,0 +1,124 @@
+import Fluent
+import Foundation
+import KefuCore
+import Vapor
+
+struct InboxDTO: Content {
+    var id: UUID
+    var name: String
+    var description: String?
+    var widgetKey: String
+    var active: Bool
+    var agentIds: [UUID]
+    var createdAt: Date?
+}
+
+struct CreateInboxRequest: StrictContent {
+    static let allowedFields: Set<String> = ["name", "description"]
+    var name: String
+    var description: String?
+}
+
+struct UpdateInboxRequest: StrictContent {
+    static let allowedFields: Set<String> = ["name", "description", "active"]
+    var name: String?
+    var description: String?
+    var active: Bool?
+}
+
+/// Inboxes (skill groups): members read them, admins create and change them.
+struct InboxesController {
+    func list(_ req: Request) async throws -> ItemsDTO<InboxDTO> {
+        let principal = try req.requirePrincipal()
+        let inboxes = try await Inbox.query(on: req.db).filter(\.$accountID == principal.accountID).sort(\.$createdAt).all()
+        let members = try await InboxMember.query(on: req.db).filter(\.$accountID == principal.accountID).all()
+        let byInbox = Dictionary(grouping: members, by: \.inboxID)
+        return ItemsDTO(items: inboxes.map { Self.dto($0, agentIDs: byInbox[$0.id!]?.map(\.userID) ?? []) })
+    }
+
+    func get(_ req: Request) async throws -> InboxDTO {
+        let principal = try req.requirePrincipal()
+        return try await Self.dto(Self.find(req, principal), on: req.db)
+    }
+
+    func create(_ req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let input = try req.decodeStrict(CreateInboxRequest.self)
+        let ip = req.clientIP
+        let inbox = try await Self.create(name: input.name, description: input.description, accountID: principal.accountID,
+                                          on: req.db) { inbox, tx in
+            try await AuditLog.record("inbox.create", target: "inbox", id: inbox.id!.uuidString, details: ["name": inbox.name],
+                                      by: principal, ip: ip, on: tx)
+        }
+        return try await Self.dto(inbox, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    func update(_ req: Request) async throws -> InboxDTO {
+        let principal = try req.requirePrincipal()
+        let input = try req.decodeStrict(UpdateInboxRequest.self)
+        let inbox = try await Self.find(req, principal)
+        var changes: [String: String] = [:]
+        if let raw = input.name {
+            let name = try Validate.name(raw, field: "name", limit: 60)
+            try await Self.ensureNameFree(name, accountID: principal.accountID, except: inbox.id, on: req.db)
+            inbox.name = name
+            changes["name"] = name
+        }
+        if let raw = input.description {
+            inbox.description = try Validate.optionalText(raw, field: "description", limit: 500)
+            changes["description"] = inbox.description ?? ""
+        }
+        if let active = input.active {
+            inbox.active = active
+            changes["active"] = String(active)
+        }
+        let ip = req.clientIP
+        let recorded = changes
+        try await req.db.transaction { tx in
+            try await inbox.save(on: tx)
+            try await AuditLog.record("inbox.update", target: "inbox", id: inbox.id!.uuidString, details: recorded,
+                                      by: principal, ip: ip, on: tx)
+        }
+        return try await Self.dto(inbox, on: req.db)
+    }
+
+    /// Creates an inbox with a fresh public widget key; `audit` runs in the same transaction.
+    static func create(name raw: String, description: String?, accountID: UUID, on db: any Database,
+                       audit: @escaping @Sendable (Inbox, any Database) async throws -> Void) async throws -> Inbox {
+        let name = try Validate.name(raw, field: "name", limit: 60)
+        let description = try Validate.optionalText(description, field: "description", limit: 500)
+        try await ensureNameFree(name, accountID: accountID, except: nil, on: db)
+        let inbox = Inbox(accountID: accountID, name: name, description: description, widgetKey: SecureToken.make(bytes: 18, prefix: "ibx_"))
+        try await db.transaction { tx in
+            try await inbox.create(on: tx)
+            try await audit(inbox, tx)
+        }
+        return inbox
+    }
+
+    static func ensureNameFree(_ name: String, accountID: UUID, except id: UUID?, on db: any Database) async throws {
+        var query = Inbox.query(on: db).filter(\.$accountID == accountID).filter(\.$name == name)
+        if let id { query = query.filter(\.$id != id) }
+        if try await query.first() != nil { throw DomainError.conflict("name", "an inbox named '\(name)' already exists") }
+    }
+
+    static func find(_ req: Request, _ principal: Principal) async throws -> Inbox {
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let inbox = try await Inbox.query(on: req.db).filter(\.$accountID == principal.accountID)
+                .filter(\.$id == id).first() else {
+            throw DomainError.notFound("inbox")
+        }
+        return inbox
+    }
+
+    static func dto(_ inbox: Inbox, agentIDs: [UUID]) -> InboxDTO {
+        InboxDTO(id: inbox.id!, name: inbox.name, description: inbox.description, widgetKey: inbox.widgetKey,
+                 active: inbox.active, agentIds: agentIDs.sorted { $0.uuidString < $1.uuidString }, createdAt: inbox.createdAt)
+    }
+
+    static func dto(_ inbox: Inbox, on db: any Database) async throws -> InboxDTO {
+        let members = try await InboxMember.query(on: db).filter(\.$accountID == inbox.accountID)
+            .filter(\.$inboxID == inbox.id!).all(\.$userID)
+        return dto(inbox, agentIDs: members)
+    }
+}

@@ -1,0 +1,86 @@
+import Fluent
+import Foundation
+import KefuCore
+import Vapor
+
+/// Builds the whole application from settings. The executable and the tests
+/// both call `configure`; nothing else sets the application up.
+public enum KefuApplication {
+    public static func configure(_ app: Application, settings: KefuSettings) async throws {
+        let directory = try ResourceLoader.locate(configured: settings.resourcesDirectory)
+        app.kefu = KefuContext(settings: settings, catalogs: try ResourceLoader.catalogs(in: directory),
+                               resourcesDirectory: directory, openAPIDocument: try ResourceLoader.openAPIDocument(in: directory))
+        MetricsRegistry.install()
+        if let level = Logger.Level(rawValue: settings.logLevel) { app.logger.logLevel = level }
+
+        app.http.server.configuration.hostname = settings.host
+        app.http.server.configuration.port = settings.port
+        app.http.server.configuration.reportMetrics = true
+        app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
+
+        app.middleware = Middlewares()
+        if !settings.corsOrigins.isEmpty {
+            app.middleware.use(CORSMiddleware(configuration: .init(
+                allowedOrigin: .any(settings.corsOrigins), allowedMethods: [.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS],
+                allowedHeaders: [.accept, .authorization, .contentType, .origin, "X-CSRF-Token"], allowCredentials: true)))
+        }
+        app.middleware.use(KefuErrorMiddleware())
+        app.middleware.use(SecurityHeadersMiddleware())
+        app.middleware.use(FileMiddleware(publicDirectory: directory + "/Public/", defaultFile: "index.html"))
+        app.middleware.use(OriginCheckMiddleware(allowed: Set(settings.corsOrigins)))
+        app.middleware.use(AuthenticationMiddleware())
+
+        try DatabaseSetup.register(app, settings: settings)
+        app.migrations.add(KefuMigrations.all)
+        do {
+            try await DatabaseSetup.prepare(app, settings: settings)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(variable: "KEFU_DATABASE_URL", message: "names a database Kefu cannot open or migrate: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
+        }
+        try routes(app)
+        app.kefu.registerDatabaseMetrics()
+
+        app.asyncCommands.use(SetupCommand(), as: "setup")
+        app.asyncCommands.use(DemoCommand(), as: "demo")
+    }
+}
+
+/// The `kefu` executable's entry: read settings, build the app, run the command.
+public enum KefuMain {
+    public static func run(arguments: [String]) async -> Int32 {
+        let settings: KefuSettings
+        do {
+            settings = try KefuSettings.from(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data((error.line + "\n").utf8))
+            return 2
+        }
+        let app: Application
+        do {
+            var env = try Environment.detect(arguments: arguments)
+            try LoggingSystem.bootstrap(from: &env)
+            app = try await Application.make(env)
+        } catch {
+            FileHandle.standardError.write(Data("kefu: \(error)\n".utf8))
+            return 2
+        }
+        var code: Int32 = 0
+        do {
+            try await KefuApplication.configure(app, settings: settings)
+            try await app.execute()
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data((error.line + "\n").utf8))
+            code = 2
+        } catch let error as DomainError {
+            FileHandle.standardError.write(Data("kefu: \(error.message)\n".utf8))
+            code = 1
+        } catch {
+            FileHandle.standardError.write(Data("kefu: \(error)\n".utf8))
+            code = 1
+        }
+        try? await app.asyncShutdown()
+        return code
+    }
+}

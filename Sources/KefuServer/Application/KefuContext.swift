@@ -1,0 +1,36 @@
+import Foundation
+import KefuCore
+import Vapor
+
+/// Process-wide state of one Kefu application, built once in `configure`.
+final class KefuContext: Sendable {
+    let settings: KefuSettings
+    let loginLimiter: LoginLimiter
+    let catalogs: [UILocale: MessageCatalog]
+    let resourcesDirectory: String
+    let openAPIDocument: Data
+
+    init(settings: KefuSettings, catalogs: [UILocale: MessageCatalog], resourcesDirectory: String, openAPIDocument: Data) {
+        self.settings = settings
+        self.loginLimiter = LoginLimiter(perIP: settings.loginLimitPerIP, perAccount: settings.loginLimitPerAccount)
+        self.catalogs = catalogs
+        self.resourcesDirectory = resourcesDirectory
+        self.openAPIDocument = openAPIDocument
+    }
+
+    func catalog(_ locale: UILocale) -> MessageCatalog {
+        catalogs[locale] ?? catalogs[.default] ?? MessageCatalog(locale: locale, messages: [:])
+    }
+}
+
+private struct KefuContextKey: StorageKey { typealias Value = KefuContext }
+
+extension Application {
+    var kefu: KefuContext {
+        get {
+            guard let context = storage[KefuContextKey.self] else { fatalError("KefuServer.configure(_:settings:) was not called") }
+            return context
+        }
+        set { storage[KefuContextKey.self] = newValue }
+    }
+}

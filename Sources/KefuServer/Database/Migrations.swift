@@ -1,0 +1,11 @@
+import Fluent
+
+/// Every migration, in the order it runs. Landed migrations are never edited:
+/// a change to the schema is a new migration appended here with a line saying why.
+enum KefuMigrations {
+    static let all: [any Migration] = [
+        M001_CreateAccountsAndUsers(),   // foundation: shops, team, inboxes
+        M002_CreateSessionsAndTokens(),  // foundation: sign-in sessions, API tokens
+        M003_CreateAuditLog(),           // foundation: append-only audit of admin actions
+    ]
+}

@@ -1,0 +1,127 @@
+import Fluent
+import KefuCore
+@testable import KefuServer
+import Vapor
+import XCTVapor
+import XCTest
+
+/// Every registered route must state what it answers to each kind of caller, with
+/// ids of the other shop in path, query and body. A route added without an entry
+/// here fails this test.
+final class AuthorizationMatrixTests: XCTestCase {
+    enum Caller: String, CaseIterable {
+        case anonymous, agent1, admin1, admin2, token2
+    }
+
+    /// Expected status per caller, and the request to send (ids of shop 1).
+    struct Expectation {
+        var path: String
+        var json: String?
+        var status: [Caller: UInt]
+    }
+
+    func testEveryRouteHasAnExpectationForEveryCaller() async throws {
+        // setup
+        let app = try await TestApp.make(for: self)
+        let shop1 = try await TestShop.create(app, name: "Shop One")
+        let shop2 = try await TestShop.create(app, name: "Shop Two")
+        let (_, token1) = try await Credentials.token(accountID: shop1.account.id!, on: app.db)
+        let agentID = shop1.agent.id!.uuidString
+        let inboxID = shop1.inbox.id!.uuidString
+        let tokenID = token1.id!.uuidString
+        var counter = 0
+        func unique() -> Int { counter += 1; return counter }
+
+        func all(_ s: UInt) -> [Caller: UInt] { Dictionary(uniqueKeysWithValues: Caller.allCases.map { ($0, s) }) }
+        func row(_ anonymous: UInt, _ agent1: UInt, _ admin1: UInt, _ admin2: UInt, _ token2: UInt) -> [Caller: UInt] {
+            [.anonymous: anonymous, .agent1: agent1, .admin1: admin1, .admin2: admin2, .token2: token2]
+        }
+        let expectations: [String: (Caller) -> Expectation] = [
+            "GET /health": { _ in .init(path: "/health", status: all(200)) },
+            "GET /ready": { _ in .init(path: "/ready", status: all(200)) },
+            "GET /metrics": { _ in .init(path: "/metrics", status: all(200)) },
+            "GET /api/openapi.json": { _ in .init(path: "/api/openapi.json", status: all(200)) },
+            "GET /api/v1/i18n": { _ in .init(path: "/api/v1/i18n?locale=en", status: all(200)) },
+            "POST /api/v1/auth/login": { _ in
+                .init(path: "/api/v1/auth/login", json: #"{"email":"nobody@example.com","password":"wrong-password"}"#, status: all(401)) },
+            "POST /api/v1/auth/logout": { _ in .init(path: "/api/v1/auth/logout", status: all(204)) },
+            "GET /api/v1/auth/me": { _ in .init(path: "/api/v1/auth/me", status: row(401, 200, 200, 200, 403)) },
+            "PATCH /api/v1/auth/me": { _ in .init(path: "/api/v1/auth/me", json: #"{"locale":"en"}"#, status: row(401, 200, 200, 200, 403)) },
+            "POST /api/v1/auth/password": { _ in
+                .init(path: "/api/v1/auth/password", json: #"{"currentPassword":"not-the-password","newPassword":"another pass 1"}"#,
+                      status: row(401, 400, 400, 400, 403)) },
+            "GET /api/v1/agents": { _ in .init(path: "/api/v1/agents", status: row(401, 200, 200, 200, 200)) },
+            "GET /api/v1/agents/:id": { _ in .init(path: "/api/v1/agents/\(agentID)", status: row(401, 200, 200, 404, 404)) },
+            "POST /api/v1/agents": { _ in
+                .init(path: "/api/v1/agents",
+                      json: #"{"email":"new\#(unique())@example.com","password":"a good password","displayName":"新人","inboxIds":["\#(inboxID)"]}"#,
+                      status: row(401, 403, 201, 400, 400)) },
+            "PATCH /api/v1/agents/:id": { _ in
+                .init(path: "/api/v1/agents/\(agentID)", json: #"{"displayName":"改名"}"#, status: row(401, 403, 200, 404, 404)) },
+            "GET /api/v1/inboxes": { _ in .init(path: "/api/v1/inboxes", status: row(401, 200, 200, 200, 200)) },
+            "GET /api/v1/inboxes/:id": { _ in .init(path: "/api/v1/inboxes/\(inboxID)", status: row(401, 200, 200, 404, 404)) },
+            "POST /api/v1/inboxes": { _ in
+                .init(path: "/api/v1/inboxes", json: #"{"name":"投诉\#(unique())"}"#, status: row(401, 403, 201, 201, 201)) },
+            "PATCH /api/v1/inboxes/:id": { _ in
+                .init(path: "/api/v1/inboxes/\(inboxID)", json: #"{"description":"x"}"#, status: row(401, 403, 200, 404, 404)) },
+            "GET /api/v1/api-tokens": { _ in .init(path: "/api/v1/api-tokens", status: row(401, 403, 200, 200, 403)) },
+            "POST /api/v1/api-tokens": { _ in
+                .init(path: "/api/v1/api-tokens", json: #"{"name":"erp"}"#, status: row(401, 403, 201, 201, 403)) },
+            "DELETE /api/v1/api-tokens/:id": { _ in
+                .init(path: "/api/v1/api-tokens/\(tokenID)", status: row(401, 403, 204, 404, 403)) },
+            "GET /api/v1/audit-log": { _ in .init(path: "/api/v1/audit-log?limit=200", status: row(401, 403, 200, 200, 200)) },
+        ]
+
+        // act & check
+        var missing: [String] = []
+        for route in app.routes.all {
+            let key = "\(route.method.rawValue) /\(route.path.map(\.description).joined(separator: "/"))"
+            guard let expectationFor = expectations[key] else {
+                missing.append(key)
+                continue
+            }
+            for caller in Caller.allCases {
+                let credentials: Credentials
+                switch caller {
+                case .anonymous: credentials = .anonymous
+                case .agent1: credentials = try await Credentials.session(for: shop1.agent, on: app.db)
+                case .admin1: credentials = try await Credentials.session(for: shop1.admin, on: app.db)
+                case .admin2: credentials = try await Credentials.session(for: shop2.admin, on: app.db)
+                case .token2: credentials = try await Credentials.token(accountID: shop2.account.id!, on: app.db).0
+                }
+                let expectation = expectationFor(caller)
+                let response = try await app.send(route.method, expectation.path, as: credentials, json: expectation.json)
+                XCTAssertEqual(response.status.code, expectation.status[caller], "\(key) as \(caller): \(response.body.string)")
+                XCTAssertLessThan(response.status.code, 500, "\(key) as \(caller)")
+                if caller == .admin2 || caller == .token2, response.status.code == 200 {
+                    let body = response.body.string
+                    for foreign in [agentID, inboxID, tokenID, shop1.account.id!.uuidString, shop1.agent.email] {
+                        XCTAssertFalse(body.contains(foreign), "\(key) as \(caller) leaked \(foreign) of the other shop")
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(missing, [], "routes without an authorization expectation: \(missing)")
+    }
+
+    /// Shop 2's admin cannot attach shop 1's inbox to a shop 2 agent through the body.
+    func testForeignIdsInBodyAreRefusedAndNothingChanges() async throws {
+        // setup
+        let app = try await TestApp.make(for: self)
+        let shop1 = try await TestShop.create(app, name: "Shop One")
+        let shop2 = try await TestShop.create(app, name: "Shop Two")
+        let admin2 = try await Credentials.session(for: shop2.admin, on: app.db)
+
+        // act
+        let response = try await app.send(.PATCH, "/api/v1/agents/\(shop2.agent.id!)", as: admin2,
+                                          json: #"{"displayName":"changed","inboxIds":["\#(shop1.inbox.id!)"]}"#)
+
+        // check
+        XCTAssertEqual(response.status, .badRequest)
+        XCTAssertEqual(response.errorField, "inboxIds")
+        let agent = try await User.find(shop2.agent.id!, on: app.db)
+        XCTAssertEqual(agent?.displayName, "小美")
+        let memberships = try await InboxMember.query(on: app.db).filter(\.$userID == shop2.agent.id!).all()
+        XCTAssertEqual(memberships.map(\.inboxID), [shop2.inbox.id!])
+    }
+}

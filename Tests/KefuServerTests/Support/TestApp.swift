@@ -1,0 +1,154 @@
+import Fluent
+import Foundation
+import KefuCore
+@testable import KefuServer
+import Vapor
+import XCTVapor
+import XCTest
+
+/// Builds a real Kefu application for a test: a fresh SQLite file in a temporary
+/// folder, or — when `KEFU_TEST_DATABASE_URL` names a PostgreSQL server — that
+/// database, reverted and migrated anew. The whole suite runs on both.
+enum TestApp {
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["KEFU_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func settings(_ adjust: (inout KefuSettings) -> Void = { _ in }) throws -> KefuSettings {
+        var settings = try KefuSettings.from(environment: [:])
+        if let url = postgresURL {
+            settings.database = .postgres(url: url)
+            settings.postgresPoolSize = 2
+        } else {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kefu-test-\(UUID().uuidString)")
+            settings.database = .sqlite(path: dir.appendingPathComponent("kefu.sqlite").path)
+        }
+        settings.bcryptCost = 4
+        settings.logLevel = "warning"
+        adjust(&settings)
+        return settings
+    }
+
+    /// A configured application that is shut down when `testCase` ends.
+    static func make(for testCase: XCTestCase, _ adjust: (inout KefuSettings) -> Void = { _ in }) async throws -> Application {
+        let app = try await make(adjust)
+        testCase.addTeardownBlock { try await app.asyncShutdown() }
+        return app
+    }
+
+    static func make(_ adjust: (inout KefuSettings) -> Void = { _ in }) async throws -> Application {
+        let settings = try settings(adjust)
+        let app = try await Application.make(.testing)
+        do {
+            try await KefuApplication.configure(app, settings: settings)
+            if settings.database.isPostgres {
+                try await app.autoRevert()
+                try await app.autoMigrate()
+            }
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        return app
+    }
+}
+
+/// A shop with an owner, an admin, an agent and an inbox, for tests.
+struct TestShop {
+    var account: Account
+    var owner: User
+    var admin: User
+    var agent: User
+    var inbox: Inbox
+    static let password = "correct horse 1"
+
+    static func create(_ app: Application, name: String) async throws -> TestShop {
+        let slug = name.lowercased().replacingOccurrences(of: " ", with: "-")
+        let (account, owner) = try await Team.createShop(
+            name: name,
+            owner: .init(email: "owner@\(slug).test", password: password, displayName: "店长", agentNumber: 1, role: .owner, inboxIDs: []),
+            app: app, on: app.db)
+        let accountID = account.id!
+        let inbox = try await InboxesController.create(name: "售前", description: nil, accountID: accountID, on: app.db) { _, _ in }
+        let admin = try await Team.createMember(
+            .init(email: "admin@\(slug).test", password: password, displayName: "管理员", agentNumber: 2, role: .admin, inboxIDs: []),
+            accountID: accountID, app: app, on: app.db) { _, _ in }
+        let agent = try await Team.createMember(
+            .init(email: "agent@\(slug).test", password: password, displayName: "小美", agentNumber: 8, role: .agent, inboxIDs: [inbox.id!]),
+            accountID: accountID, app: app, on: app.db) { _, _ in }
+        return TestShop(account: account, owner: owner, admin: admin, agent: agent, inbox: inbox)
+    }
+}
+
+/// Credentials a test sends: a session cookie with its CSRF token, or a bearer token.
+struct Credentials {
+    var cookie: String?
+    var csrf: String?
+    var bearer: String?
+
+    static let anonymous = Credentials()
+
+    func apply(to headers: inout HTTPHeaders, method: HTTPMethod) {
+        if let cookie { headers.replaceOrAdd(name: .cookie, value: "\(AuthenticationMiddleware.cookieName)=\(cookie)") }
+        if let csrf, method != .GET { headers.replaceOrAdd(name: AuthenticationMiddleware.csrfHeader, value: csrf) }
+        if let bearer { headers.bearerAuthorization = .init(token: bearer) }
+    }
+
+    /// Signs in through the real endpoint and returns the cookie and CSRF token.
+    static func signIn(_ app: Application, email: String, password: String = TestShop.password) async throws -> Credentials {
+        var result = Credentials()
+        try await app.test(.POST, "/api/v1/auth/login", beforeRequest: { req async throws in
+            try req.content.encode(["email": email, "password": password])
+        }, afterResponse: { res async throws in
+            XCTAssertEqual(res.status, .ok, res.body.string)
+            result.cookie = res.headers.setCookie?[AuthenticationMiddleware.cookieName]?.string
+            result.csrf = try res.content.decode(SessionDTO.self).csrfToken
+        })
+        return result
+    }
+
+    /// A session created straight in the database (fast; for matrix tests).
+    static func session(for user: User, on db: any Database) async throws -> Credentials {
+        let token = SecureToken.make()
+        let csrf = SecureToken.make()
+        let now = Date()
+        try await UserSession(accountID: user.accountID, userID: user.id!, tokenHash: TokenHash.sha256(token), csrfToken: csrf,
+                              ip: nil, userAgent: nil, now: now, expiresAt: now.addingTimeInterval(3600)).create(on: db)
+        return Credentials(cookie: token, csrf: csrf)
+    }
+
+    /// An API token created straight in the database.
+    static func token(accountID: UUID, role: Role = .admin, on db: any Database) async throws -> (Credentials, APIToken) {
+        let secret = SecureToken.make(prefix: "kefu_")
+        let token = APIToken(accountID: accountID, name: "test", role: role, tokenHash: TokenHash.sha256(secret),
+                             prefix: String(secret.prefix(12)), createdBy: nil)
+        try await token.create(on: db)
+        return (Credentials(bearer: secret), token)
+    }
+}
+
+extension Application {
+    /// Sends a request with credentials and an optional raw JSON body.
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, as credentials: Credentials = .anonymous, json: String? = nil,
+              headers extra: HTTPHeaders = [:], file: StaticString = #filePath, line: UInt = #line) async throws -> XCTHTTPResponse {
+        var response: XCTHTTPResponse?
+        try await self.test(method, path, beforeRequest: { req async throws in
+            credentials.apply(to: &req.headers, method: method)
+            for (name, value) in extra { req.headers.replaceOrAdd(name: name, value: value) }
+            if let json {
+                req.headers.contentType = .json
+                req.body = ByteBuffer(string: json)
+            }
+        }, afterResponse: { res async throws in
+            response = res
+        })
+        return response!
+    }
+}
+
+extension XCTHTTPResponse {
+    /// The `error.code` of a JSON error body.
+    var errorCode: String? { try? content.decode(ErrorBody.self).error.code }
+    var errorField: String? { try? content.decode(ErrorBody.self).error.field }
+}
