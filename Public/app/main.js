@@ -136,7 +136,13 @@ async function boot() {
   try {
     await loadLocale(wanted);
   } catch (error) {
-    failure = failure || error;
+    // A remembered locale the server no longer offers: let the server choose.
+    try {
+      if (!wanted) throw error;
+      await loadLocale(null);
+    } catch (again) {
+      failure = failure || again;
+    }
   }
 
   if (failure && !me) {
