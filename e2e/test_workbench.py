@@ -101,8 +101,11 @@ def test_workbench_scenario(kefu_server, driver):
     assert visible(drv, "signout").text == "退出"
     assert "店主" in visible(drv, "role-badge").text
     assert "测试店铺" in visible(drv, "shop-name").text
-    for route in ("account", "agents", "inboxes", "tokens", "audit"):
+    for route in ("conversations", "account", "agents", "inboxes", "tokens", "audit"):
         visible(drv, f"nav-{route}")
+    # The conversation workspace is the page after sign-in; the account page is one click away.
+    wait(drv).until(lambda d: d.find_element(By.ID, "content").get_attribute("data-route") == "conversations")
+    go(drv, "account")
     assert visible(drv, "profile-email").text == OWNER_EMAIL
     save_screenshot(drv, "account-owner")
 
@@ -241,9 +244,10 @@ def test_workbench_scenario(kefu_server, driver):
     visible(drv, "nav-account")
     for route in ("agents", "inboxes", "tokens", "audit"):
         assert not drv.find_elements(*tid(f"nav-{route}")), f"agent must not see {route}"
-    # An admin page by address falls back to the agent's own account page.
+    # An admin page by address falls back to the default page, the conversation workspace.
     drv.get(kefu_server + "/#/agents")
-    wait(drv).until(lambda d: d.find_element(By.ID, "content").get_attribute("data-route") == "account")
+    wait(drv).until(lambda d: d.find_element(By.ID, "content").get_attribute("data-route") == "conversations")
+    go(drv, "account")
     assert visible(drv, "profile-number").text == "8"
     save_screenshot(drv, "agent-view")
 

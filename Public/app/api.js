@@ -49,11 +49,15 @@ function parseRetryAfter(value) {
   return null;
 }
 
-export async function request(method, path, body, { quiet401 = false } = {}) {
+export async function request(method, path, body, { quiet401 = false, raw = null } = {}) {
   const upper = method.toUpperCase();
   const headers = { Accept: 'application/json' };
   const init = { method: upper, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
+  if (raw) {
+    // A file as the raw body, with its own Content-Type (uploads).
+    headers['Content-Type'] = raw.type || 'application/octet-stream';
+    init.body = raw;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -97,6 +101,8 @@ export const api = {
   put: (path, body, opts) => request('PUT', path, body, opts),
   patch: (path, body, opts) => request('PATCH', path, body, opts),
   del: (path, opts) => request('DELETE', path, undefined, opts),
+  /** POSTs a File/Blob as the raw body (Content-Type: its type), e.g. /api/v1/uploads. */
+  upload: (path, file, opts) => request('POST', path, undefined, { ...opts, raw: file }),
 };
 
 /** Builds a query string from an object, skipping null/undefined/'' values. */

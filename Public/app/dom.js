@@ -7,9 +7,10 @@ const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'xlink:href'])
 
 function safeUrl(value) {
   const s = String(value).trim();
-  // Refuse script-bearing schemes; relative URLs, http(s), mailto and fragments pass.
+  // Refuse script-bearing schemes; relative URLs, http(s), mailto, fragments and
+  // blob: (local previews of images the user picked) pass.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(s.replace(/[\u0000-\u0020]/g, ''));
-  if (scheme && !['http', 'https', 'mailto', 'tel'].includes(scheme[1].toLowerCase())) return '#';
+  if (scheme && !['http', 'https', 'mailto', 'tel', 'blob'].includes(scheme[1].toLowerCase())) return '#';
   return s;
 }
 

@@ -1,5 +1,7 @@
 // Boot: who is signed in? 401 → sign-in view, 200 → the workbench shell.
-// Pages are chosen by a hash router (#/account, #/agents, ...); see routes.js.
+// Pages are chosen by a hash router (#/conversations, #/account, ...); see routes.js.
+// A page may own the rest of the address (#/conversations/<id>): when only that
+// part changes, the router calls the view's subroute(rest) instead of drawing it again.
 import { api, setUnauthorizedHandler } from './api.js';
 import { h } from './dom.js';
 import { t, loadLocale, setLocale, rememberedLocale, getLocale, errorText } from './i18n.js';
@@ -8,15 +10,25 @@ import { renderShell } from './shell.js';
 import { routes, defaultRoute } from './routes.js';
 import { renderSignIn } from './views/signin.js';
 import { toast, loadError } from './ui.js';
+import { startChat, stopChat } from './chat/runtime.js';
+import { refreshBadges } from './chat/notify.js';
 
 const root = document.getElementById('app');
 let shell = null;
 let cleanup = null;
 let renderToken = 0;
+let shownPath = null;
 
 function currentPath() {
   const hash = window.location.hash.replace(/^#\/?/, '');
   return hash.split(/[/?]/)[0] || '';
+}
+
+/** What follows the page in the address: "abc" for #/conversations/abc. */
+function currentSubpath() {
+  const hash = window.location.hash.replace(/^#\/?/, '');
+  const slash = hash.indexOf('/');
+  return slash >= 0 ? hash.slice(slash + 1) : '';
 }
 
 function navigate(path) {
@@ -48,6 +60,7 @@ async function signOut() {
     // Signed out locally either way.
   }
   clearSession();
+  stopChat();
   const toasts = document.getElementById('toasts');
   if (toasts) toasts.replaceChildren();
   history.replaceState(null, '', window.location.pathname + window.location.search);
@@ -59,7 +72,7 @@ function onSignedIn() {
   render();
 }
 
-function renderRoute() {
+function renderRoute({ force = false } = {}) {
   if (!session() || !shell) return;
   let path = currentPath();
   let route = routes.find((r) => r.path === path);
@@ -68,8 +81,13 @@ function renderRoute() {
     route = routes.find((r) => r.path === path);
     history.replaceState(null, '', `#/${path}`);
   }
+  if (!force && path === shownPath && typeof route.view.subroute === 'function' && route.view.subroute(currentSubpath()) !== false) {
+    shell.setActive(path);
+    return;
+  }
   if (typeof cleanup === 'function') cleanup();
   cleanup = null;
+  shownPath = path;
   shell.setActive(path);
   const container = shell.content;
   container.replaceChildren();
@@ -79,6 +97,7 @@ function renderRoute() {
     navigate,
     refreshShell: () => render(),
     isCurrent: () => token === renderToken,
+    subpath: currentSubpath(),
   };
   try {
     const result = route.view.render(container, ctx);
@@ -97,10 +116,14 @@ function renderRoute() {
 function render() {
   if (session()) {
     document.body.classList.remove('signed-out');
+    startChat();
     shell = renderShell(root, { onSignOut: signOut, onLocale: changeLocale });
-    renderRoute();
+    refreshBadges();
+    renderRoute({ force: true });
   } else {
     shell = null;
+    shownPath = null;
+    stopChat();
     if (typeof cleanup === 'function') cleanup();
     cleanup = null;
     document.body.classList.add('signed-out');

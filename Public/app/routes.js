@@ -1,6 +1,8 @@
 // The workbench's pages. To add one: write a module in views/ exporting
 // render(container, ctx), then add an entry here (label via a literal t('...') key).
+// `badge: 'unread'` shows the unread-message count beside the link.
 import { t } from './i18n.js';
+import * as conversations from './views/conversations.js';
 import * as account from './views/account.js';
 import * as agents from './views/agents.js';
 import * as inboxes from './views/inboxes.js';
@@ -8,6 +10,7 @@ import * as tokens from './views/tokens.js';
 import * as audit from './views/audit.js';
 
 export const routes = [
+  { path: 'conversations', label: () => t('nav.conversations'), icon: 'chat', view: conversations, admin: false, badge: 'unread' },
   { path: 'account', label: () => t('nav.account'), icon: 'user', view: account, admin: false },
   { path: 'agents', label: () => t('nav.agents'), icon: 'agents', view: agents, admin: true, group: 'admin' },
   { path: 'inboxes', label: () => t('nav.inboxes'), icon: 'inbox', view: inboxes, admin: true, group: 'admin' },
@@ -15,7 +18,7 @@ export const routes = [
   { path: 'audit', label: () => t('nav.audit'), icon: 'audit', view: audit, admin: true, group: 'admin' },
 ];
 
-export const defaultRoute = 'account';
+export const defaultRoute = 'conversations';
 
 /** Nav groups in display order, with their heading (null: no heading). */
 export const groups = [

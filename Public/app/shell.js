@@ -25,7 +25,7 @@ export function renderShell(root, { onSignOut, onLocale }) {
     h('button', {
       type: 'button', class: 'nav-toggle', id: 'nav-toggle', 'data-testid': 'nav-toggle',
       'aria-label': t('shell.menu'), title: t('shell.menu'), 'aria-controls': 'sidenav', onclick: toggleNav,
-    }, icon('menu')),
+    }, icon('menu'), h('span', { class: 'nav-badge nav-toggle-badge', 'data-unread-badge': 'unread', hidden: true })),
     h('a', { class: 'brand', href: '#/', 'aria-label': t('app.title') },
       icon('logo', 'brand-mark'),
       h('span', { class: 'brand-name' }, t('app.name')),
@@ -54,7 +54,8 @@ export function renderShell(root, { onSignOut, onLocale }) {
     for (const route of items) {
       const link = h('a', {
         href: `#/${route.path}`, class: 'nav-link', 'data-testid': `nav-${route.path}`, onclick: closeNav,
-      }, icon(route.icon), h('span', null, route.label()));
+      }, icon(route.icon), h('span', null, route.label()),
+      route.badge ? h('span', { class: 'nav-badge', 'data-unread-badge': route.badge, 'data-testid': `nav-badge-${route.path}`, hidden: true }) : null);
       links.set(route.path, link);
       list.appendChild(h('li', null, link));
     }

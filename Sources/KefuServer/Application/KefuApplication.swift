@@ -19,6 +19,7 @@ public enum KefuApplication {
         app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
 
         app.middleware = Middlewares()
+        app.middleware.use(WidgetCORSMiddleware())
         if !settings.corsOrigins.isEmpty {
             app.middleware.use(CORSMiddleware(configuration: .init(
                 allowedOrigin: .any(settings.corsOrigins), allowedMethods: [.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS],
@@ -39,6 +40,8 @@ public enum KefuApplication {
         } catch {
             throw ConfigurationError(variable: "KEFU_DATABASE_URL", message: "names a database Kefu cannot open or migrate: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
         }
+        app.chat = ChatService(db: app.db, isSQLite: !settings.database.isPostgres, logger: app.logger)
+        app.lifecycle.use(ChatLifecycle())
         try routes(app)
         app.kefu.registerDatabaseMetrics()
 
@@ -67,9 +70,17 @@ public enum KefuMain {
             return 2
         }
         var code: Int32 = 0
+        // Commands other than `serve` print their own progress; keep routine logs quiet
+        // unless a level was asked for.
+        let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+        var effective = settings
+        if command != "serve", ProcessInfo.processInfo.environment["KEFU_LOG_LEVEL"] == nil { effective.logLevel = "warning" }
         do {
-            try await KefuApplication.configure(app, settings: settings)
+            try await KefuApplication.configure(app, settings: effective)
             try await app.execute()
+            // Stopped (SIGTERM/SIGINT): tell clients to reconnect elsewhere and let their
+            // sessions finish before the server and the database close.
+            await app.chat.drain()
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data((error.line + "\n").utf8))
             code = 2

@@ -51,4 +51,30 @@ func routes(_ app: Application) throws {
 
     // Audit log
     admin.get("audit-log", use: AuditLogController().list)
+
+    // Live chat: the shopper's side (visitor token, any origin)
+    let widget = WidgetController()
+    v1.post("widget", "sessions", use: widget.createSession)
+    v1.get("widget", "messages", use: widget.messages)
+    v1.on(.POST, "widget", "uploads", body: .collect(maxSize: UploadsController.bodyLimit), use: widget.upload)
+    SocketRoutes.register(v1)
+
+    // Live chat: the agent's side
+    let conversations = ConversationsController()
+    member.get("conversations", use: conversations.list)
+    member.get("conversations", ":id", use: conversations.get)
+    member.get("conversations", ":id", "messages", use: conversations.messages)
+    member.post("conversations", ":id", "messages", use: conversations.postMessage)
+    member.patch("conversations", ":id", use: conversations.update)
+    member.post("conversations", ":id", "merge", use: conversations.merge)
+    member.post("conversations", ":id", "read", use: conversations.read)
+    let contacts = ContactsController()
+    member.get("contacts", ":id", use: contacts.get)
+    member.patch("contacts", ":id", use: contacts.update)
+    let uploads = UploadsController()
+    member.on(.POST, "uploads", body: .collect(maxSize: UploadsController.bodyLimit), use: uploads.uploadForAgent)
+    v1.get("attachments", ":accountID", ":id", use: uploads.download)
+
+    // The demo shop's page with the widget (after `kefu demo`)
+    app.get("demo", "shop", use: DemoShopController().page)
 }

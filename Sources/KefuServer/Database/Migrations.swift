@@ -7,5 +7,6 @@ enum KefuMigrations {
         M001_CreateAccountsAndUsers(),   // foundation: shops, team, inboxes
         M002_CreateSessionsAndTokens(),  // foundation: sign-in sessions, API tokens
         M003_CreateAuditLog(),           // foundation: append-only audit of admin actions
+        M004_CreateConversations(),      // live chat: contacts, conversations, messages, attachments
     ]
 }

@@ -30,14 +30,18 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
     }
 }
 
-/// Refuses state-changing browser requests whose `Origin` is neither Kefu's own
-/// nor one of the configured CORS origins (a second line of defence beside CSRF tokens).
+/// Refuses cookie-authenticated state-changing browser requests whose `Origin` is
+/// neither Kefu's own nor a configured CORS origin (a second line of defence beside
+/// CSRF tokens). Requests without the session cookie (the widget, API tokens) carry
+/// no ambient credentials, so their origin does not matter.
 struct OriginCheckMiddleware: AsyncMiddleware {
     let allowed: Set<String>
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if AuthenticationMiddleware.isStateChanging(request.method),
            request.headers.bearerAuthorization == nil,
+           request.cookies[AuthenticationMiddleware.cookieName] != nil,
+           !request.url.path.hasPrefix(WidgetCORSMiddleware.prefix),
            let origin = request.headers.first(name: .origin) {
             let host = request.headers.first(name: .host) ?? ""
             let sameOrigin = origin == "http://\(host)" || origin == "https://\(host)"

@@ -17,6 +17,7 @@ final class AuthorizationMatrixTests: XCTestCase {
     struct Expectation {
         var path: String
         var json: String?
+        var bytes: [UInt8]? = nil
         var status: [Caller: UInt]
     }
 
@@ -29,6 +30,12 @@ final class AuthorizationMatrixTests: XCTestCase {
         let agentID = shop1.agent.id!.uuidString
         let inboxID = shop1.inbox.id!.uuidString
         let tokenID = token1.id!.uuidString
+        let visitor = try await TestVisitor.create(app, shop: shop1)
+        let conversationID = visitor.conversation.id!.uuidString
+        let contactID = visitor.contact.id!.uuidString
+        let upload = try await app.send(.POST, "/api/v1/widget/uploads?token=\(visitor.token)", bytes: TestImages.png)
+        let attachmentURL = try upload.content.decode(UploadDTO.self).url
+        let conv = "/api/v1/conversations/\(conversationID)"
         var counter = 0
         func unique() -> Int { counter += 1; return counter }
 
@@ -70,6 +77,33 @@ final class AuthorizationMatrixTests: XCTestCase {
             "DELETE /api/v1/api-tokens/:id": { _ in
                 .init(path: "/api/v1/api-tokens/\(tokenID)", status: row(401, 403, 204, 404, 403)) },
             "GET /api/v1/audit-log": { _ in .init(path: "/api/v1/audit-log?limit=200", status: row(401, 403, 200, 200, 200)) },
+            // The widget's endpoints answer to the visitor token, whoever else calls.
+            "POST /api/v1/widget/sessions": { _ in
+                .init(path: "/api/v1/widget/sessions", json: #"{"inboxKey":"\#(shop1.inbox.widgetKey)"}"#, status: all(200)) },
+            "GET /api/v1/widget/messages": { _ in
+                .init(path: "/api/v1/widget/messages?token=\(visitor.token)&conversationId=\(conversationID)", status: all(200)) },
+            "POST /api/v1/widget/uploads": { _ in
+                .init(path: "/api/v1/widget/uploads?token=\(visitor.token)", bytes: TestImages.png, status: all(201)) },
+            "GET /api/v1/widget/ws": { _ in .init(path: "/api/v1/widget/ws", status: all(401)) },
+            "GET /api/v1/agent/ws": { _ in .init(path: "/api/v1/agent/ws", status: row(401, 101, 101, 101, 101)) },
+            "GET /api/v1/conversations": { _ in .init(path: "/api/v1/conversations?filter=all", status: row(401, 200, 200, 200, 200)) },
+            "GET /api/v1/conversations/:id": { _ in .init(path: conv, status: row(401, 200, 200, 404, 404)) },
+            "GET /api/v1/conversations/:id/messages": { _ in .init(path: conv + "/messages", status: row(401, 200, 200, 404, 404)) },
+            "POST /api/v1/conversations/:id/messages": { _ in
+                .init(path: conv + "/messages", json: #"{"text":"您好"}"#, status: row(401, 201, 201, 404, 404)) },
+            "PATCH /api/v1/conversations/:id": { _ in
+                .init(path: conv, json: #"{"priority":"high"}"#, status: row(401, 200, 200, 404, 404)) },
+            "POST /api/v1/conversations/:id/merge": { _ in
+                .init(path: conv + "/merge", json: #"{"sourceConversationId":"\#(conversationID)"}"#, status: row(401, 400, 400, 404, 404)) },
+            "POST /api/v1/conversations/:id/read": { _ in
+                .init(path: conv + "/read", json: #"{"seq":1}"#, status: row(401, 200, 200, 404, 404)) },
+            "GET /api/v1/contacts/:id": { _ in .init(path: "/api/v1/contacts/\(contactID)", status: row(401, 200, 200, 404, 404)) },
+            "PATCH /api/v1/contacts/:id": { _ in
+                .init(path: "/api/v1/contacts/\(contactID)", json: #"{"name":"张三"}"#, status: row(401, 200, 200, 404, 404)) },
+            "POST /api/v1/uploads": { _ in .init(path: "/api/v1/uploads", bytes: TestImages.png, status: row(401, 201, 201, 201, 201)) },
+            // Attachment URLs are capabilities (192 random bits): `<img src>` carries no credentials.
+            "GET /api/v1/attachments/:accountID/:id": { _ in .init(path: attachmentURL, status: all(200)) },
+            "GET /demo/shop": { _ in .init(path: "/demo/shop", status: all(404)) },
         ]
 
         // act & check
@@ -90,12 +124,14 @@ final class AuthorizationMatrixTests: XCTestCase {
                 case .token2: credentials = try await Credentials.token(accountID: shop2.account.id!, on: app.db).0
                 }
                 let expectation = expectationFor(caller)
-                let response = try await app.send(route.method, expectation.path, as: credentials, json: expectation.json)
+                let response = try await app.send(route.method, expectation.path, as: credentials, json: expectation.json,
+                                                  bytes: expectation.bytes)
                 XCTAssertEqual(response.status.code, expectation.status[caller], "\(key) as \(caller): \(response.body.string)")
                 XCTAssertLessThan(response.status.code, 500, "\(key) as \(caller)")
                 if caller == .admin2 || caller == .token2, response.status.code == 200 {
                     let body = response.body.string
-                    for foreign in [agentID, inboxID, tokenID, shop1.account.id!.uuidString, shop1.agent.email] {
+                    guard !key.contains("widget") && !key.contains("attachments") else { continue }
+                    for foreign in [agentID, inboxID, tokenID, shop1.account.id!.uuidString, shop1.agent.email, conversationID, contactID] {
                         XCTAssertFalse(body.contains(foreign), "\(key) as \(caller) leaked \(foreign) of the other shop")
                     }
                 }

@@ -80,7 +80,10 @@ final class OpsTests: XCTestCase {
                                        headers: ["Origin": "https://evil.example", "Access-Control-Request-Method": "GET"])
         XCTAssertNotEqual(other.headers.first(name: .accessControlAllowOrigin), "https://evil.example")
         let plain = try await TestApp.make(for: self)
-        let none = try await plain.send(.GET, "/api/v1/i18n", headers: ["Origin": "https://shop.example"])
+        let none = try await plain.send(.GET, "/api/v1/agents", headers: ["Origin": "https://shop.example"])
         XCTAssertNil(none.headers.first(name: .accessControlAllowOrigin))
+        // the widget's endpoints and the public catalogue are open to any origin, without credentials
+        let open = try await plain.send(.GET, "/api/v1/i18n", headers: ["Origin": "https://shop.example"])
+        XCTAssertEqual(open.headers.first(name: .accessControlAllowOrigin), "*")
     }
 }

@@ -32,7 +32,10 @@ enum TestApp {
     /// A configured application that is shut down when `testCase` ends.
     static func make(for testCase: XCTestCase, _ adjust: (inout KefuSettings) -> Void = { _ in }) async throws -> Application {
         let app = try await make(adjust)
-        testCase.addTeardownBlock { try await app.asyncShutdown() }
+        testCase.addTeardownBlock {
+            await app.chat.drain()
+            try await app.asyncShutdown()
+        }
         return app
     }
 
@@ -128,9 +131,10 @@ struct Credentials {
 }
 
 extension Application {
-    /// Sends a request with credentials and an optional raw JSON body.
+    /// Sends a request with credentials and an optional raw JSON body (or raw bytes).
     @discardableResult
     func send(_ method: HTTPMethod, _ path: String, as credentials: Credentials = .anonymous, json: String? = nil,
+              bytes: [UInt8]? = nil, contentType: HTTPMediaType? = nil,
               headers extra: HTTPHeaders = [:], file: StaticString = #filePath, line: UInt = #line) async throws -> XCTHTTPResponse {
         var response: XCTHTTPResponse?
         try await self.test(method, path, beforeRequest: { req async throws in
@@ -139,6 +143,10 @@ extension Application {
             if let json {
                 req.headers.contentType = .json
                 req.body = ByteBuffer(string: json)
+            }
+            if let bytes {
+                req.headers.contentType = contentType ?? .png
+                req.body = ByteBuffer(bytes: bytes)
             }
         }, afterResponse: { res async throws in
             response = res
@@ -151,4 +159,38 @@ extension XCTHTTPResponse {
     /// The `error.code` of a JSON error body.
     var errorCode: String? { try? content.decode(ErrorBody.self).error.code }
     var errorField: String? { try? content.decode(ErrorBody.self).error.field }
+}
+
+/// A shopper chatting in a shop's inbox, created straight in the database.
+struct TestVisitor {
+    var contact: Contact
+    var token: String
+    var conversation: Conversation
+
+    static func create(_ app: Application, shop: TestShop, messages: [String] = ["你好"]) async throws -> TestVisitor {
+        let accountID = shop.account.id!
+        let contact = Contact(accountID: accountID)
+        contact.name = "顾客"
+        try await contact.create(on: app.db)
+        let token = SecureToken.make(prefix: "v_")
+        try await VisitorToken(accountID: accountID, inboxID: shop.inbox.id!, contactID: contact.id!, tokenHash: TokenHash.sha256(token)).create(on: app.db)
+        let conversation = Conversation(accountID: accountID, inboxID: shop.inbox.id!, contactID: contact.id!, now: Date())
+        try await conversation.create(on: app.db)
+        for text in messages {
+            _ = try await app.chat.writer.write(NewMessage(accountID: accountID, conversationID: conversation.id!, senderType: .visitor,
+                                                           sender: SenderDTO(id: contact.id, name: contact.name), clientMessageID: UUID(),
+                                                           text: text, isPrivate: false, attachments: [], event: nil, createdAt: nil))
+        }
+        return TestVisitor(contact: contact, token: token, conversation: conversation)
+    }
+}
+
+/// The smallest valid PNG: 1×1, one grey pixel.
+enum TestImages {
+    static let png: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
+        0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3A, 0x7E, 0x9B, 0x55, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41,
+        0x54, 0x78, 0x9C, 0x63, 0x68, 0x00, 0x00, 0x00, 0x82, 0x00, 0x81, 0x4C, 0x17, 0xD7, 0xDF, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ]
 }

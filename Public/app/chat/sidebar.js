@@ -1,0 +1,142 @@
+// The customer beside the conversation (right column): name, e-mail and phone
+// (editable), where they are on the shop (page, title, referrer), browser,
+// language, and their other conversations.
+import { api } from '../api.js';
+import { h } from '../dom.js';
+import { t, errorText, formatDateTime, getSupported } from '../i18n.js';
+import { field, showFormError, clearFormErrors, busy, toast, loadingBlock } from '../ui.js';
+import { avatar, browserName, contactName, previewText, relativeTime, statusLabel } from './format.js';
+
+/** A locale code with its own name when Kefu speaks it (the server's supported list). */
+function languageName(code) {
+  if (!code) return '';
+  const known = getSupported().find((l) => l.code.toLowerCase() === String(code).toLowerCase());
+  return known ? `${known.name} (${code})` : code;
+}
+
+function row(label, value, testid) {
+  return h('div', { class: 'side-row' },
+    h('dt', null, label),
+    h('dd', { 'data-testid': testid }, value || h('span', { class: 'muted' }, '—')));
+}
+
+/** shop.example.com/item/42 for https://shop.example.com/item/42 */
+function shortUrl(url) {
+  return String(url || '').replace(/^https?:\/\//i, '').replace(/\/$/, '');
+}
+
+function externalLink(url, text) {
+  if (!url || !/^https?:\/\//i.test(url)) return url || null;
+  return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', title: url, class: 'side-link' }, text || url);
+}
+
+/**
+ * contact(): Promise of the Contact; onSaved(contact) after an edit;
+ * currentId: the open conversation; onOpen(id) to open another one.
+ */
+export function createSidebar({ contact, onSaved, currentId, onOpen, onClose }) {
+  const el = h('aside', { class: 'conv-side', 'data-testid': 'customer-sidebar', 'aria-label': t('conv.customerInfo') });
+  let editing = false;
+  let data = null;
+
+  function editForm() {
+    const name = h('input', { type: 'text', name: 'name', value: data.name || '', maxlength: '100', 'data-testid': 'contact-name-input' });
+    const email = h('input', { type: 'email', name: 'email', value: data.email || '', maxlength: '200', 'data-testid': 'contact-email-input' });
+    const phone = h('input', { type: 'text', name: 'phone', value: data.phone || '', maxlength: '40', inputmode: 'tel', 'data-testid': 'contact-phone-input' });
+    const form = h('form', { class: 'form side-form', 'data-testid': 'contact-form', novalidate: true },
+      field(t('contact.name'), name),
+      field(t('contact.email'), email),
+      field(t('contact.phone'), phone),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'btn btn-small btn-primary', 'data-testid': 'contact-save' }, t('common.save')),
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => { editing = false; draw(); } }, t('common.cancel'))));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearFormErrors(form);
+      const body = {};
+      const values = { name: name.value.trim(), email: email.value.trim(), phone: phone.value.trim() };
+      for (const key of Object.keys(values)) {
+        if (values[key] !== (data[key] || '')) body[key] = values[key] || null;
+      }
+      if (!Object.keys(body).length) {
+        editing = false;
+        draw();
+        return;
+      }
+      await busy(form, async () => {
+        try {
+          const saved = await api.patch(`/api/v1/contacts/${encodeURIComponent(data.id)}`, body);
+          data = { ...data, ...(saved || body) };
+          editing = false;
+          toast(t('contact.saved'));
+          onSaved(data);
+          draw();
+        } catch (error) {
+          showFormError(form, error);
+        }
+      });
+    });
+    setTimeout(() => name.focus());
+    return form;
+  }
+
+  function conversations() {
+    const list = (data.conversations || []).slice().sort((a, b) => Date.parse(b.createdAt || 0) - Date.parse(a.createdAt || 0));
+    if (!list.length) return h('p', { class: 'muted' }, t('contact.noConversations'));
+    return h('ul', { class: 'side-convs', 'data-testid': 'contact-conversations' }, list.map((c) => h('li', null,
+      h('a', {
+        href: `#/conversations/${encodeURIComponent(c.id)}`,
+        class: ['side-conv', c.id === currentId && 'is-current'], 'data-testid': 'contact-conversation', 'data-conversation-id': c.id,
+        onclick: (event) => { event.preventDefault(); onOpen(c.id); },
+      },
+      h('span', { class: 'side-conv-top' },
+        h('span', { class: ['status-pill', `status-${c.status}`] }, statusLabel(c.status)),
+        h('time', { class: 'muted', title: formatDateTime(c.createdAt) }, relativeTime(c.lastMessageAt || c.createdAt)),
+        c.id === currentId ? h('span', { class: 'tag tag-self' }, t('contact.thisConversation')) : null),
+      h('span', { class: 'side-conv-preview' }, previewText(c) || t('chat.noMessages'))))));
+  }
+
+  function draw() {
+    const name = contactName(data);
+    const page = data.currentPage;
+    el.replaceChildren(
+      h('div', { class: 'side-head' },
+        avatar(name, data.id, 'avatar-large'),
+        h('div', { class: 'side-who' },
+          h('div', { class: 'side-name', 'data-testid': 'contact-name' }, name),
+          data.email ? h('div', { class: 'muted side-sub' }, data.email) : null),
+        h('button', { type: 'button', class: 'icon-btn side-close', 'aria-label': t('common.close'), title: t('common.close'), onclick: onClose }, '\u00d7')),
+      editing ? editForm() : h('section', { class: 'side-section' },
+        h('div', { class: 'side-section-head' },
+          h('h3', null, t('contact.title')),
+          h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'contact-edit', onclick: () => { editing = true; draw(); } }, t('common.edit'))),
+        h('dl', { class: 'side-list' },
+          row(t('contact.email'), data.email, 'contact-email'),
+          row(t('contact.phone'), data.phone, 'contact-phone'))),
+      h('section', { class: 'side-section' },
+        h('h3', null, t('contact.visit')),
+        h('dl', { class: 'side-list' },
+          row(t('contact.currentPage'), externalLink(page, shortUrl(page)), 'contact-page'),
+          data.pageTitle ? row(t('contact.pageTitle'), data.pageTitle, 'contact-page-title') : null,
+          row(t('contact.referrer'), externalLink(data.referrer, shortUrl(data.referrer)), 'contact-referrer'),
+          row(t('contact.browser'), data.userAgent ? h('span', { title: data.userAgent }, browserName(data.userAgent)) : null, 'contact-browser'),
+          row(t('contact.language'), languageName(data.locale), 'contact-language'),
+          data.createdAt ? row(t('contact.firstSeen'), formatDateTime(data.createdAt), 'contact-first-seen') : null)),
+      h('section', { class: 'side-section' },
+        h('h3', null, t('contact.conversations')),
+        conversations()));
+  }
+
+  el.replaceChildren(loadingBlock());
+  contact().then((c) => {
+    data = c;
+    draw();
+  }).catch((error) => {
+    el.replaceChildren(h('div', { class: 'side-section inline-error', role: 'alert' }, errorText(error)));
+  });
+
+  return {
+    el,
+    destroy() {},
+  };
+}

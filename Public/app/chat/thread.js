@@ -1,0 +1,376 @@
+// The messages of one conversation (centre column): oldest → newest by seq,
+// paging up through history, live messages, pending sends, read receipts,
+// the typing indicator, and marking the conversation read while it is seen.
+import { api, query } from '../api.js';
+import { h } from '../dom.js';
+import { t, errorText, formatDateTime } from '../i18n.js';
+import { user } from '../session.js';
+import { agentLabel, clockTime, dayKey, dayLabel, linkify, statusLabel } from './format.js';
+import * as outbox from './outbox.js';
+import { isViewing, setUnread } from './runtime.js';
+
+const PAGE = 50;
+const TYPING_TTL_MS = 6000;
+
+function isImage(attachment) {
+  return /^image\//i.test(attachment.contentType || '');
+}
+
+/** Message text with links; in private notes @mentions stand out. */
+function textNodes(text, mentions) {
+  const nodes = linkify(text);
+  if (!mentions) return nodes;
+  const out = [];
+  for (const node of nodes) {
+    if (node.nodeType !== Node.TEXT_NODE) { out.push(node); continue; }
+    const parts = node.textContent.split(/(@[^\s@,.;:!?]+)/);
+    for (const part of parts) {
+      if (!part) continue;
+      out.push(part.startsWith('@') ? h('span', { class: 'mention' }, part) : document.createTextNode(part));
+    }
+  }
+  return out;
+}
+
+/** A system message (status changed, assigned, transferred, merged) in the interface language. */
+function systemText(m) {
+  const actor = m.sender && (m.sender.name || m.sender.agentNumber !== undefined) ? agentLabel(m.sender) : t('chat.agent');
+  const detail = m.text || '';
+  switch (m.event) {
+    case 'conversation.status':
+      return t('chat.eventStatus', { actor, status: statusLabel(detail) });
+    case 'conversation.assigned': {
+      const parts = /^(\d+) (.+)$/.exec(detail);
+      return t('chat.eventAssigned', { actor, name: parts ? agentLabel({ agentNumber: parts[1], name: parts[2] }) : detail });
+    }
+    case 'conversation.unassigned':
+      return t('chat.eventUnassigned', { actor });
+    case 'conversation.transferred':
+      return t('chat.eventTransferred', { actor, name: detail });
+    case 'conversation.merged':
+      return t('chat.eventMerged', { actor, count: detail });
+    default:
+      return detail || m.event || '';
+  }
+}
+
+function attachmentNodes(attachments, previews = []) {
+  const items = [];
+  attachments.forEach((a, index) => {
+    const url = previews[index] || a.url;
+    if (!url) return;
+    if (isImage(a) || previews[index]) {
+      items.push(h('a', {
+        class: 'msg-image-link', href: url, target: '_blank', rel: 'noopener noreferrer', title: a.name || '',
+        'data-testid': 'msg-image-link',
+      }, h('img', { class: 'msg-image', src: url, alt: a.name || t('chat.image'), loading: 'lazy', 'data-testid': 'msg-image' })));
+    } else {
+      items.push(h('a', { class: 'msg-file', href: url, target: '_blank', rel: 'noopener noreferrer' }, a.name || t('chat.attachment')));
+    }
+  });
+  return items.length ? h('div', { class: 'msg-attachments' }, items) : null;
+}
+
+export function createThread({ conversation, socket }) {
+  const id = conversation.id;
+  const me = user();
+  const state = {
+    messages: new Map(), // seq → Message
+    hasMore: false,
+    loaded: false,
+    loadingOlder: false,
+    visitorReadSeq: Number(conversation.visitorReadSeq) || 0,
+    sentReadSeq: 0,
+    typing: new Map(), // sender key → {label, until}
+    nodes: new Map(), // message key → {version, el}
+  };
+
+  const older = h('button', {
+    type: 'button', class: 'btn btn-small thread-older', 'data-testid': 'thread-older', hidden: true, onclick: () => loadOlder(),
+  }, t('chat.loadOlder'));
+  const list = h('div', { class: 'thread-messages', 'data-testid': 'thread-messages' });
+  const typingLine = h('div', { class: 'typing-line', 'data-testid': 'typing-indicator', 'aria-live': 'polite', hidden: true });
+  const scroller = h('div', { class: 'thread-scroll', 'data-testid': 'thread-scroll', tabindex: '0', 'aria-label': t('chat.messages') },
+    h('div', { class: 'thread-top' }, older), list);
+  const el = h('div', { class: 'thread' }, scroller, typingLine);
+
+  // ---- ordering ----
+  function maxSeq() {
+    let max = 0;
+    for (const seq of state.messages.keys()) if (seq > max) max = seq;
+    return max;
+  }
+  function minSeq() {
+    let min = Infinity;
+    for (const seq of state.messages.keys()) if (seq < min) min = seq;
+    return min === Infinity ? 0 : min;
+  }
+
+  function add(message) {
+    if (!message || typeof message.seq !== 'number') return false;
+    const existing = state.messages.get(message.seq);
+    state.messages.set(message.seq, existing && existing.provisional ? message : (existing || message));
+    return !existing || existing.provisional;
+  }
+
+  // ---- rendering ----
+  function readState(m) {
+    if (m.senderType !== 'agent' || m.private) return '';
+    return m.seq <= state.visitorReadSeq ? 'read' : 'unread';
+  }
+
+  function authorLabel(m) {
+    if (m.senderType === 'agent') {
+      if (m.sender && (m.sender.name || m.sender.agentNumber !== undefined)) return agentLabel(m.sender);
+      return t('chat.agent');
+    }
+    if (m.senderType === 'bot') return (m.sender && m.sender.name) || t('chat.bot');
+    return '';
+  }
+
+  function messageNode(m, pending) {
+    const kind = m.private ? 'note' : m.senderType;
+    const mine = m.senderType === 'agent' || m.senderType === 'bot' || m.private;
+    if (m.senderType === 'system') {
+      return h('div', { class: 'msg msg-system', 'data-testid': 'msg', 'data-seq': m.seq, 'data-sender-type': 'system' },
+        h('span', { class: 'msg-system-text', 'data-testid': 'msg-text' }, systemText(m)),
+        h('time', { class: 'msg-time', datetime: m.createdAt || '' }, clockTime(m.createdAt)));
+    }
+    const author = authorLabel(m);
+    const read = readState(m);
+    let status = null;
+    if (pending) {
+      status = pending.state === 'failed'
+        ? h('span', { class: 'msg-status is-failed', 'data-testid': 'msg-failed' },
+          h('span', null, pending.error ? errorText(pending.error) : t('chat.sendFailed')),
+          h('button', { type: 'button', class: 'link-btn', 'data-testid': 'msg-retry', onclick: () => outbox.retry(m.clientMessageId) }, t('chat.retry')),
+          h('button', { type: 'button', class: 'link-btn', onclick: () => outbox.discard(m.clientMessageId) }, t('chat.discard')))
+        : h('span', { class: 'msg-status is-pending', 'data-testid': 'msg-pending' }, t('chat.sending'));
+    } else if (read) {
+      status = h('span', { class: ['msg-status', `is-${read}`], 'data-testid': 'msg-read-state', 'data-read': read },
+        read === 'read' ? t('chat.read') : t('chat.unread'));
+    }
+    return h('div', {
+      class: ['msg', `msg-${kind}`, mine ? 'msg-out' : 'msg-in', pending && 'is-pending'],
+      'data-testid': 'msg', 'data-seq': m.seq ?? '', 'data-sender-type': m.senderType, 'data-private': m.private ? 'true' : 'false',
+      'data-client-id': m.clientMessageId || '',
+    },
+    h('div', { class: 'msg-meta' },
+      author ? h('span', { class: 'msg-author', 'data-testid': 'msg-author' }, author) : null,
+      m.private ? h('span', { class: 'note-label', 'data-testid': 'note-label' }, t('chat.privateNote')) : null,
+      h('time', { class: 'msg-time', datetime: m.createdAt || '', title: formatDateTime(m.createdAt) }, clockTime(m.createdAt))),
+    h('div', { class: 'msg-bubble' },
+      m.text ? h('div', { class: 'msg-text', 'data-testid': 'msg-text' }, textNodes(m.text, m.private)) : null,
+      attachmentNodes(m.attachments || [], pending ? pending.previews : [])),
+    status);
+  }
+
+  function nodeFor(key, version, build) {
+    const cached = state.nodes.get(key);
+    if (cached && cached.version === version) return cached.el;
+    const el = build();
+    state.nodes.set(key, { version, el });
+    return el;
+  }
+
+  function nearBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  }
+
+  function scrollToBottom() {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  function draw({ stick = nearBottom(), keepFrom = null } = {}) {
+    const seqs = Array.from(state.messages.keys()).sort((a, b) => a - b);
+    const children = [];
+    const used = new Set();
+    let lastDay = '';
+    for (const seq of seqs) {
+      const m = state.messages.get(seq);
+      const day = dayKey(m.createdAt);
+      if (day && day !== lastDay) {
+        children.push(h('div', { class: 'day-sep', role: 'separator' }, h('span', null, dayLabel(m.createdAt))));
+        lastDay = day;
+      }
+      const key = m.provisional ? `c:${m.clientMessageId}` : `m:${m.id || seq}`;
+      used.add(key);
+      children.push(nodeFor(key, `${m.seq}|${readState(m)}|${m.provisional ? 'p' : ''}`, () => messageNode(m, null)));
+    }
+    const stored = new Set();
+    for (const m of state.messages.values()) if (m.clientMessageId) stored.add(outbox.idKey(m.clientMessageId));
+    for (const entry of outbox.pendingFor(id)) {
+      const frame = entry.frame;
+      if (stored.has(outbox.idKey(frame.clientMessageId))) continue; // its message came before its ack
+      const m = {
+        seq: null, senderType: 'agent', private: Boolean(frame.private), text: frame.text, clientMessageId: frame.clientMessageId,
+        createdAt: entry.createdAt, sender: me ? { id: me.id, name: me.displayName, agentNumber: me.agentNumber } : null,
+        attachments: entry.attachments || [],
+      };
+      const key = `p:${frame.clientMessageId}`;
+      used.add(key);
+      children.push(nodeFor(key, `${entry.state}|${entry.error ? entry.error.code : ''}`, () => messageNode(m, entry)));
+    }
+    for (const key of Array.from(state.nodes.keys())) if (!used.has(key)) state.nodes.delete(key);
+    if (!children.length && state.loaded) {
+      children.push(h('div', { class: 'thread-empty' }, t('chat.noMessages')));
+    }
+    const before = keepFrom ? scroller.scrollHeight - scroller.scrollTop : 0;
+    list.replaceChildren(...children);
+    older.hidden = !state.hasMore;
+    if (keepFrom) scroller.scrollTop = scroller.scrollHeight - before;
+    else if (stick) scrollToBottom();
+  }
+
+  // Images change the height when they arrive: stay at the bottom if we were there.
+  list.addEventListener('load', (event) => {
+    if (event.target.tagName === 'IMG' && state.stuck) scrollToBottom();
+  }, true);
+  scroller.addEventListener('scroll', () => {
+    state.stuck = nearBottom();
+    if (scroller.scrollTop < 60 && state.hasMore && !state.loadingOlder && state.loaded) loadOlder();
+  }, { passive: true });
+
+  // ---- typing ----
+  function drawTyping() {
+    const now = Date.now();
+    for (const [key, entry] of state.typing) if (entry.until < now) state.typing.delete(key);
+    const labels = Array.from(state.typing.values()).map((e) => e.label);
+    typingLine.hidden = !labels.length;
+    typingLine.replaceChildren(...(labels.length ? [
+      h('span', { class: 'typing-dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
+      h('span', null, labels.join(t('chat.listSeparator'))),
+    ] : []));
+  }
+  const typingTimer = setInterval(drawTyping, 1000);
+
+  // ---- reading ----
+  function markRead() {
+    const seq = maxSeq();
+    if (!seq || !isViewing(id)) return;
+    setUnread(id, 0);
+    if (seq <= state.sentReadSeq) return;
+    state.sentReadSeq = seq;
+    if (!socket.send({ type: 'read', conversationId: id, seq })) {
+      api.post(`/api/v1/conversations/${encodeURIComponent(id)}/read`, { seq }).catch(() => { state.sentReadSeq = 0; });
+    }
+  }
+  const onVisible = () => { if (document.visibilityState === 'visible') markRead(); };
+  document.addEventListener('visibilitychange', onVisible);
+  window.addEventListener('focus', onVisible);
+
+  // ---- loading ----
+  async function loadInitial() {
+    try {
+      const data = await api.get(`/api/v1/conversations/${encodeURIComponent(id)}/messages${query({ limit: PAGE })}`);
+      for (const m of (data && data.items) || []) add(m);
+      state.hasMore = Boolean(data && data.hasMore);
+      state.loaded = true;
+      draw({ stick: true });
+      state.stuck = true;
+      markRead();
+    } catch (error) {
+      list.replaceChildren(h('div', { class: 'thread-empty inline-error', role: 'alert' },
+        h('p', null, errorText(error)),
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => loadInitial() }, t('common.retry'))));
+    }
+  }
+
+  async function loadOlder() {
+    if (state.loadingOlder || !state.hasMore) return;
+    state.loadingOlder = true;
+    older.disabled = true;
+    try {
+      const data = await api.get(`/api/v1/conversations/${encodeURIComponent(id)}/messages${query({ beforeSeq: minSeq(), limit: PAGE })}`);
+      for (const m of (data && data.items) || []) add(m);
+      state.hasMore = Boolean(data && data.hasMore);
+      draw({ keepFrom: true, stick: false });
+    } catch {
+      // The button stays; the agent can try again.
+    } finally {
+      state.loadingOlder = false;
+      older.disabled = false;
+    }
+  }
+
+  function resume() {
+    if (!state.loaded) return;
+    socket.send({ type: 'resume', conversationId: id, afterSeq: maxSeq() });
+  }
+
+  // ---- live frames ----
+  const offs = [
+    socket.on('message', (frame) => {
+      const m = frame.message;
+      if (!m || (frame.conversationId || m.conversationId) !== id) return;
+      const before = maxSeq();
+      const gap = state.loaded && before > 0 && m.seq > before + 1;
+      const stick = nearBottom() || (m.senderType === 'agent' && me && m.sender && m.sender.id === me.id);
+      if (add(m)) draw({ stick });
+      if (m.senderType === 'visitor') {
+        state.typing.delete('visitor');
+        drawTyping();
+      }
+      // A hole before this message (a frame lost while the link wobbled): replay what is missing.
+      if (gap) socket.send({ type: 'resume', conversationId: id, afterSeq: before });
+      markRead();
+    }),
+    socket.on('read', (frame) => {
+      if (frame.conversationId !== id || frame.reader !== 'visitor') return;
+      if ((frame.seq || 0) > state.visitorReadSeq) {
+        state.visitorReadSeq = frame.seq;
+        draw({ stick: nearBottom() });
+      }
+    }),
+    socket.on('typing', (frame) => {
+      if (frame.conversationId !== id || !frame.sender) return;
+      const key = frame.sender.type === 'visitor' ? 'visitor' : `${frame.sender.type}:${frame.sender.name || ''}`;
+      if (frame.typing === false) {
+        state.typing.delete(key);
+      } else {
+        const label = frame.sender.type === 'visitor'
+          ? t('chat.visitorTyping')
+          : t('chat.someoneTyping', { name: frame.sender.name || t('chat.agent') });
+        state.typing.set(key, { label, until: Date.now() + TYPING_TTL_MS });
+      }
+      drawTyping();
+    }),
+    socket.on('status', ({ state: s, reconnected }) => { if (s === 'open' && reconnected) resume(); }),
+    outbox.onOutboxChange((conversationId, settled) => {
+      if (conversationId !== id) return;
+      if (settled && settled.ack && typeof settled.ack.seq === 'number' && !state.messages.has(settled.ack.seq)) {
+        const frame = settled.entry.frame;
+        add({
+          id: settled.ack.messageId, conversationId: id, seq: settled.ack.seq, senderType: 'agent',
+          sender: me ? { id: me.id, name: me.displayName, agentNumber: me.agentNumber } : null,
+          text: frame.text || '', private: Boolean(frame.private), attachments: settled.entry.attachments || [],
+          clientMessageId: frame.clientMessageId, createdAt: settled.ack.createdAt, provisional: true,
+        });
+      }
+      draw({ stick: true });
+    }),
+  ];
+
+  loadInitial();
+
+  return {
+    el,
+    focus: () => scroller.focus(),
+    maxSeq,
+    markRead,
+    /** The conversation changed (e.g. the server says the visitor read up to a seq). */
+    update(c) {
+      const seq = Number(c && c.visitorReadSeq) || 0;
+      if (seq > state.visitorReadSeq) {
+        state.visitorReadSeq = seq;
+        draw();
+      }
+    },
+    destroy() {
+      for (const off of offs) off();
+      clearInterval(typingTimer);
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+    },
+  };
+}

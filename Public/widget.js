@@ -1,0 +1,990 @@
+/*
+ * Kefu shopper chat widget. A shop embeds it with one line:
+ *   <script src="https://KEFU_HOST/widget.js" data-inbox="INBOX_KEY" async></script>
+ * Optional: data-locale="zh-CN|zh-TW|en|ko".
+ *
+ * Self-contained: no framework, no imports, no build step. It renders in an open
+ * Shadow DOM so the shop's styles do not leak in, speaks the protocol in
+ * docs/protocol.md, and takes every visible word from GET /api/v1/i18n (keys
+ * "widget.*"). Chat text is only ever rendered as text (textContent), never as HTML.
+ * The only global it defines is window.KefuWidget = { open, close, toggle }.
+ */
+(function () {
+  'use strict';
+  if (window.KefuWidget) return;
+
+  var script = document.currentScript;
+  if (!script || !script.getAttribute('data-inbox')) {
+    script = document.querySelector('script[data-inbox][src*="widget.js"]') || document.querySelector('script[data-inbox]');
+  }
+  if (!script) return;
+  var INBOX = script.getAttribute('data-inbox') || '';
+  var ORIGIN;
+  try { ORIGIN = new URL(script.src || '', location.href).origin; } catch (e) { return; }
+  if (!INBOX || !/^https?:/.test(ORIGIN)) return;
+
+  var MAX_TEXT = 5000;
+  var MAX_IMAGE = 5 * 1024 * 1024;
+  var EMOJI = ['\u{1F60A}', '\u{1F600}', '\u{1F601}', '\u{1F602}', '\u{1F923}', '\u{1F604}', '\u{1F605}', '\u{1F609}',
+    '\u{1F60D}', '\u{1F618}', '\u{1F970}', '\u{1F60E}', '\u{1F914}', '\u{1F62E}', '\u{1F622}', '\u{1F62D}',
+    '\u{1F621}', '\u{1F633}', '\u{1F634}', '\u{1F917}', '\u{1F64F}', '\u{1F44D}', '\u{1F44C}', '\u{1F44F}',
+    '\u{1F64C}', '\u{1F4AA}', '\u{1F91D}', '\u{1F44B}', '\u270C\uFE0F', '\u2764\uFE0F', '\u{1F495}', '\u{1F389}',
+    '\u{1F381}', '\u{1F339}', '\u{1F525}', '\u2B50', '\u2728', '\u{1F4AF}', '\u2615', '\u{1F349}'];
+  // English wording for when the catalogue cannot be fetched (e.g. a shop's page blocks it).
+  var FALLBACK = {
+    'widget.title': 'Live chat', 'widget.open': 'Chat with us', 'widget.close': 'Close',
+    'widget.placeholder': 'Type a message\u2026', 'widget.send': 'Send', 'widget.image': 'Image',
+    'widget.emoji': 'Emoji', 'widget.typing': 'Typing\u2026', 'widget.read': 'Read', 'widget.unread': 'Delivered',
+    'widget.sending': 'Sending\u2026', 'widget.failed': 'Not sent. Tap to retry',
+    'widget.reconnecting': 'Connection lost. Reconnecting\u2026',
+    'widget.unavailable': 'Chat is unavailable right now. Please try again later.',
+    'widget.welcome': 'Hi! How can we help you today?', 'widget.agent': '#{number} {name}',
+    'widget.loading': 'Loading\u2026', 'widget.removeImage': 'Remove image', 'widget.openImage': 'Open full size',
+    'widget.uploadFailed': 'The image could not be uploaded. Please try again.',
+    'widget.imageTooLarge': 'Images can be at most 5 MB.',
+    'widget.imageOnly': 'Only images can be sent (PNG, JPEG, GIF, WebP).',
+    'widget.textTooLong': 'The message is too long (5,000 characters at most).',
+    'widget.rateLimited': 'You are sending too fast. Please wait a moment.',
+    'widget.unreadCount': '{count} unread messages', 'widget.earlier': 'Earlier conversation', 'widget.file': 'File',
+    'widget.hint': 'Enter to send, Shift+Enter for a new line'
+  };
+
+  // ---- storage (per inbox) ------------------------------------------------------
+  var PREFIX = 'kefu:' + INBOX + ':';
+  function load(name) { try { return window.localStorage.getItem(PREFIX + name); } catch (e) { return null; } }
+  function save(name, value) {
+    try {
+      if (value === null || value === undefined) window.localStorage.removeItem(PREFIX + name);
+      else window.localStorage.setItem(PREFIX + name, String(value));
+    } catch (e) { /* storage disabled: the widget still works for this page */ }
+  }
+  function loadInt(name) { var n = parseInt(load(name) || '0', 10); return n > 0 ? n : 0; }
+  function loadJSON(name, dflt) { try { var v = JSON.parse(load(name) || 'null'); return v == null ? dflt : v; } catch (e) { return dflt; } }
+
+  // ---- state --------------------------------------------------------------------
+  var S = {
+    locale: null, messages: null,
+    token: load('token'), conversationId: lc(load('conversation')),
+    inbox: { name: '', greeting: '' },
+    open: load('open') === '1',
+    ws: null, ready: false, attempt: 0, failures: 0, reconnectTimer: 0, pingTimer: 0, lastFrame: 0, everConnected: false,
+    booted: false, bootTimer: 0, bootAttempt: 0,
+    lastSeq: 0, minSeq: 0, hasMore: false, loadingOlder: false,
+    bySeq: new Map(), ids: new Set(), pending: new Map(), others: [],
+    agentRead: 0, visitorRead: 0, readSent: 0,
+    agent: null, typingOn: false, typingAt: 0, typingIdle: 0, peerTypingTimer: 0,
+    image: null
+  };
+  if (S.conversationId) {
+    S.agentRead = loadInt('agentRead');
+    S.visitorRead = loadInt('visitorRead');
+    S.lastSeq = loadInt('seq'); // replaced by the history once it loads
+  }
+
+  // ---- helpers ------------------------------------------------------------------
+  // UUIDs compare case-insensitively (the server may write them in upper case).
+  function lc(v) { return typeof v === 'string' ? v.toLowerCase() : v; }
+  function normalize(o) {
+    if (!o || typeof o !== 'object') return o;
+    ['conversationId', 'clientMessageId', 'ref'].forEach(function (k) { if (typeof o[k] === 'string') o[k] = lc(o[k]); });
+    if (o.message) normalize(o.message);
+    return o;
+  }
+
+  function t(key, vars) {
+    var text = S.messages && Object.prototype.hasOwnProperty.call(S.messages, key) ? S.messages[key]
+      : Object.prototype.hasOwnProperty.call(FALLBACK, key) ? FALLBACK[key] : key;
+    if (!vars) return text;
+    return String(text).replace(/\{([A-Za-z0-9_]+)\}/g, function (whole, name) {
+      return vars[name] === undefined || vars[name] === null ? whole : String(vars[name]);
+    });
+  }
+
+  function pickLocale(tag) {
+    tag = String(tag || '').toLowerCase().replace(/_/g, '-');
+    if (/^zh(-|$)/.test(tag)) return /-(hant|tw|hk|mo)(-|$)/.test(tag) ? 'zh-TW' : 'zh-CN';
+    if (/^en(-|$)/.test(tag)) return 'en';
+    if (/^ko(-|$)/.test(tag)) return 'ko';
+    return null;
+  }
+
+  function uuid() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') {
+      try { return window.crypto.randomUUID(); } catch (e) { /* insecure context: fall through */ }
+    }
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    b[6] = (b[6] & 15) | 64;
+    b[8] = (b[8] & 63) | 128;
+    var h = '';
+    for (var i = 0; i < 16; i++) h += (b[i] + 256).toString(16).slice(1);
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  }
+
+  function api(method, path, body, contentType) {
+    var opts = { method: method, credentials: 'omit', headers: {}, cache: 'no-store' };
+    if (body !== undefined) {
+      if (contentType) { opts.body = body; opts.headers['Content-Type'] = contentType; }
+      else { opts.body = JSON.stringify(body); opts.headers['Content-Type'] = 'application/json'; }
+    }
+    return fetch(ORIGIN + path, opts).then(function (r) {
+      return r.text().then(function (txt) {
+        var data = null;
+        try { data = txt ? JSON.parse(txt) : null; } catch (e) { data = null; }
+        if (!r.ok) {
+          var info = data && data.error ? data.error : {};
+          var err = new Error(info.message || 'HTTP ' + r.status);
+          err.status = r.status;
+          err.code = info.code;
+          throw err;
+        }
+        return data;
+      });
+    });
+  }
+
+  function absUrl(u) {
+    if (!u) return null;
+    try {
+      var x = new URL(String(u), ORIGIN + '/');
+      return x.protocol === 'http:' || x.protocol === 'https:' || x.protocol === 'blob:' ? x.href : null;
+    } catch (e) { return null; }
+  }
+
+  // Element builder: attributes via setAttribute, text via textContent only.
+  function h(tag, attrs, kids) {
+    var el = document.createElement(tag);
+    if (attrs) {
+      for (var k in attrs) {
+        if (!Object.prototype.hasOwnProperty.call(attrs, k) || attrs[k] === null || attrs[k] === undefined || attrs[k] === false) continue;
+        if (k === 'text') el.textContent = attrs[k];
+        else if (k === 'class') el.className = attrs[k];
+        else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), attrs[k]);
+        else el.setAttribute(k, attrs[k] === true ? '' : attrs[k]);
+      }
+    }
+    (kids || []).forEach(function (c) { if (c) el.appendChild(c); });
+    return el;
+  }
+
+  var ICONS = {
+    chat: 'M21 11.5a8.4 8.4 0 0 1-.9 3.8 8.5 8.5 0 0 1-7.6 4.7 8.4 8.4 0 0 1-3.8-.9L3 21l1.9-5.7a8.4 8.4 0 0 1-.9-3.8 8.5 8.5 0 0 1 4.7-7.6 8.4 8.4 0 0 1 3.8-.9h.5a8.5 8.5 0 0 1 8 8z',
+    close: 'M18 6L6 18M6 6l12 12',
+    down: 'M6 9l6 6 6-6',
+    image: 'M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM8.5 10a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM21 15l-5-5L5 21',
+    smile: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01',
+    send: 'M22 2L11 13M22 2l-7 20-4-9-9-4z'
+  };
+  function icon(name, cls) {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    if (cls) svg.setAttribute('class', cls);
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('fill', 'none');
+    svg.setAttribute('stroke', 'currentColor');
+    svg.setAttribute('stroke-width', '2');
+    svg.setAttribute('stroke-linecap', 'round');
+    svg.setAttribute('stroke-linejoin', 'round');
+    var p = document.createElementNS(ns, 'path');
+    p.setAttribute('d', ICONS[name]);
+    svg.appendChild(p);
+    return svg;
+  }
+
+  // Text with clickable http(s) links; everything else stays plain text nodes.
+  var URL_RE = /https?:\/\/[^\s<>"'`\u0080-\uFFFF]+/gi;
+  function renderText(parent, text) {
+    text = String(text || '');
+    var last = 0, m;
+    URL_RE.lastIndex = 0;
+    while ((m = URL_RE.exec(text))) {
+      var raw = m[0].replace(/[.,;:!?)\]}]+$/, '');
+      var url = null;
+      try { var parsed = new URL(raw); if (parsed.protocol === 'http:' || parsed.protocol === 'https:') url = parsed.href; } catch (e) { url = null; }
+      if (!url || !raw) continue;
+      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var a = document.createElement('a');
+      a.href = url;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      a.textContent = raw;
+      parent.appendChild(a);
+      last = m.index + raw.length;
+      URL_RE.lastIndex = last;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function timeLabel(iso) {
+    var d = iso ? new Date(iso) : new Date();
+    if (isNaN(d.getTime())) return '';
+    try { return d.toLocaleTimeString(S.locale || undefined, { hour: '2-digit', minute: '2-digit' }); } catch (e) { return ''; }
+  }
+
+  // ---- styles -------------------------------------------------------------------
+  var CSS = [
+    ':host{all:initial}',
+    '*,*::before,*::after{box-sizing:border-box}',
+    '[hidden]{display:none!important}',
+    '.root{font-family:-apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Noto Sans SC","Apple SD Gothic Neo","Malgun Gothic","Noto Sans CJK KR","Helvetica Neue",Arial,sans-serif;font-size:14px;line-height:1.5;color:#1f2733;-webkit-font-smoothing:antialiased}',
+    'button{font:inherit;color:inherit}',
+    '.launcher{position:fixed;right:20px;bottom:20px;width:58px;height:58px;border-radius:50%;border:0;padding:0;background:linear-gradient(135deg,#3d8bff,#1d6ff2);color:#fff;box-shadow:0 6px 20px rgba(29,111,242,.42);cursor:pointer;z-index:2147483000;display:flex;align-items:center;justify-content:center;transition:transform .15s ease}',
+    '.launcher:hover{transform:scale(1.06)}',
+    '.launcher:focus-visible,.iconbtn:focus-visible,.send:focus-visible{outline:3px solid rgba(29,111,242,.45);outline-offset:2px}',
+    '.launcher svg{width:28px;height:28px}',
+    '.launcher .i-down,.root.open .launcher .i-chat{display:none}.root.open .launcher .i-down{display:block}',
+    '.badge{position:absolute;top:-3px;right:-3px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#f5222d;color:#fff;font-size:12px;font-weight:700;line-height:18px;text-align:center;border:2px solid #fff}',
+    '.panel{position:fixed;right:20px;bottom:90px;width:372px;height:600px;max-height:calc(100vh - 110px);background:#fff;border-radius:14px;box-shadow:0 14px 48px rgba(16,24,40,.24);display:flex;flex-direction:column;overflow:hidden;z-index:2147483001;animation:kefu-in .16s ease-out}',
+    '@keyframes kefu-in{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}',
+    '@media (prefers-reduced-motion:reduce){.panel{animation:none}.launcher{transition:none}}',
+    '.head{display:flex;align-items:center;gap:10px;padding:12px 10px 12px 14px;background:linear-gradient(135deg,#3d8bff,#1d6ff2);color:#fff;flex:none}',
+    '.avatar{width:38px;height:38px;border-radius:50%;background:rgba(255,255,255,.22);display:flex;align-items:center;justify-content:center;flex:none}',
+    '.avatar svg{width:21px;height:21px}',
+    '.titles{flex:1;min-width:0}',
+    '.title{font-weight:600;font-size:15px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
+    '.agent{font-size:12px;opacity:.92;display:flex;align-items:center;gap:5px;white-space:nowrap;overflow:hidden}',
+    '.agent::before{content:"";width:7px;height:7px;border-radius:50%;background:#5be39b;flex:none}',
+    '.iconbtn{background:transparent;border:0;width:34px;height:34px;border-radius:8px;display:flex;align-items:center;justify-content:center;cursor:pointer;padding:0;flex:none}',
+    '.iconbtn svg{width:20px;height:20px}',
+    '.head .iconbtn:hover{background:rgba(255,255,255,.18)}',
+    '.banner{background:#fff4e0;color:#8a5300;font-size:12px;padding:6px 12px;text-align:center;flex:none;border-bottom:1px solid #f6e2bd}',
+    '.list{flex:1;overflow-y:auto;padding:10px 12px 6px;background:#f4f6f9;overscroll-behavior:contain;scrollbar-width:thin;scrollbar-color:#c5ccd6 transparent}',
+    '.older{text-align:center;font-size:12px;color:#8a94a3;padding:4px}',
+    '.welcome{margin:6px auto 10px;text-align:center}',
+    '.divider{display:flex;align-items:center;gap:8px;color:#a0a9b6;font-size:11px;margin:10px 0}',
+    '.divider::before,.divider::after{content:"";flex:1;border-top:1px solid #dfe4ea}',
+    '.row{display:flex;flex-direction:column;margin:8px 0;max-width:100%}',
+    '.row.me{align-items:flex-end}',
+    '.row.them{align-items:flex-start}',
+    '.row.center{align-items:center;margin:10px 0}',
+    '.who{font-size:12px;color:#8a94a3;margin:0 4px 3px}',
+    '.bubble{max-width:80%;padding:8px 12px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}',
+    '.me .bubble{background:#1d6ff2;color:#fff;border-bottom-right-radius:4px}',
+    '.them .bubble{background:#fff;color:#1f2733;border-bottom-left-radius:4px;box-shadow:0 1px 2px rgba(16,24,40,.08)}',
+    '.center .bubble,.welcome .bubble{background:#e8ecf1;color:#5b6675;font-size:12px;border-radius:10px;text-align:center;max-width:90%;padding:5px 12px;display:inline-block}',
+    '.bubble a{color:inherit;text-decoration:underline;text-underline-offset:2px}',
+    '.them .bubble a{color:#1d6ff2}',
+    '.bubble.media{padding:4px;background:transparent!important;box-shadow:none!important}',
+    '.atts a{display:block}',
+    '.atts img{display:block;max-width:200px;max-height:200px;min-width:48px;min-height:48px;border-radius:10px;margin-top:4px;background:#e8ecf1;object-fit:cover;border:1px solid rgba(16,24,40,.06)}',
+    '.atts .file{display:inline-block;margin-top:4px}',
+    '.text+.atts img{margin-top:8px}',
+    '.meta{font-size:11px;color:#98a1ae;margin:3px 6px 0;display:flex;gap:6px}',
+    '.status.read{color:#1d6ff2}',
+    '.row.failed .status{color:#d93c3c;cursor:pointer;text-decoration:underline}',
+    '.row.failed .bubble{opacity:.7}',
+    '.row.sending .bubble{opacity:.72}',
+    '.typing{font-size:12px;color:#8a94a3;padding:2px 16px 6px;background:#f4f6f9;display:flex;align-items:center;gap:6px;flex:none}',
+    '.dots{display:inline-flex;gap:3px}',
+    '.dots i{width:5px;height:5px;border-radius:50%;background:#a9b2bf;animation:kefu-blink 1.2s infinite both}',
+    '.dots i:nth-child(2){animation-delay:.2s}.dots i:nth-child(3){animation-delay:.4s}',
+    '@keyframes kefu-blink{0%,80%,100%{opacity:.25}40%{opacity:1}}',
+    '.notice{font-size:12px;color:#b42323;padding:6px 12px;background:#fdeeee;flex:none}',
+    '.picker{display:grid;grid-template-columns:repeat(8,1fr);gap:2px;padding:8px;border-top:1px solid #e3e7ed;background:#fff;max-height:176px;overflow-y:auto;flex:none}',
+    '.picker button{font-size:22px;line-height:1;padding:6px 0;border:0;background:transparent;border-radius:6px;cursor:pointer;font-family:"Apple Color Emoji","Segoe UI Emoji","Noto Color Emoji",sans-serif}',
+    '.picker button:hover{background:#eef3fb}',
+    '.composer{border-top:1px solid #e3e7ed;padding:6px 10px calc(10px + env(safe-area-inset-bottom,0px));flex:none;background:#fff}',
+    '.tools{display:flex;gap:2px;margin-bottom:4px;color:#5b6675}',
+    '.tools .iconbtn{width:32px;height:32px}',
+    '.tools .iconbtn:hover,.tools .iconbtn[aria-expanded="true"]{background:#eef3fb;color:#1d6ff2}',
+    '.preview{display:flex;align-items:center;gap:8px;margin:2px 0 6px}',
+    '.preview img{width:60px;height:60px;object-fit:cover;border-radius:8px;border:1px solid #e3e7ed}',
+    '.preview .iconbtn{width:28px;height:28px;color:#5b6675;background:#f0f2f5}',
+    '.inputrow{display:flex;gap:8px;align-items:flex-end}',
+    'textarea{flex:1;min-width:0;resize:none;border:1px solid #d5dbe3;border-radius:10px;padding:8px 10px;font:inherit;font-size:14px;line-height:20px;height:38px;max-height:120px;outline:none;color:#1f2733;background:#fff;overflow-y:hidden}',
+    'textarea:focus{border-color:#1d6ff2;box-shadow:0 0 0 3px rgba(29,111,242,.12)}',
+    'textarea::placeholder{color:#a0a9b6}',
+    '.send{background:#1d6ff2;color:#fff;border:0;border-radius:10px;padding:0 16px;height:38px;font-weight:600;cursor:pointer;flex:none;white-space:nowrap}',
+    '.send:hover{background:#155bd0}',
+    '.send:disabled{background:#a9c6f7;cursor:default}',
+    '@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;max-height:none;border-radius:0}',
+    '.root.open .launcher{display:none}.launcher{right:16px;bottom:16px}textarea{font-size:16px}.bubble{max-width:86%}}'
+  ].join('\n');
+
+  // ---- UI -----------------------------------------------------------------------
+  var UI = {};
+
+  function buildUI() {
+    var host = document.createElement('kefu-widget');
+    host.id = 'kefu-widget';
+    host.setAttribute('data-testid', 'kefu-widget');
+    host.style.cssText = 'all:initial;position:static;display:block;width:0;height:0';
+    var shadow = host.attachShadow({ mode: 'open' });
+    var style = document.createElement('style');
+    style.textContent = CSS;
+    shadow.appendChild(style);
+
+    UI.title = h('div', { class: 'title', 'data-testid': 'kefu-title', text: t('widget.title') });
+    UI.agent = h('div', { class: 'agent', 'data-testid': 'kefu-agent', hidden: true });
+    UI.close = h('button', { type: 'button', class: 'iconbtn', 'data-testid': 'kefu-close', 'aria-label': t('widget.close'), title: t('widget.close'), onclick: function () { setOpen(false); } }, [icon('down')]);
+    UI.banner = h('div', { class: 'banner', 'data-testid': 'kefu-banner', role: 'status', hidden: true });
+    UI.older = h('div', { class: 'older', text: t('widget.loading'), hidden: true });
+    UI.welcome = h('div', { class: 'welcome', 'data-testid': 'kefu-welcome' }, [h('span', { class: 'bubble', text: t('widget.welcome') })]);
+    UI.archive = h('div', { class: 'archive' });
+    UI.msgs = h('div', { class: 'msgs' });
+    UI.list = h('div', { class: 'list', 'data-testid': 'kefu-messages', role: 'log', 'aria-live': 'polite' }, [UI.older, UI.welcome, UI.archive, UI.msgs]);
+    UI.typing = h('div', { class: 'typing', 'data-testid': 'kefu-typing', hidden: true }, [h('span', { class: 'dots' }, [h('i'), h('i'), h('i')]), h('span', { text: t('widget.typing') })]);
+    UI.notice = h('div', { class: 'notice', 'data-testid': 'kefu-notice', role: 'alert', hidden: true });
+    UI.picker = h('div', { class: 'picker', 'data-testid': 'kefu-emoji-picker', hidden: true });
+    EMOJI.forEach(function (e) {
+      UI.picker.appendChild(h('button', { type: 'button', 'data-testid': 'kefu-emoji', text: e, onclick: function () { insertText(e); togglePicker(false); } }));
+    });
+    UI.emojiBtn = h('button', { type: 'button', class: 'iconbtn', 'data-testid': 'kefu-emoji-button', 'aria-label': t('widget.emoji'), title: t('widget.emoji'), 'aria-expanded': 'false', onclick: function () { togglePicker(); } }, [icon('smile')]);
+    UI.file = h('input', { type: 'file', accept: 'image/*', 'data-testid': 'kefu-file-input', hidden: true, tabindex: '-1' });
+    UI.file.addEventListener('change', function () {
+      var f = UI.file.files && UI.file.files[0];
+      UI.file.value = '';
+      if (f) chooseImage(f);
+    });
+    UI.imageBtn = h('button', { type: 'button', class: 'iconbtn', 'data-testid': 'kefu-image-button', 'aria-label': t('widget.image'), title: t('widget.image'), onclick: function () { UI.file.click(); } }, [icon('image')]);
+    UI.previewImg = h('img', { alt: t('widget.image') });
+    UI.preview = h('div', { class: 'preview', 'data-testid': 'kefu-preview', hidden: true }, [UI.previewImg,
+      h('button', { type: 'button', class: 'iconbtn', 'data-testid': 'kefu-preview-remove', 'aria-label': t('widget.removeImage'), title: t('widget.removeImage'), onclick: function () { clearImage(); } }, [icon('close')])]);
+    UI.input = h('textarea', { rows: '1', 'data-testid': 'kefu-input', placeholder: t('widget.placeholder'), title: t('widget.hint'), 'aria-label': t('widget.placeholder'), maxlength: String(MAX_TEXT) });
+    UI.send = h('button', { type: 'button', class: 'send', 'data-testid': 'kefu-send', text: t('widget.send'), onclick: function () { sendComposer(); } });
+    UI.panel = h('div', { class: 'panel', 'data-testid': 'kefu-panel', role: 'dialog', 'aria-label': t('widget.title'), hidden: true }, [
+      h('div', { class: 'head' }, [h('div', { class: 'avatar' }, [icon('chat')]), h('div', { class: 'titles' }, [UI.title, UI.agent]), UI.close]),
+      UI.banner, UI.list, UI.typing, UI.notice, UI.picker,
+      h('div', { class: 'composer' }, [h('div', { class: 'tools' }, [UI.emojiBtn, UI.imageBtn, UI.file]), UI.preview, h('div', { class: 'inputrow' }, [UI.input, UI.send])])
+    ]);
+    UI.badge = h('span', { class: 'badge', 'data-testid': 'kefu-badge', hidden: true });
+    UI.launcher = h('button', { type: 'button', class: 'launcher', 'data-testid': 'kefu-launcher', 'aria-label': t('widget.open'), title: t('widget.open'), onclick: function () { setOpen(!S.open, true); } }, [icon('chat', 'i-chat'), icon('down', 'i-down'), UI.badge]);
+    UI.root = h('div', { class: 'root', lang: S.locale || 'zh-CN' }, [UI.panel, UI.launcher]);
+    shadow.appendChild(UI.root);
+
+    UI.input.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); sendComposer(); }
+      else if (e.key === 'Escape') togglePicker(false);
+    });
+    UI.input.addEventListener('input', function () { autoGrow(); onTypingInput(); });
+    UI.input.addEventListener('paste', function (e) {
+      var items = (e.clipboardData && e.clipboardData.files) || [];
+      if (items.length && /^image\//.test(items[0].type)) { e.preventDefault(); chooseImage(items[0]); }
+    });
+    UI.list.addEventListener('scroll', function () {
+      if (UI.list.scrollTop < 60 && S.hasMore && !S.loadingOlder && S.minSeq > 1) loadHistory(S.minSeq);
+    });
+    UI.panel.addEventListener('keydown', function (e) { if (e.key === 'Escape' && UI.picker.hidden) setOpen(false); });
+    document.body.appendChild(host);
+    UI.host = host;
+  }
+
+  function autoGrow() {
+    UI.input.style.height = '38px';
+    var want = UI.input.scrollHeight + 2;
+    UI.input.style.height = Math.min(120, Math.max(38, want)) + 'px';
+    UI.input.style.overflowY = want > 120 ? 'auto' : 'hidden';
+  }
+
+  function insertText(s) {
+    var el = UI.input, start = el.selectionStart == null ? el.value.length : el.selectionStart, end = el.selectionEnd == null ? start : el.selectionEnd;
+    el.value = el.value.slice(0, start) + s + el.value.slice(end);
+    el.selectionStart = el.selectionEnd = start + s.length;
+    el.focus();
+    autoGrow();
+  }
+
+  function togglePicker(show) {
+    if (show === undefined) show = UI.picker.hidden;
+    UI.picker.hidden = !show;
+    UI.emojiBtn.setAttribute('aria-expanded', show ? 'true' : 'false');
+  }
+
+  var noticeTimer = 0;
+  function notice(key) {
+    UI.notice.textContent = t(key);
+    UI.notice.hidden = false;
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(function () { UI.notice.hidden = true; }, 5000);
+  }
+
+  function setBanner(key) {
+    UI.banner.hidden = !key;
+    UI.banner.textContent = key ? t(key) : '';
+  }
+
+  function nearBottom() { return UI.list.scrollHeight - UI.list.scrollTop - UI.list.clientHeight < 90; }
+  function scrollToBottom() { UI.list.scrollTop = UI.list.scrollHeight; }
+
+  function setOpen(open, byUser) {
+    S.open = !!open;
+    save('open', S.open ? '1' : '0');
+    if (!UI.panel) return;
+    UI.panel.hidden = !S.open;
+    UI.root.classList.toggle('open', S.open);
+    UI.launcher.setAttribute('aria-expanded', S.open ? 'true' : 'false');
+    if (S.open) {
+      scrollToBottom();
+      if (byUser) UI.input.focus();
+      maybeSendRead();
+    } else {
+      togglePicker(false);
+      stopTyping();
+    }
+  }
+
+  function updateHeader() {
+    UI.title.textContent = S.inbox.name || t('widget.title');
+    if (S.agent) {
+      UI.agent.textContent = S.agent.number != null ? t('widget.agent', { number: S.agent.number, name: S.agent.name || '' }) : (S.agent.name || '');
+      UI.agent.hidden = !UI.agent.textContent;
+    }
+    UI.welcome.firstChild.textContent = S.inbox.greeting || t('widget.welcome');
+  }
+
+  function updateBadge() {
+    var n = 0;
+    for (var i = 0; i < S.others.length; i++) if (S.others[i] > S.visitorRead) n++;
+    if (S.open && document.visibilityState === 'visible') n = 0;
+    UI.badge.hidden = n === 0;
+    UI.badge.textContent = n > 99 ? '99+' : String(n);
+    UI.launcher.setAttribute('aria-label', n ? t('widget.open') + ' (' + t('widget.unreadCount', { count: n }) + ')' : t('widget.open'));
+  }
+
+  function updateWelcome() {
+    UI.welcome.hidden = UI.msgs.childNodes.length > 0 || UI.archive.childNodes.length > 0;
+  }
+
+  // ---- message rows -------------------------------------------------------------
+  function senderClass(type) { return type === 'visitor' ? 'me' : type === 'agent' ? 'them' : 'center'; }
+
+  function buildRow(m, pending) {
+    var side = senderClass(m.senderType);
+    var row = h('div', { class: 'row ' + side, 'data-testid': 'kefu-message', 'data-sender': m.senderType || '' });
+    if (m.seq) row.setAttribute('data-seq', String(m.seq));
+    if (m.clientMessageId) row.setAttribute('data-cid', m.clientMessageId);
+    if (side === 'them' && m.sender) {
+      var who = m.sender.agentNumber != null ? t('widget.agent', { number: m.sender.agentNumber, name: m.sender.name || '' }) : (m.sender.name || '');
+      if (who) row.appendChild(h('div', { class: 'who', text: who }));
+    }
+    var bubble = h('div', { class: 'bubble' });
+    if (m.text) {
+      var textEl = h('div', { class: 'text', 'data-testid': 'kefu-message-text' });
+      renderText(textEl, m.text);
+      bubble.appendChild(textEl);
+    }
+    var atts = (m.attachments || []).filter(Boolean);
+    if (atts.length) {
+      var box = h('div', { class: 'atts' });
+      atts.forEach(function (a) {
+        var url = absUrl(a.url);
+        if (!url) return;
+        var isImage = /^image\//.test(a.contentType || '') || a.local;
+        var link = h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', title: isImage ? t('widget.openImage') : (a.name || t('widget.file')) });
+        if (isImage) {
+          var img = h('img', { src: url, alt: a.name || t('widget.image'), loading: 'lazy', 'data-testid': 'kefu-message-image' });
+          img.addEventListener('load', function () { if (S.stick) scrollToBottom(); });
+          link.appendChild(img);
+        } else {
+          link.className = 'file';
+          link.textContent = a.name || t('widget.file');
+        }
+        box.appendChild(link);
+      });
+      bubble.appendChild(box);
+      if (!m.text && side !== 'center') bubble.classList.add('media');
+    }
+    row.appendChild(bubble);
+    var meta = h('div', { class: 'meta' });
+    if (side !== 'center') meta.appendChild(h('span', { class: 'time', text: timeLabel(m.createdAt) }));
+    if (side === 'me') {
+      var status = h('span', { class: 'status', 'data-testid': 'kefu-status' });
+      meta.appendChild(status);
+      row._status = status;
+      if (pending) {
+        status.addEventListener('click', function () { retry(m.clientMessageId); });
+      }
+    }
+    if (meta.childNodes.length) row.appendChild(meta);
+    return row;
+  }
+
+  function setRowStatus(row, state) {
+    if (!row || !row._status) return;
+    row.classList.remove('sending', 'failed');
+    var key = null;
+    if (state === 'sending' || state === 'uploading') { key = 'widget.sending'; row.classList.add('sending'); }
+    else if (state === 'failed') { key = 'widget.failed'; row.classList.add('failed'); }
+    else if (state === 'read') key = 'widget.read';
+    else if (state === 'unread') key = 'widget.unread';
+    row.setAttribute('data-status', state || '');
+    row._status.textContent = key ? t(key) : '';
+    row._status.classList.toggle('read', state === 'read');
+  }
+
+  function refreshReadStates() {
+    S.bySeq.forEach(function (row, seq) {
+      if (row._status) setRowStatus(row, seq <= S.agentRead ? 'read' : 'unread');
+    });
+  }
+
+  // Inserts a confirmed row in seq order, before any pending (unacknowledged) rows.
+  function insertRow(row, seq) {
+    var kids = UI.msgs.children;
+    for (var i = 0; i < kids.length; i++) {
+      var s = parseInt(kids[i].getAttribute('data-seq') || '0', 10);
+      if (!s || s > seq) { UI.msgs.insertBefore(row, kids[i]); return; }
+    }
+    UI.msgs.appendChild(row);
+  }
+
+  function rememberConversation(id) {
+    S.conversationId = lc(id) || null;
+    save('conversation', S.conversationId);
+  }
+
+  // The visitor's current conversation changed (e.g. the old one was resolved and a
+  // new one started): keep the old messages visible above, start a fresh sequence.
+  function switchConversation(id) {
+    id = lc(id) || null;
+    if (id === S.conversationId) return;
+    if (S.bySeq.size) {
+      var block = h('div', { class: 'old' });
+      while (UI.msgs.firstChild && UI.msgs.firstChild.getAttribute('data-seq')) block.appendChild(UI.msgs.firstChild);
+      block.appendChild(h('div', { class: 'divider', text: t('widget.earlier') }));
+      UI.archive.appendChild(block);
+    }
+    S.bySeq = new Map(); S.ids = new Set(); S.others = [];
+    S.lastSeq = 0; S.minSeq = 0; S.hasMore = false; S.agentRead = 0; S.visitorRead = 0; S.readSent = 0; S.agentSeq = 0;
+    rememberConversation(id);
+    save('seq', 0); save('agentRead', 0); save('visitorRead', 0);
+    updateWelcome();
+    updateBadge();
+  }
+
+  function addMessage(m, opts) {
+    if (!m || m.private || typeof m.seq !== 'number') return false;
+    if (m.conversationId && m.conversationId !== S.conversationId) {
+      if (opts && opts.history) return false;
+      switchConversation(m.conversationId);
+    }
+    if ((m.id && S.ids.has(m.id)) || S.bySeq.has(m.seq)) return false;
+    if (m.senderType === 'visitor' && m.clientMessageId && S.pending.has(m.clientMessageId)) {
+      var p = S.pending.get(m.clientMessageId);
+      if (p.row) p.row.remove();
+      if (p.localUrl && !p.keepUrl) URL.revokeObjectURL(p.localUrl);
+      S.pending.delete(m.clientMessageId);
+      saveOutbox();
+    }
+    // A live message past a gap (e.g. a greeting created with the conversation): fetch what is missing.
+    if (!(opts && opts.history) && m.seq > S.lastSeq + 1 && S.ready && !S.resuming) {
+      S.resuming = true;
+      sendFrame({ type: 'resume', conversationId: m.conversationId || S.conversationId, afterSeq: S.lastSeq });
+    }
+    var stick = !(opts && opts.history && opts.older) && (nearBottom() || m.senderType === 'visitor');
+    var row = buildRow(m, false);
+    S.stick = stick;
+    insertRow(row, m.seq);
+    if (m.id) S.ids.add(m.id);
+    S.bySeq.set(m.seq, row);
+    if (m.senderType === 'visitor') setRowStatus(row, m.seq <= S.agentRead ? 'read' : 'unread');
+    else S.others.push(m.seq);
+    if (m.seq > S.lastSeq) { S.lastSeq = m.seq; save('seq', S.lastSeq); }
+    if (!S.minSeq || m.seq < S.minSeq) S.minSeq = m.seq;
+    if (m.senderType === 'agent' && m.sender && m.seq >= (S.agentSeq || 0)) {
+      S.agentSeq = m.seq;
+      S.agent = { number: m.sender.agentNumber, name: m.sender.name };
+      updateHeader();
+      showPeerTyping(false);
+    }
+    updateWelcome();
+    if (stick) scrollToBottom();
+    return true;
+  }
+
+  // ---- outbox (messages not yet acknowledged) -----------------------------------
+  function saveOutbox() {
+    var list = [];
+    S.pending.forEach(function (p) {
+      if (p.status !== 'failed' && !p.file) list.push({ cid: p.cid, text: p.text, attachments: p.attachments, images: p.images, at: p.at });
+    });
+    save('outbox', list.length ? JSON.stringify(list) : null);
+  }
+
+  function renderPending(p) {
+    var atts = p.images.length ? p.images : (p.localUrl ? [{ url: p.localUrl, contentType: p.file && p.file.type, name: p.file && p.file.name, local: true }] : []);
+    var row = buildRow({ senderType: 'visitor', text: p.text, attachments: atts, clientMessageId: p.cid, createdAt: p.at }, true);
+    if (p.row && p.row.parentNode) p.row.parentNode.replaceChild(row, p.row);
+    else UI.msgs.appendChild(row);
+    p.row = row;
+    setRowStatus(row, p.status);
+    updateWelcome();
+  }
+
+  function restoreOutbox() {
+    loadJSON('outbox', []).forEach(function (o) {
+      if (!o || !o.cid || S.pending.has(o.cid)) return;
+      var p = { cid: o.cid, text: o.text || '', attachments: o.attachments || [], images: o.images || [], at: o.at, status: 'sending', tries: 0 };
+      S.pending.set(p.cid, p);
+      renderPending(p);
+    });
+  }
+
+  function sendComposer() {
+    var text = UI.input.value.replace(/^\s*\n/, '').replace(/\s+$/, '');
+    if (!text.trim() && !S.image) return;
+    if (text.length > MAX_TEXT) { notice('widget.textTooLong'); return; }
+    var p = { cid: uuid(), text: text, attachments: [], images: [], at: new Date().toISOString(), status: 'sending', tries: 0 };
+    if (S.image) { p.file = S.image.file; p.localUrl = S.image.url; p.status = 'uploading'; S.image = null; UI.preview.hidden = true; }
+    UI.input.value = '';
+    autoGrow();
+    togglePicker(false);
+    stopTyping();
+    S.pending.set(p.cid, p);
+    S.stick = true;
+    renderPending(p);
+    scrollToBottom();
+    saveOutbox();
+    if (p.file) upload(p); else transmit(p);
+    UI.input.focus();
+  }
+
+  function upload(p) {
+    p.status = 'uploading';
+    setRowStatus(p.row, 'sending');
+    if (!S.token) { failPending(p, 'widget.uploadFailed'); return; }
+    api('POST', '/api/v1/widget/uploads?token=' + encodeURIComponent(S.token) + (p.file.name ? '&name=' + encodeURIComponent(p.file.name) : ''), p.file, p.file.type || 'application/octet-stream').then(function (res) {
+      if (!S.pending.has(p.cid)) return;
+      p.attachments = [res.id];
+      p.images = [{ id: res.id, url: res.url, name: res.name, contentType: res.contentType }];
+      p.keepUrl = false;
+      p.file = null;
+      p.status = 'sending';
+      saveOutbox();
+      transmit(p);
+    }, function (err) {
+      failPending(p, err && err.status === 413 ? 'widget.imageTooLarge' : 'widget.uploadFailed');
+    });
+  }
+
+  function transmit(p) {
+    p.status = 'sending';
+    setRowStatus(p.row, 'sending');
+    var frame = { type: 'message.send', clientMessageId: p.cid, text: p.text };
+    if (p.attachments.length) frame.attachments = p.attachments.slice();
+    sendFrame(frame); // queued in the outbox until acknowledged; resent after a reconnect
+  }
+
+  function failPending(p, key) {
+    p.status = 'failed';
+    setRowStatus(p.row, 'failed');
+    saveOutbox();
+    if (key) notice(key);
+  }
+
+  function retry(cid) {
+    var p = S.pending.get(cid);
+    if (!p || p.status !== 'failed') return;
+    p.tries = 0;
+    if (p.file) upload(p); else transmit(p);
+    saveOutbox();
+  }
+
+  function flushOutbox() {
+    S.pending.forEach(function (p) { if (p.status === 'sending') transmit(p); });
+  }
+
+  function onAck(f) {
+    var p = S.pending.get(f.clientMessageId);
+    if (!p) return;
+    if (f.conversationId && f.conversationId !== S.conversationId) switchConversation(f.conversationId);
+    var atts = p.images.map(function (i) { return { id: i.id, url: i.url, name: i.name, contentType: i.contentType || 'image/png' }; });
+    addMessage({ id: f.messageId, conversationId: f.conversationId, seq: f.seq, senderType: 'visitor', sender: null, text: p.text, private: false, attachments: atts, clientMessageId: p.cid, createdAt: f.createdAt });
+    // Already shown (the message frame came first)? Then only the pending row goes.
+    if (S.pending.has(p.cid)) {
+      if (p.row) p.row.remove();
+      S.pending.delete(p.cid);
+      saveOutbox();
+    }
+    updateWelcome();
+    maybeSendRead();
+  }
+
+  // ---- typing and read ----------------------------------------------------------
+  function onTypingInput() {
+    if (!S.ready || !S.conversationId) return;
+    var now = Date.now();
+    if (!S.typingOn || now - S.typingAt > 2500) {
+      if (UI.input.value.trim()) {
+        sendFrame({ type: 'typing', conversationId: S.conversationId, typing: true });
+        S.typingOn = true;
+        S.typingAt = now;
+      }
+    }
+    clearTimeout(S.typingIdle);
+    S.typingIdle = setTimeout(stopTyping, 3000);
+  }
+
+  function stopTyping() {
+    clearTimeout(S.typingIdle);
+    if (S.typingOn && S.conversationId) sendFrame({ type: 'typing', conversationId: S.conversationId, typing: false });
+    S.typingOn = false;
+  }
+
+  function showPeerTyping(on) {
+    clearTimeout(S.peerTypingTimer);
+    UI.typing.hidden = !on;
+    if (on) {
+      var stick = nearBottom();
+      S.peerTypingTimer = setTimeout(function () { UI.typing.hidden = true; }, 8000);
+      if (stick) scrollToBottom();
+    }
+  }
+
+  function maybeSendRead() {
+    if (!S.open || document.visibilityState !== 'visible' || !S.conversationId || !S.lastSeq) { updateBadge(); return; }
+    if (S.lastSeq > S.visitorRead) { S.visitorRead = S.lastSeq; save('visitorRead', S.visitorRead); }
+    if (S.ready && S.lastSeq > S.readSent) {
+      S.readSent = S.lastSeq;
+      sendFrame({ type: 'read', conversationId: S.conversationId, seq: S.lastSeq });
+    }
+    updateBadge();
+  }
+
+  // ---- socket -------------------------------------------------------------------
+  function sendFrame(frame) {
+    if (!S.ws || !S.ready || S.ws.readyState !== 1) return false;
+    try { S.ws.send(JSON.stringify(frame)); return true; } catch (e) { return false; }
+  }
+
+  function connect() {
+    clearTimeout(S.reconnectTimer);
+    if (!S.token || S.ws) return;
+    var url = ORIGIN.replace(/^http/, 'ws') + '/api/v1/widget/ws?token=' + encodeURIComponent(S.token);
+    var ws;
+    try { ws = new WebSocket(url); } catch (e) { scheduleReconnect(); return; }
+    S.ws = ws;
+    S.lastFrame = Date.now();
+    ws.onmessage = function (e) {
+      if (S.ws !== ws) return;
+      S.lastFrame = Date.now();
+      var f;
+      try { f = JSON.parse(e.data); } catch (err) { return; }
+      if (f && typeof f.type === 'string') handleFrame(normalize(f));
+    };
+    ws.onclose = function (e) { if (S.ws === ws) dropSocket(e && e.code); };
+    ws.onerror = function () { /* onclose follows */ };
+  }
+
+  function dropSocket(code) {
+    var ws = S.ws;
+    S.ws = null;
+    S.ready = false;
+    S.resuming = false;
+    S.typingOn = false;
+    clearInterval(S.pingTimer);
+    if (ws) {
+      ws.onmessage = ws.onclose = ws.onerror = null;
+      try { ws.close(); } catch (e) { /* already closed */ }
+    }
+    showPeerTyping(false);
+    setBanner('widget.reconnecting');
+    S.pending.forEach(function (p) { if (p.status === 'sending') setRowStatus(p.row, 'sending'); });
+    // The server refuses a token it no longer knows; after a few failures ask for a session again.
+    S.failures++;
+    scheduleReconnect(code);
+  }
+
+  function scheduleReconnect(code) {
+    clearTimeout(S.reconnectTimer);
+    S.attempt++;
+    var base = Math.min(10000, 500 * Math.pow(2, S.attempt - 1));
+    if (code === 4008) base = 500;
+    var delay = base / 2 + Math.random() * base / 2;
+    S.reconnectTimer = setTimeout(function () {
+      if (S.failures >= 3) { S.failures = 0; boot(true); } else connect();
+    }, delay);
+  }
+
+  function reconnectNow() {
+    if (S.ws || !S.token || !S.booted) return;
+    S.attempt = 0;
+    connect();
+  }
+
+  function handleFrame(f) {
+    switch (f.type) {
+      case 'hello':
+        S.ready = true;
+        S.everConnected = true;
+        S.attempt = 0;
+        S.failures = 0;
+        S.readSent = 0;
+        setBanner(null);
+        clearInterval(S.pingTimer);
+        S.pingTimer = setInterval(function () {
+          if (Date.now() - S.lastFrame > 60000) { dropSocket(); return; }
+          sendFrame({ type: 'ping' });
+        }, 25000);
+        if (f.conversationId && f.conversationId !== S.conversationId) {
+          switchConversation(f.conversationId);
+          loadHistory().then(afterCatchUp, afterCatchUp);
+        } else if (S.conversationId) {
+          // The highest seq shown; with nothing shown (history failed) the whole conversation.
+          S.resuming = true;
+          sendFrame({ type: 'resume', conversationId: S.conversationId, afterSeq: S.bySeq.size ? S.lastSeq : 0 });
+          afterCatchUp();
+        } else {
+          afterCatchUp();
+        }
+        break;
+      case 'ack': onAck(f); break;
+      case 'message':
+        if (f.message && !f.message.conversationId) f.message.conversationId = f.conversationId;
+        if (addMessage(f.message)) { updateBadge(); maybeSendRead(); }
+        break;
+      case 'resumed': S.resuming = false; maybeSendRead(); break;
+      case 'typing':
+        if (f.conversationId === S.conversationId && !(f.sender && f.sender.type === 'visitor')) showPeerTyping(!!f.typing);
+        break;
+      case 'read':
+        if (f.conversationId !== S.conversationId || typeof f.seq !== 'number') break;
+        if (f.reader === 'agent' && f.seq > S.agentRead) { S.agentRead = f.seq; save('agentRead', f.seq); refreshReadStates(); }
+        else if (f.reader === 'visitor' && f.seq > S.visitorRead) { S.visitorRead = f.seq; save('visitorRead', f.seq); updateBadge(); }
+        break;
+      case 'error': onError(f); break;
+      default: break; // pong, conversation.updated, presence: nothing to show
+    }
+  }
+
+  function afterCatchUp() { flushOutbox(); maybeSendRead(); }
+
+  function onError(f) {
+    var p = f.ref && S.pending.get(f.ref);
+    if (p) {
+      if (f.code === 'rate_limited' && p.tries < 5) {
+        p.tries++;
+        setTimeout(function () { if (S.pending.get(p.cid) === p && p.status === 'sending') transmit(p); }, 1500 * p.tries);
+        return;
+      }
+      failPending(p, f.code === 'text_too_long' ? 'widget.textTooLong' : f.code === 'rate_limited' ? 'widget.rateLimited' : f.code === 'attachment_invalid' ? 'widget.uploadFailed' : null);
+      return;
+    }
+    if (f.ref === 'resume' && f.code === 'not_found') {
+      // The stored conversation is not this visitor's (any more): start clean.
+      switchConversation(null);
+    }
+  }
+
+  // ---- session and history ------------------------------------------------------
+  function loadHistory(beforeSeq) {
+    if (!S.token || !S.conversationId) return Promise.resolve();
+    var conv = S.conversationId;
+    var older = !!beforeSeq;
+    if (older) { S.loadingOlder = true; UI.older.hidden = false; }
+    var path = '/api/v1/widget/messages?token=' + encodeURIComponent(S.token) + '&conversationId=' + encodeURIComponent(conv) +
+      (older ? '&beforeSeq=' + beforeSeq : '') + '&limit=50';
+    return api('GET', path).then(function (data) {
+      if (conv !== S.conversationId || !data) return;
+      var items = (data.items || []).slice().sort(function (a, b) { return a.seq - b.seq; });
+      var h0 = UI.list.scrollHeight, top0 = UI.list.scrollTop;
+      items.forEach(function (m) { normalize(m); if (!m.conversationId) m.conversationId = conv; addMessage(m, { history: true, older: older }); });
+      if (older || !S.minSeq || S.minSeq === (items[0] && items[0].seq)) S.hasMore = !!data.hasMore;
+      if (older) UI.list.scrollTop = top0 + (UI.list.scrollHeight - h0);
+      else scrollToBottom();
+      updateBadge();
+      maybeSendRead();
+    }, function (err) {
+      if (err && err.status === 404 && conv === S.conversationId && !S.bySeq.size) rememberConversation(null);
+    }).then(function () {
+      if (older) { S.loadingOlder = false; UI.older.hidden = true; }
+    });
+  }
+
+  function startSession() {
+    var body = { inboxKey: INBOX, page: { url: location.href, title: document.title || '', referrer: document.referrer || '' } };
+    if (S.token) body.visitorToken = S.token;
+    if (S.locale) body.locale = S.locale;
+    return api('POST', '/api/v1/widget/sessions', body).then(function (r) {
+      if (!r || !r.visitorToken) throw new Error('no session');
+      if (r.visitorToken !== S.token) {
+        // A new visitor: nothing of the old one applies.
+        S.token = r.visitorToken;
+        save('token', S.token);
+        S.agentRead = 0; S.visitorRead = 0;
+        save('agentRead', 0); save('visitorRead', 0); save('seq', 0);
+      }
+      S.inbox = { name: (r.inbox && r.inbox.name) || '', greeting: (r.inbox && r.inbox.greeting) || '' };
+      r.conversationId = lc(r.conversationId) || null;
+      switchConversation(r.conversationId);
+      updateHeader();
+    });
+  }
+
+  // Session, then history, then the socket. Retried with back-off while Kefu is unreachable.
+  function boot(again) {
+    clearTimeout(S.bootTimer);
+    return startSession().then(function () {
+      S.booted = true;
+      S.bootAttempt = 0;
+      if (!again) setBanner(null);
+      return S.bySeq.size ? null : loadHistory();
+    }).then(function () {
+      connect();
+    }, function (err) {
+      if (err && err.status === 404 && !S.booted) {
+        if (window.console) window.console.warn('Kefu widget: unknown inbox key ' + INBOX);
+        if (UI.host) UI.host.remove();
+        return;
+      }
+      S.bootAttempt++;
+      setBanner(S.everConnected ? 'widget.reconnecting' : 'widget.unavailable');
+      var base = Math.min(10000, 500 * Math.pow(2, S.bootAttempt));
+      if (err && err.status === 403 && window.console) window.console.warn('Kefu widget: Kefu refused this page (' + err.message + ')');
+      if (err && (err.status === 429 || err.status === 403)) base = err.status === 403 ? 60000 : 10000;
+      S.bootTimer = setTimeout(function () { boot(again); }, base / 2 + Math.random() * base / 2);
+    });
+  }
+
+  function chooseImage(file) {
+    if (!/^image\/(png|jpeg|gif|webp)$/i.test(file.type || '')) { notice('widget.imageOnly'); return; }
+    if (file.size > MAX_IMAGE) { notice('widget.imageTooLarge'); return; }
+    clearImage();
+    S.image = { file: file, url: URL.createObjectURL(file) };
+    UI.previewImg.src = S.image.url;
+    UI.preview.hidden = false;
+    UI.input.focus();
+  }
+
+  function clearImage() {
+    if (S.image) URL.revokeObjectURL(S.image.url);
+    S.image = null;
+    UI.preview.hidden = true;
+    UI.previewImg.removeAttribute('src');
+  }
+
+  function loadCatalog() {
+    var path = '/api/v1/i18n' + (S.locale ? '?locale=' + encodeURIComponent(S.locale) : '');
+    return api('GET', path).then(function (data) {
+      if (data && data.messages) S.messages = data.messages;
+      if (data && data.locale) S.locale = data.locale;
+    }, function () { /* English fallback wording */ });
+  }
+
+  function start() {
+    var wanted = [script.getAttribute('data-locale')].concat(navigator.languages || [], navigator.language);
+    for (var i = 0; i < wanted.length && !S.locale; i++) S.locale = pickLocale(wanted[i]);
+    loadCatalog().then(function () {
+      buildUI();
+      updateHeader();
+      restoreOutbox();
+      updateWelcome();
+      setOpen(S.open, false);
+      boot(false);
+    });
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible') { reconnectNow(); maybeSendRead(); }
+    });
+    window.addEventListener('online', reconnectNow);
+  }
+
+  window.KefuWidget = Object.freeze({
+    open: function () { setOpen(true, true); },
+    close: function () { setOpen(false); },
+    toggle: function () { setOpen(!S.open, true); }
+  });
+
+  if (document.body) start();
+  else document.addEventListener('DOMContentLoaded', start);
+})();

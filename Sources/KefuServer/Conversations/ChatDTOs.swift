@@ -1,0 +1,156 @@
+import Foundation
+import KefuCore
+import Vapor
+
+struct SenderDTO: Content, Equatable {
+    var id: UUID?
+    var name: String?
+    var agentNumber: Int?
+}
+
+struct AttachmentDTO: Content, Equatable {
+    var id: String
+    var name: String
+    var contentType: String
+    var size: Int
+    var url: String
+
+    /// Attachments are addressed by shop and id, so even this public read is scoped by account.
+    static func url(for id: String, accountID: UUID) -> String { "/api/v1/attachments/\(accountID.uuidString.lowercased())/\(id)" }
+}
+
+struct MessageDTO: Content, Equatable {
+    var id: UUID
+    var conversationId: UUID
+    var seq: Int
+    var senderType: SenderType
+    var sender: SenderDTO?
+    var text: String
+    var `private`: Bool
+    var attachments: [AttachmentDTO]
+    var event: String?
+    var clientMessageId: UUID?
+    var createdAt: Date
+}
+
+struct ContactSummaryDTO: Content, Equatable {
+    var id: UUID
+    var name: String?
+}
+
+struct ConversationDTO: Content {
+    var id: UUID
+    var inboxId: UUID
+    var contactId: UUID
+    var contact: ContactSummaryDTO
+    var status: ConversationStatus
+    var assigneeId: UUID?
+    var priority: ConversationPriority
+    var tags: [String]
+    var snoozedUntil: Date?
+    var channel: String
+    var lastSeq: Int
+    var lastMessageAt: Date?
+    var lastMessagePreview: String?
+    var unreadCount: Int
+    var mergedIntoId: UUID?
+    var createdAt: Date
+
+    init(_ c: Conversation, contact: Contact?) {
+        id = c.id!; inboxId = c.inboxID; contactId = c.contactID
+        self.contact = ContactSummaryDTO(id: c.contactID, name: contact?.name)
+        status = c.status; assigneeId = c.assigneeID; priority = c.priority; tags = c.tagList
+        snoozedUntil = c.snoozedUntil; channel = c.channel; lastSeq = c.lastSeq; lastMessageAt = c.lastMessageAt
+        lastMessagePreview = c.lastMessagePreview; unreadCount = c.agentUnread; mergedIntoId = c.mergedIntoID; createdAt = c.createdAt
+    }
+}
+
+struct PageDTO<Item: Content>: Content {
+    var items: [Item]
+    var hasMore: Bool
+}
+
+struct CursorPageDTO<Item: Content>: Content {
+    var items: [Item]
+    var nextCursor: String?
+}
+
+/// The JSON encoder for every realtime frame: ISO 8601 dates like the REST API.
+enum FrameCoder {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    static func encode<T: Encodable>(_ value: T) -> String {
+        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? #"{"type":"error","code":"internal_error","message":"encoding failed"}"#
+    }
+}
+
+/// Server → client frames (see docs/protocol.md).
+enum ServerFrame {
+    struct Ack: Encodable {
+        var type = "ack"
+        var clientMessageId: UUID
+        var conversationId: UUID
+        var messageId: UUID
+        var seq: Int
+        var createdAt: Date
+        var duplicate: Bool
+    }
+
+    struct MessageFrame: Encodable {
+        var type = "message"
+        var conversationId: UUID
+        var message: MessageDTO
+    }
+
+    struct Resumed: Encodable {
+        var type = "resumed"
+        var conversationId: UUID
+        var fromSeq: Int
+        var toSeq: Int
+    }
+
+    struct Typing: Encodable {
+        var type = "typing"
+        var conversationId: UUID
+        var sender: TypingSender
+        var typing: Bool
+    }
+
+    struct TypingSender: Encodable {
+        var type: SenderType
+        var name: String?
+    }
+
+    struct Read: Encodable {
+        var type = "read"
+        var conversationId: UUID
+        var reader: String
+        var seq: Int
+    }
+
+    struct Presence: Encodable {
+        var type = "presence"
+        var userId: UUID
+        var status: PresenceStatus
+    }
+
+    struct ConversationUpdated: Encodable {
+        var type = "conversation.updated"
+        var conversation: ConversationDTO
+    }
+
+    struct Error: Encodable {
+        var type = "error"
+        var code: String
+        var message: String
+        var field: String?
+        var ref: String?
+    }
+
+    struct Pong: Encodable { var type = "pong" }
+}

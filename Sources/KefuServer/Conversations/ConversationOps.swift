@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import KefuCore
+import Vapor
+
+/// Changes to conversations shared by the sockets and the REST handlers.
+enum ConversationOps {
+    /// The conversation a visitor's message goes to: the one named (reopened if
+    /// resolved or snoozed), else its latest unresolved one in the inbox, else a new one.
+    static func forVisitorMessage(contactID: UUID, inboxID: UUID, accountID: UUID, requested: UUID?,
+                                  on db: any Database) async throws -> (Conversation, changed: Bool) {
+        let viewer = Viewer.visitor(accountID: accountID, contactID: contactID, inboxID: inboxID)
+        if let requested {
+            let conversation = try await viewer.conversation(requested, on: db)
+            return (conversation, try await reopenIfNeeded(conversation, on: db))
+        }
+        if let latest = try await viewer.conversations(on: db).filter(\.$inboxID == inboxID)
+            .filter(\.$status != .resolved).filter(\.$mergedIntoID == nil).sort(\.$createdAt, .descending).first() {
+            return (latest, try await reopenIfNeeded(latest, on: db))
+        }
+        let conversation = Conversation(accountID: accountID, inboxID: inboxID, contactID: contactID, now: Date())
+        try await conversation.create(on: db)
+        return (conversation, true)
+    }
+
+    static func reopenIfNeeded(_ conversation: Conversation, on db: any Database) async throws -> Bool {
+        guard conversation.status == .resolved || conversation.status == .snoozed else { return false }
+        conversation.status = .open
+        conversation.snoozedUntil = nil
+        conversation.updatedAt = Date()
+        try await conversation.save(on: db)
+        return true
+    }
+
+    /// Checks that the attachment ids were uploaded by this sender in this shop.
+    static func attachments(_ ids: [String], accountID: UUID, uploaderType: String, uploaderID: UUID,
+                            on db: any Database) async throws -> [AttachmentDTO] {
+        guard !ids.isEmpty else { return [] }
+        let found = try await Attachment.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ ids)
+            .filter(\.$uploaderType == uploaderType).filter(\.$uploaderID == uploaderID)
+            .field(\.$id).field(\.$name).field(\.$contentType).field(\.$size).all()
+        let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
+        return try ids.map { id in
+            guard let a = byID[id] else {
+                throw DomainError(.invalid, code: "attachment_invalid", message: "attachment \(id) is unknown or not yours", field: "attachments")
+            }
+            return AttachmentDTO(id: id, name: a.name, contentType: a.contentType, size: a.size, url: AttachmentDTO.url(for: id, accountID: accountID))
+        }
+    }
+
+    static func contact(of conversation: Conversation, on db: any Database) async throws -> Contact? {
+        try await Contact.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$id == conversation.contactID).first()
+    }
+
+    static func sender(of user: User) -> SenderDTO {
+        SenderDTO(id: user.id, name: user.displayName, agentNumber: user.agentNumber)
+    }
+}

@@ -1,0 +1,220 @@
+import Fluent
+import Foundation
+import KefuCore
+import Logging
+import SQLKit
+
+/// A message to store.
+struct NewMessage: Sendable {
+    var accountID: UUID
+    var conversationID: UUID
+    var senderType: SenderType
+    var sender: SenderDTO?
+    var clientMessageID: UUID?
+    var text: String
+    var isPrivate: Bool
+    var attachments: [AttachmentDTO]
+    var event: String?
+    /// Kept from the original when messages are copied (merge); now otherwise.
+    var createdAt: Date?
+}
+
+/// What the writer stored (or found stored, for a resend).
+struct StoredMessage: Sendable {
+    var accountID: UUID
+    var message: MessageDTO
+    var inboxID: UUID
+    var contactID: UUID
+    var duplicate: Bool
+}
+
+/// Writes messages with group commit: messages that arrive while a transaction
+/// runs wait and go together into the next one. Each message gets the next
+/// sequence number of its conversation in the same transaction, and callers
+/// are answered only after the commit. Stored messages are published to the hub.
+actor MessageWriter {
+    private let db: any Database
+    private let isSQLite: Bool
+    private let logger: Logger
+    private let publish: @Sendable ([StoredMessage]) -> Void
+    private var pending: [(NewMessage, CheckedContinuation<StoredMessage, any Error>)] = []
+    private var flushing = false
+    static let maxBatch = 256
+
+    init(db: any Database, isSQLite: Bool, logger: Logger, publish: @escaping @Sendable ([StoredMessage]) -> Void) {
+        self.db = db
+        self.isSQLite = isSQLite
+        self.logger = logger
+        self.publish = publish
+    }
+
+    func write(_ message: NewMessage) async throws -> StoredMessage {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append((message, continuation))
+            if !flushing {
+                flushing = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    private func flush() async {
+        while !pending.isEmpty {
+            let batch = Array(pending.prefix(Self.maxBatch))
+            pending.removeFirst(batch.count)
+            do {
+                let stored = try await writeBatch(batch.map(\.0))
+                let fresh = stored.filter { !$0.duplicate }
+                if !fresh.isEmpty { publish(fresh) }
+                for (i, item) in batch.enumerated() { item.1.resume(returning: stored[i]) }
+            } catch {
+                // One bad message must not fail the others: write them one by one.
+                for item in batch {
+                    do {
+                        let stored = try await writeBatch([item.0])
+                        if !stored[0].duplicate { publish(stored) }
+                        item.1.resume(returning: stored[0])
+                    } catch {
+                        logger.warning("message not stored", metadata: ["error": "\(error)", "component": "message-writer"])
+                        item.1.resume(throwing: error)
+                    }
+                }
+            }
+        }
+        flushing = false
+    }
+
+    private func writeBatch(_ messages: [NewMessage]) async throws -> [StoredMessage] {
+        let begin = isSQLite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await db.withConnection { conn in
+            let sql = conn as! any SQLDatabase
+            try await sql.raw(SQLQueryString(begin)).run()
+            do {
+                var results: [StoredMessage] = []
+                var inBatch: [String: StoredMessage] = [:]
+                for m in messages {
+                    let key = m.clientMessageID.map { "\(m.conversationID)|\(m.senderType)|\(m.sender?.id?.uuidString ?? "")|\($0)" }
+                    if let key, let earlier = inBatch[key] {
+                        var again = earlier
+                        again.duplicate = true
+                        results.append(again)
+                        continue
+                    }
+                    let stored = try await Self.insert(m, on: sql)
+                    if let key { inBatch[key] = stored }
+                    results.append(stored)
+                }
+                try await sql.raw("COMMIT").run()
+                return results
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Inserts one message inside the open transaction, or returns the stored one
+    /// for a client message id this sender already used.
+    static func insert(_ m: NewMessage, on sql: any SQLDatabase) async throws -> StoredMessage {
+        if let clientID = m.clientMessageID, let senderID = m.sender?.id,
+           let row = try await sql.raw("""
+               SELECT m.id, m.seq, m.created_at, m.text, m.private, m.attachments, m.event, c.inbox_id, c.contact_id
+               FROM messages m JOIN conversations c ON c.id = m.conversation_id
+               WHERE m.conversation_id = \(bind: m.conversationID) AND m.sender_type = \(bind: m.senderType.rawValue)
+                 AND m.sender_id = \(bind: senderID) AND m.client_message_id = \(bind: clientID) AND m.account_id = \(bind: m.accountID)
+               """).first() {
+            let dto = MessageDTO(
+                id: try row.decode(column: "id", as: UUID.self), conversationId: m.conversationID,
+                seq: try row.decode(column: "seq", as: Int.self), senderType: m.senderType, sender: m.sender,
+                text: try row.decode(column: "text", as: String.self), private: try row.decode(column: "private", as: Bool.self),
+                attachments: MessageRows.attachments(try row.decode(column: "attachments", as: String.self)),
+                event: try row.decode(column: "event", as: String?.self), clientMessageId: clientID,
+                createdAt: try row.decode(column: "created_at", as: Date.self))
+            return StoredMessage(accountID: m.accountID, message: dto, inboxID: try row.decode(column: "inbox_id", as: UUID.self),
+                                 contactID: try row.decode(column: "contact_id", as: UUID.self), duplicate: true)
+        }
+
+        let now = m.createdAt ?? Date()
+        let visible = !m.isPrivate && m.senderType != .system
+        let preview = visible ? String((m.text.isEmpty ? (m.attachments.isEmpty ? "" : "[image]") : m.text).prefix(120)) : nil
+        let fromVisitor = m.senderType == .visitor ? 1 : 0
+        let toVisitor = (m.senderType == .agent || m.senderType == .bot) && !m.isPrivate ? 1 : 0
+        guard let row = try await sql.raw("""
+            UPDATE conversations SET last_seq = last_seq + 1, updated_at = \(bind: now),
+              last_message_at = CASE WHEN \(bind: visible) THEN \(bind: now) ELSE last_message_at END,
+              last_message_preview = CASE WHEN \(bind: visible) THEN \(bind: preview ?? "") ELSE last_message_preview END,
+              agent_unread = agent_unread + \(bind: fromVisitor), visitor_unread = visitor_unread + \(bind: toVisitor)
+            WHERE id = \(bind: m.conversationID) AND account_id = \(bind: m.accountID)
+            RETURNING last_seq, inbox_id, contact_id
+            """).first() else {
+            throw DomainError.notFound("conversation")
+        }
+        let seq = try row.decode(column: "last_seq", as: Int.self)
+        let id = UUID()
+        try await sql.raw("""
+            INSERT INTO messages (id, account_id, conversation_id, seq, sender_type, sender_id, client_message_id, text, private, attachments, event, created_at)
+            VALUES (\(bind: id), \(bind: m.accountID), \(bind: m.conversationID), \(bind: seq), \(bind: m.senderType.rawValue),
+                    \(bind: m.sender?.id), \(bind: m.clientMessageID), \(bind: m.text), \(bind: m.isPrivate),
+                    \(bind: MessageRows.encode(m.attachments)), \(bind: m.event), \(bind: now))
+            """).run()
+        let dto = MessageDTO(id: id, conversationId: m.conversationID, seq: seq, senderType: m.senderType, sender: m.sender,
+                             text: m.text, private: m.isPrivate, attachments: m.attachments, event: m.event,
+                             clientMessageId: m.clientMessageID, createdAt: now)
+        return StoredMessage(accountID: m.accountID, message: dto, inboxID: try row.decode(column: "inbox_id", as: UUID.self),
+                             contactID: try row.decode(column: "contact_id", as: UUID.self), duplicate: false)
+    }
+}
+
+/// Reading messages back.
+enum MessageRows {
+    static func encode(_ attachments: [AttachmentDTO]) -> String {
+        attachments.isEmpty ? "[]" : FrameCoder.encode(attachments)
+    }
+
+    static func attachments(_ json: String) -> [AttachmentDTO] {
+        guard json != "[]" else { return [] }
+        return (try? JSONDecoder().decode([AttachmentDTO].self, from: Data(json.utf8))) ?? []
+    }
+
+    /// Messages of a conversation with `seq` in `range`, oldest first, with senders resolved.
+    static func load(conversationID: UUID, accountID: UUID, afterSeq: Int? = nil, beforeSeq: Int? = nil, limit: Int,
+                     includePrivate: Bool, on db: any Database) async throws -> [MessageDTO] {
+        var query = Message.query(on: db).filter(\.$accountID == accountID).filter(\.$conversationID == conversationID)
+        if let afterSeq { query = query.filter(\.$seq > afterSeq) }
+        if let beforeSeq { query = query.filter(\.$seq < beforeSeq) }
+        if !includePrivate { query = query.filter(\.$isPrivate == false) }
+        // Newest `limit` before a point (paging up), or oldest `limit` after one (resume).
+        let rows: [Message]
+        if afterSeq != nil {
+            rows = try await query.sort(\.$seq, .ascending).limit(limit).all()
+        } else {
+            rows = try await query.sort(\.$seq, .descending).limit(limit).all().reversed()
+        }
+        let senders = try await senderDirectory(for: rows, accountID: accountID, on: db)
+        return rows.map { dto($0, senders: senders) }
+    }
+
+    static func senderDirectory(for rows: [Message], accountID: UUID, on db: any Database) async throws -> [UUID: SenderDTO] {
+        let agentIDs = Set(rows.filter { $0.senderType == .agent }.compactMap(\.senderID))
+        let visitorIDs = Set(rows.filter { $0.senderType == .visitor }.compactMap(\.senderID))
+        var result: [UUID: SenderDTO] = [:]
+        if !agentIDs.isEmpty {
+            for u in try await User.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ agentIDs).all() {
+                result[u.id!] = SenderDTO(id: u.id, name: u.displayName, agentNumber: u.agentNumber)
+            }
+        }
+        if !visitorIDs.isEmpty {
+            for c in try await Contact.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ visitorIDs).all() {
+                result[c.id!] = SenderDTO(id: c.id, name: c.name, agentNumber: nil)
+            }
+        }
+        return result
+    }
+
+    static func dto(_ m: Message, senders: [UUID: SenderDTO]) -> MessageDTO {
+        MessageDTO(id: m.id!, conversationId: m.conversationID, seq: m.seq, senderType: m.senderType,
+                   sender: m.senderID.flatMap { senders[$0] } ?? m.senderID.map { SenderDTO(id: $0, name: nil, agentNumber: nil) },
+                   text: m.text, private: m.isPrivate, attachments: attachments(m.attachments), event: m.event,
+                   clientMessageId: m.clientMessageID, createdAt: m.createdAt)
+    }
+}

@@ -1,0 +1,156 @@
+import Fluent
+import Foundation
+import KefuCore
+import Logging
+import NIOConcurrencyHelpers
+import Vapor
+
+/// The live-chat engine of one instance: stores messages through the writer,
+/// fans events out to local sockets through the hub, and tells other instances
+/// through the cluster bus (PostgreSQL only).
+final class ChatService: Sendable {
+    let hub = RealtimeHub()
+    let presence = PresenceRegistry()
+    private let db: any Database
+    private let logger: Logger
+    private let busBox = NIOLockedValueBox<ClusterBus?>(nil)
+    private let writerBox = NIOLockedValueBox<MessageWriter?>(nil)
+
+    init(db: any Database, isSQLite: Bool, logger: Logger) {
+        self.db = db
+        self.logger = logger
+        let writer = MessageWriter(db: db, isSQLite: isSQLite, logger: logger) { [weak self] stored in
+            self?.messagesStored(stored)
+        }
+        writerBox.withLockedValue { $0 = writer }
+    }
+
+    var writer: MessageWriter { writerBox.withLockedValue { $0! } }
+
+    // MARK: sessions
+
+    private let sessions = NIOLockedValueBox<(tasks: [UUID: Task<Void, Never>], draining: Bool)>(([:], false))
+
+    /// Runs a socket session as a tracked task, so shutdown can wait for it.
+    func runSession(_ body: @escaping @Sendable () async -> Void) {
+        let id = UUID()
+        sessions.withLockedValue { state in
+            guard !state.draining else { return }
+            state.tasks[id] = Task {
+                await body()
+                _ = self.sessions.withLockedValue { $0.tasks.removeValue(forKey: id) }
+            }
+        }
+    }
+
+    /// Closes every socket with "going away" (clients reconnect and resume) and
+    /// waits up to `seconds` for the sessions to end, before the database closes.
+    func drain(seconds: Double = 5) async {
+        sessions.withLockedValue { $0.draining = true }
+        hub.closeAll()
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, !sessions.withLockedValue({ $0.tasks.isEmpty }) {
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        for task in sessions.withLockedValue({ Array($0.tasks.values) }) { task.cancel() }
+    }
+    var bus: ClusterBus? { busBox.withLockedValue { $0 } }
+
+    func attach(bus: ClusterBus) { busBox.withLockedValue { $0 = bus } }
+
+    // MARK: publishing
+
+    /// After commit: deliver new messages here and tell the other instances.
+    private func messagesStored(_ stored: [StoredMessage]) {
+        for s in stored { publishLocally(s) }
+        guard let bus else { return }
+        let grouped = Dictionary(grouping: stored, by: { $0.message.conversationId })
+        for (conversationID, items) in grouped {
+            let seqs = items.map(\.message.seq)
+            let first = items[0]
+            bus.notify(BusEvent(kind: .messages, origin: bus.instanceID, accountID: first.accountID, conversationID: conversationID,
+                                inboxID: first.inboxID, contactID: first.contactID, fromSeq: seqs.min()! - 1, toSeq: seqs.max()!))
+        }
+    }
+
+    private func publishLocally(_ s: StoredMessage) {
+        let frame = FrameCoder.encode(ServerFrame.MessageFrame(conversationId: s.message.conversationId, message: s.message))
+        hub.publish(HubEvent(accountID: s.accountID, conversationID: s.message.conversationId, inboxID: s.inboxID, contactID: s.contactID,
+                             toVisitor: !s.message.private, toAgents: true, frame: frame, except: nil))
+    }
+
+    /// A conversation changed (status, assignee, new …): agents of its inbox and its visitor hear of it.
+    func conversationChanged(_ conversation: Conversation, contact: Contact?) {
+        let dto = ConversationDTO(conversation, contact: contact)
+        hub.publish(HubEvent(accountID: conversation.accountID, conversationID: conversation.id, inboxID: conversation.inboxID,
+                             contactID: conversation.contactID, toVisitor: false, toAgents: true,
+                             frame: FrameCoder.encode(ServerFrame.ConversationUpdated(conversation: dto)), except: nil))
+        if let bus {
+            bus.notify(BusEvent(kind: .conversation, origin: bus.instanceID, accountID: conversation.accountID,
+                                conversationID: conversation.id, inboxID: conversation.inboxID, contactID: conversation.contactID))
+        }
+    }
+
+    /// A small frame that is not stored (typing, read, presence).
+    func relay(_ event: HubEvent) {
+        hub.publish(event)
+        if let bus {
+            bus.notify(BusEvent(kind: .frame, origin: bus.instanceID, accountID: event.accountID, conversationID: event.conversationID,
+                                inboxID: event.inboxID, contactID: event.contactID, toVisitor: event.toVisitor,
+                                toAgents: event.toAgents, frame: event.frame))
+        }
+    }
+
+    /// An event from another instance.
+    func receive(_ event: BusEvent) async {
+        switch event.kind {
+        case .frame:
+            guard let frame = event.frame else { return }
+            hub.publish(HubEvent(accountID: event.accountID, conversationID: event.conversationID, inboxID: event.inboxID,
+                                 contactID: event.contactID, toVisitor: event.toVisitor ?? false, toAgents: event.toAgents ?? true,
+                                 frame: frame, except: nil))
+        case .messages:
+            guard let conversationID = event.conversationID, let from = event.fromSeq, let to = event.toSeq,
+                  let inboxID = event.inboxID, let contactID = event.contactID else { return }
+            do {
+                let messages = try await MessageRows.load(conversationID: conversationID, accountID: event.accountID, afterSeq: from,
+                                                          limit: max(1, to - from), includePrivate: true, on: db)
+                for m in messages where m.seq <= to {
+                    publishLocally(StoredMessage(accountID: event.accountID, message: m, inboxID: inboxID, contactID: contactID, duplicate: false))
+                }
+            } catch {
+                logger.warning("could not load messages announced by another instance", metadata: ["error": "\(error)", "component": "realtime"])
+            }
+        case .conversation:
+            guard let id = event.conversationID,
+                  let conversation = try? await Conversation.query(on: db).filter(\.$accountID == event.accountID).filter(\.$id == id).first()
+            else { return }
+            let contact = try? await Contact.query(on: db).filter(\.$accountID == event.accountID).filter(\.$id == conversation.contactID).first()
+            let dto = ConversationDTO(conversation, contact: contact)
+            hub.publish(HubEvent(accountID: event.accountID, conversationID: id, inboxID: conversation.inboxID, contactID: conversation.contactID,
+                                 toVisitor: false, toAgents: true, frame: FrameCoder.encode(ServerFrame.ConversationUpdated(conversation: dto)),
+                                 except: nil))
+        }
+    }
+}
+
+/// Agents' chosen status on this instance (online / busy / away / offline).
+final class PresenceRegistry: Sendable {
+    private let statuses = NIOLockedValueBox<[UUID: PresenceStatus]>([:])
+
+    func set(_ status: PresenceStatus, for userID: UUID) { statuses.withLockedValue { $0[userID] = status } }
+    func status(of userID: UUID) -> PresenceStatus { statuses.withLockedValue { $0[userID] } ?? .offline }
+    func clear(_ userID: UUID) { statuses.withLockedValue { $0[userID] = nil } }
+}
+
+private struct ChatServiceKey: StorageKey { typealias Value = ChatService }
+
+extension Application {
+    var chat: ChatService {
+        get {
+            guard let service = storage[ChatServiceKey.self] else { fatalError("chat service not configured") }
+            return service
+        }
+        set { storage[ChatServiceKey.self] = newValue }
+    }
+}

@@ -1,0 +1,209 @@
+import Fluent
+import Foundation
+import NIOWebSocket
+import KefuCore
+import NIOConcurrencyHelpers
+import Vapor
+
+/// One client's socket: reads frames in order (one at a time, so a client's
+/// messages keep their order), answers each, and leaves the hub when it closes.
+final class ChatSocketSession: Sendable {
+    let connection: SocketConnection
+    let viewer: Viewer
+    let sender: SenderDTO
+    let senderType: SenderType
+    private let app: Application
+    private let db: any Database
+    private let limiter: NIOLockedValueBox<TokenBucket>
+
+    init(connection: SocketConnection, viewer: Viewer, sender: SenderDTO, senderType: SenderType, app: Application) {
+        self.connection = connection
+        self.viewer = viewer
+        self.sender = sender
+        self.senderType = senderType
+        self.app = app
+        self.db = app.db
+        self.limiter = .init(viewer.isVisitor ? TokenBucket(rate: 10, burst: 30) : TokenBucket(rate: 50, burst: 200))
+    }
+
+    /// Upgrades to a WebSocket. The frame handlers are installed on the socket's
+    /// event loop at the moment of the upgrade, so no early frame is missed; frames
+    /// then reach the session in order through one stream.
+    static func upgrade(_ req: Request, start: @escaping @Sendable (Request, WebSocket, AsyncStream<String>) async -> Void) -> Response {
+        req.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: ChatLimits.maxFrameBytes),
+                      shouldUpgrade: { $0.eventLoop.makeSucceededFuture([:]) },
+                      onUpgrade: { req, ws in
+            let (frames, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(ChatLimits.maxPendingFrames))
+            ws.onText { _, text in continuation.yield(text) }
+            ws.onBinary { _, _ in continuation.yield(binaryMarker) }
+            ws.onClose.whenComplete { _ in continuation.finish() }
+            req.application.chat.runSession { await start(req, ws, frames) }
+        })
+    }
+
+    static let binaryMarker = "\u{0}binary"
+
+    /// Runs the session until the socket closes.
+    func run(_ frames: AsyncStream<String>, hello: some Encodable) async {
+        app.chat.hub.add(connection)
+        connection.send(FrameCoder.encode(hello))
+        await connected()
+        for await text in frames {
+            await handle(text)
+        }
+        app.chat.hub.remove(connection)
+        await disconnected()
+    }
+
+    func handle(_ text: String) async {
+        let frame: ClientFrame
+        do throws(DomainError) {
+            if text == Self.binaryMarker { throw DomainError(.invalid, code: "malformed_frame", message: "frames must be JSON text, not binary") }
+            frame = try ClientFrame.parse(text)
+        } catch {
+            if error.code == "frame_too_large" {
+                sendError(error, ref: nil)
+                connection.close(code: .messageTooLarge)
+            } else {
+                sendError(error, ref: Self.reference(in: text))
+            }
+            return
+        }
+        do {
+            switch frame {
+            case .send(let send): try await sendMessage(send)
+            case .resume(let id, let afterSeq): try await resume(id, afterSeq: afterSeq)
+            case .typing(let id, let typing): try await relayTyping(id, typing: typing)
+            case .read(let id, let seq): try await markRead(id, seq: seq)
+            case .presence(let status): try setPresence(status)
+            case .ping: connection.send(FrameCoder.encode(ServerFrame.Pong()))
+            }
+        } catch let error as DomainError {
+            if case .send(let send) = frame { sendError(error, ref: send.clientMessageID.uuidString) } else { sendError(error, ref: frame.type) }
+        } catch {
+            app.logger.error("chat frame failed", metadata: ["error": "\(String(reflecting: error))", "component": "realtime"])
+            sendError(DomainError(.invalid, code: "internal_error", message: "the frame could not be handled; try again"), ref: frame.type)
+        }
+    }
+
+    /// What a refused frame was about, for the error's `ref`: its client message id, else its type.
+    static func reference(in text: String) -> String? {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        return value["clientMessageId"]?.string ?? value["type"]?.string
+    }
+
+    private func sendError(_ error: DomainError, ref: String?) {
+        connection.send(FrameCoder.encode(ServerFrame.Error(code: error.code, message: error.message, field: error.field, ref: ref)))
+    }
+
+    // MARK: frames
+
+    private func sendMessage(_ send: ClientFrame.SendMessage) async throws {
+        guard limiter.withLockedValue({ $0.take(now: Date().timeIntervalSince1970) }) else {
+            throw DomainError(.rateLimited, code: "rate_limited", message: "too many messages; slow down")
+        }
+        let conversation: Conversation
+        var changed = false
+        switch viewer {
+        case .visitor(let accountID, let contactID, let inboxID):
+            if send.isPrivate { throw DomainError.forbidden("visitors cannot write private notes") }
+            (conversation, changed) = try await ConversationOps.forVisitorMessage(
+                contactID: contactID, inboxID: inboxID, accountID: accountID, requested: send.conversationID, on: db)
+        case .staff:
+            conversation = try await viewer.conversation(send.conversationID, on: db)
+            if !send.isPrivate {
+                changed = try await ConversationOps.reopenIfNeeded(conversation, on: db)
+                if conversation.assigneeID == nil, senderType == .agent, let userID = sender.id {
+                    conversation.assigneeID = userID
+                    try await conversation.save(on: db)
+                    changed = true
+                }
+            }
+        }
+        let uploader = viewer.isVisitor ? "visitor" : "agent"
+        let attachments = try await ConversationOps.attachments(send.attachmentIDs, accountID: viewer.accountID,
+                                                                uploaderType: uploader, uploaderID: sender.id!, on: db)
+        let stored = try await app.chat.writer.write(NewMessage(
+            accountID: viewer.accountID, conversationID: conversation.id!, senderType: senderType, sender: sender,
+            clientMessageID: send.clientMessageID, text: send.text, isPrivate: send.isPrivate, attachments: attachments,
+            event: nil, createdAt: nil))
+        connection.send(FrameCoder.encode(ServerFrame.Ack(
+            clientMessageId: send.clientMessageID, conversationId: stored.message.conversationId, messageId: stored.message.id,
+            seq: stored.message.seq, createdAt: stored.message.createdAt, duplicate: stored.duplicate)))
+        if changed || stored.message.seq == 1 {
+            if let fresh = try await Conversation.query(on: db).filter(\.$accountID == viewer.accountID)
+                .filter(\.$id == conversation.id!).first() {
+                app.chat.conversationChanged(fresh, contact: try await ConversationOps.contact(of: fresh, on: db))
+            }
+        }
+    }
+
+    private func resume(_ id: UUID, afterSeq: Int) async throws {
+        let conversation = try await viewer.conversation(id, on: db)
+        var cursor = afterSeq
+        while cursor < conversation.lastSeq {
+            let page = try await MessageRows.load(conversationID: id, accountID: viewer.accountID, afterSeq: cursor, limit: 200,
+                                                  includePrivate: !viewer.isVisitor, on: db)
+            guard let last = page.last else { break }
+            for message in page {
+                guard connection.send(FrameCoder.encode(ServerFrame.MessageFrame(conversationId: id, message: message))) else { return }
+            }
+            cursor = last.seq
+            if page.count < 200 { break }
+        }
+        // Visitors skip private notes, so `toSeq` tells where their view is complete.
+        connection.send(FrameCoder.encode(ServerFrame.Resumed(conversationId: id, fromSeq: afterSeq,
+                                                              toSeq: max(cursor, afterSeq, conversation.lastSeq))))
+    }
+
+    private func relayTyping(_ id: UUID, typing: Bool) async throws {
+        let conversation = try await viewer.conversation(id, on: db)
+        let frame = ServerFrame.Typing(conversationId: id, sender: .init(type: senderType, name: viewer.isVisitor ? nil : sender.name), typing: typing)
+        app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: id, inboxID: conversation.inboxID,
+                                contactID: conversation.contactID, toVisitor: !viewer.isVisitor, toAgents: true,
+                                frame: FrameCoder.encode(frame), except: connection.id))
+    }
+
+    private func markRead(_ id: UUID, seq: Int) async throws {
+        let conversation = try await viewer.conversation(id, on: db)
+        let upTo = min(seq, conversation.lastSeq)
+        if viewer.isVisitor {
+            guard upTo > conversation.visitorReadSeq else { return }
+            conversation.visitorReadSeq = upTo
+            if upTo >= conversation.lastSeq { conversation.visitorUnread = 0 }
+        } else {
+            guard upTo > conversation.agentReadSeq || conversation.agentUnread > 0 else { return }
+            conversation.agentReadSeq = max(upTo, conversation.agentReadSeq)
+            if upTo >= conversation.lastSeq { conversation.agentUnread = 0 }
+        }
+        try await conversation.save(on: db)
+        let frame = ServerFrame.Read(conversationId: id, reader: viewer.isVisitor ? "visitor" : "agent", seq: upTo)
+        app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: id, inboxID: conversation.inboxID,
+                                contactID: conversation.contactID, toVisitor: !viewer.isVisitor, toAgents: true,
+                                frame: FrameCoder.encode(frame), except: connection.id))
+    }
+
+    private func setPresence(_ status: PresenceStatus) throws {
+        guard case .agent(let userID, _, _, _, _) = connection.party else {
+            throw DomainError.forbidden("only agents have a presence status")
+        }
+        app.chat.presence.set(status, for: userID)
+        app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
+                                toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: status)), except: nil))
+    }
+
+    private func connected() async {
+        if case .agent(let userID, _, _, _, _) = connection.party, app.chat.presence.status(of: userID) == .offline {
+            try? setPresence(.online)
+        }
+    }
+
+    private func disconnected() async {
+        if case .agent(let userID, _, _, _, _) = connection.party,
+           app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID) == 0 {
+            app.chat.presence.clear(userID)
+            app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
+                                    toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: .offline)), except: nil))
+        }
+    }
+}
