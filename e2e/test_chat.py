@@ -35,6 +35,7 @@ REPLY_EMOJI = "\U0001F44D"
 NOTE = "这位顾客问过两次库存，请跟进"
 AFTER_NOTE = "还有其他可以帮您的吗？"
 OFFLINE = "网络断开时写的回复"
+AGAIN = "我又来了，上次的T恤还想再买一件"
 
 
 # ---- helpers: the workbench (light DOM) ---------------------------------------------
@@ -419,6 +420,39 @@ def test_agent_answers_a_shopper_in_the_workbench(demo_server, agent_api, make_d
         assert [m["seq"] for m in settled(agent)] == [m["seq"] for m in agent_api.get(
             agent_api.url(f"/api/v1/conversations/{conversation_id}/messages?limit=200"), timeout=20).json()["items"]]
 
+    # -- snooze for an hour, then resolve.
+    visible(agent, "conv-snooze-toggle").click()
+    visible(agent, "snooze-1h").click()
+    wait(agent).until(lambda d: find(d, "conv-status").text == "稍后处理", "the status did not turn 稍后处理")
+    stored = agent_api.get(agent_api.url(f"/api/v1/conversations/{conversation_id}"), timeout=20).json()
+    assert stored["status"] == "snoozed" and stored.get("snoozedUntil"), stored
+    visible(agent, "conv-resolve").click()
+    wait(agent).until(lambda d: find(d, "conv-status").text == "已解决")
+
+    # -- the shopper comes back: a new conversation, with the first one among the customer's
+    # past conversations; 小美 merges the first into it.
+    widget_send(shopper, AGAIN)
+    second_id = wait(agent).until(
+        lambda d: next((r.get_attribute("data-conversation-id") for r in d.find_elements(By.CSS_SELECTOR, css("conv-row"))
+                        if AGAIN in r.text and r.get_attribute("data-conversation-id") != conversation_id), False),
+        "the shopper's new conversation did not appear")
+    conv_row(agent, second_id).click()
+    wait_thread(agent, lambda m: m["text"] == AGAIN, "the new conversation's message")
+    wait(agent).until(lambda d: {e.get_attribute("data-conversation-id") for e in d.find_elements(By.CSS_SELECTOR, css("contact-conversation"))}
+                      == {conversation_id, second_id}, "the customer's conversations are not both listed")
+    assert "王女士" in find(agent, "conv-header-name").text
+    visible(agent, "conv-merge-toggle").click()
+    visible(agent, "merge-option", f'[data-conversation-id="{conversation_id}"]').click()
+    assert visible(agent, "confirm-dialog").text
+    visible(agent, "confirm-ok").click()
+    wait_thread(agent, lambda m: m["text"] == HELLO, "the first conversation's messages after the merge")
+    wait_thread(agent, lambda m: m["sender"] == "system" and "合并" in m["text"], "the merge in the thread")
+    merged = settled(agent)
+    assert [m["text"] for m in merged].count(REPLY + REPLY_EMOJI) == 1
+    first = agent_api.get(agent_api.url(f"/api/v1/conversations/{conversation_id}"), timeout=20).json()
+    assert first.get("mergedIntoId") == second_id and first["status"] == "resolved", first
+    save_screenshot(agent, "chat-merged")
+
     assert agent.execute_script("return window.__kefuXss") is None
     assert js_errors(agent) == []
 
@@ -428,10 +462,10 @@ def test_agent_answers_a_shopper_in_the_workbench(demo_server, agent_api, make_d
     sign_in_agent(phone, base)
     wait(phone).until(lambda d: route(d) == "conversations")
     visible(phone, "conv-filter-all").click()
-    wait(phone).until(lambda d: conv_row(d, conversation_id).is_displayed())
+    wait(phone).until(lambda d: conv_row(d, second_id).is_displayed())
     assert not is_shown(phone, "chat-main")
     save_screenshot(phone, "chat-phone-list")
-    conv_row(phone, conversation_id).click()
+    conv_row(phone, second_id).click()
     visible(phone, "composer-input")
     wait_thread(phone, lambda m: m["text"] == REPLY + REPLY_EMOJI, "the reply on the phone")
     assert not is_shown(phone, "conv-list-panel")

@@ -90,7 +90,9 @@ export function createHeader({ conversation, directory, contact, onChange, onMer
         return;
       }
       close();
-      patch({ status: 'snoozed', snoozedUntil: date.toISOString() }, t('conv.snoozedUntilToast', { time: formatDateTime(date.toISOString()) }));
+      // Whole seconds: the API reads times like 2026-11-23T09:00:00Z (no milliseconds).
+      const until = date.toISOString().replace(/\.\d+Z$/, 'Z');
+      patch({ status: 'snoozed', snoozedUntil: until }, t('conv.snoozedUntilToast', { time: formatDateTime(until) }));
     };
     return h('div', { class: 'snooze-box' },
       h('div', { class: 'popover-title' }, t('conv.snoozeUntil')),

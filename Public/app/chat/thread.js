@@ -80,6 +80,9 @@ export function createThread({ conversation, socket }) {
     loaded: false,
     loadingOlder: false,
     visitorReadSeq: Number(conversation.visitorReadSeq) || 0,
+    // Whether we know how far the shopper read: the server told us (visitorReadSeq or a
+    // read frame). Until then only messages that arrived while open are marked unread.
+    readKnown: typeof conversation.visitorReadSeq === 'number',
     sentReadSeq: 0,
     typing: new Map(), // sender key → {label, until}
     nodes: new Map(), // message key → {version, el}
@@ -116,7 +119,8 @@ export function createThread({ conversation, socket }) {
   // ---- rendering ----
   function readState(m) {
     if (m.senderType !== 'agent' || m.private) return '';
-    return m.seq <= state.visitorReadSeq ? 'read' : 'unread';
+    if (m.seq <= state.visitorReadSeq) return 'read';
+    return state.readKnown || m.live ? 'unread' : '';
   }
 
   function authorLabel(m) {
@@ -306,7 +310,7 @@ export function createThread({ conversation, socket }) {
       const before = maxSeq();
       const gap = state.loaded && before > 0 && m.seq > before + 1;
       const stick = nearBottom() || (m.senderType === 'agent' && me && m.sender && m.sender.id === me.id);
-      if (add(m)) draw({ stick });
+      if (add(state.loaded ? { ...m, live: true } : m)) draw({ stick });
       if (m.senderType === 'visitor') {
         state.typing.delete('visitor');
         drawTyping();
@@ -317,8 +321,9 @@ export function createThread({ conversation, socket }) {
     }),
     socket.on('read', (frame) => {
       if (frame.conversationId !== id || frame.reader !== 'visitor') return;
-      if ((frame.seq || 0) > state.visitorReadSeq) {
-        state.visitorReadSeq = frame.seq;
+      if ((frame.seq || 0) > state.visitorReadSeq || !state.readKnown) {
+        state.visitorReadSeq = Math.max(state.visitorReadSeq, frame.seq || 0);
+        state.readKnown = true;
         draw({ stick: nearBottom() });
       }
     }),
@@ -344,7 +349,7 @@ export function createThread({ conversation, socket }) {
           id: settled.ack.messageId, conversationId: id, seq: settled.ack.seq, senderType: 'agent',
           sender: me ? { id: me.id, name: me.displayName, agentNumber: me.agentNumber } : null,
           text: frame.text || '', private: Boolean(frame.private), attachments: settled.entry.attachments || [],
-          clientMessageId: frame.clientMessageId, createdAt: settled.ack.createdAt, provisional: true,
+          clientMessageId: frame.clientMessageId, createdAt: settled.ack.createdAt, provisional: true, live: true,
         });
       }
       draw({ stick: true });
@@ -360,9 +365,10 @@ export function createThread({ conversation, socket }) {
     markRead,
     /** The conversation changed (e.g. the server says the visitor read up to a seq). */
     update(c) {
-      const seq = Number(c && c.visitorReadSeq) || 0;
-      if (seq > state.visitorReadSeq) {
-        state.visitorReadSeq = seq;
+      if (!c || typeof c.visitorReadSeq !== 'number') return;
+      if (c.visitorReadSeq > state.visitorReadSeq || !state.readKnown) {
+        state.visitorReadSeq = Math.max(state.visitorReadSeq, c.visitorReadSeq);
+        state.readKnown = true;
         draw();
       }
     },

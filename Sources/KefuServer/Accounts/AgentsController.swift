@@ -89,6 +89,7 @@ struct AgentsController {
             try await AuditLog.record("agent.update", target: "user", id: userID.uuidString, details: recorded,
                                       by: principal, ip: ip, on: tx)
         }
+        if endAll { req.application.chat.disconnect(userID: userID, accountID: principal.accountID) }
         return try await Team.dto(user, on: req.db)
     }
 

@@ -46,6 +46,10 @@ struct AuthController {
         if let token = req.cookies[AuthenticationMiddleware.cookieName]?.string {
             try await UserSession.query(on: req.db).filter(\.$tokenHash == TokenHash.sha256(token)).delete()
         }
+        // Signing out also closes the sockets this session opened.
+        if let principal = req.principal, let userID = principal.userID, let sessionID = principal.sessionID {
+            req.application.chat.disconnect(userID: userID, accountID: principal.accountID, onlySession: sessionID)
+        }
         let response = Response(status: .noContent)
         var expired = Self.cookie("", settings: req.application.kefu.settings)
         expired.expires = Date(timeIntervalSince1970: 0)
@@ -90,6 +94,7 @@ struct AuthController {
             try await AuditLog.record("user.password_change", target: "user", id: userID.uuidString,
                                       by: principal, ip: req.clientIP, on: tx)
         }
+        req.application.chat.disconnect(userID: userID, accountID: principal.accountID, exceptSession: principal.sessionID)
         return .noContent
     }
 

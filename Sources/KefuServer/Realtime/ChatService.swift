@@ -101,9 +101,21 @@ final class ChatService: Sendable {
         }
     }
 
+    /// Closes a member's sockets here and on the other instances.
+    func disconnect(userID: UUID, accountID: UUID, onlySession: UUID? = nil, exceptSession: UUID? = nil) {
+        hub.disconnect(userID: userID, accountID: accountID, onlySession: onlySession, exceptSession: exceptSession)
+        if let bus {
+            bus.notify(BusEvent(kind: .disconnect, origin: bus.instanceID, accountID: accountID, userID: userID,
+                                onlySession: onlySession, exceptSession: exceptSession))
+        }
+    }
+
     /// An event from another instance.
     func receive(_ event: BusEvent) async {
         switch event.kind {
+        case .disconnect:
+            guard let userID = event.userID else { return }
+            hub.disconnect(userID: userID, accountID: event.accountID, onlySession: event.onlySession, exceptSession: event.exceptSession)
         case .frame:
             guard let frame = event.frame else { return }
             hub.publish(HubEvent(accountID: event.accountID, conversationID: event.conversationID, inboxID: event.inboxID,

@@ -11,6 +11,7 @@ struct BusEvent: Codable, Sendable {
         case messages       // new messages (seq in (fromSeq, toSeq]) of a conversation
         case conversation   // a conversation changed; reload it
         case frame          // a ready frame (typing, read, presence): small, not stored
+        case disconnect     // close a member's sockets (sign-out, password change, deactivation)
     }
     var kind: Kind
     var origin: UUID
@@ -23,6 +24,9 @@ struct BusEvent: Codable, Sendable {
     var toVisitor: Bool?
     var toAgents: Bool?
     var frame: String?
+    var userID: UUID?
+    var onlySession: UUID?
+    var exceptSession: UUID?
 }
 
 /// PostgreSQL LISTEN/NOTIFY between Kefu instances on one database. Notices are

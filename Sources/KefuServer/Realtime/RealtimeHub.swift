@@ -73,6 +73,18 @@ final class RealtimeHub: Sendable {
         }
     }
 
+    /// Closes a member's sockets: those of one sign-in session (sign-out), or all but
+    /// one session (password change), or all (deactivation).
+    func disconnect(userID: UUID, accountID: UUID, onlySession: UUID? = nil, exceptSession: UUID? = nil) {
+        let targets = index.withLockedValue { i in
+            (i.agents[accountID]?.values ?? [:].values).filter { c in
+                c.userID == userID && (onlySession == nil || c.sessionID == onlySession)
+                    && (exceptSession == nil || c.sessionID != exceptSession)
+            }
+        }
+        for connection in targets { connection.close(code: .policyViolation) }
+    }
+
     /// Closes every socket (shutdown); clients reconnect and resume.
     func closeAll() {
         let all = index.withLockedValue { i in

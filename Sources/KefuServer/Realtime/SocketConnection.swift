@@ -18,6 +18,8 @@ final class SocketConnection: Sendable {
     let id = UUID()
     let accountID: UUID
     let party: Party
+    /// The sign-in session behind an agent's socket (nil for visitors and tokens).
+    let sessionID: UUID?
     private let socket: WebSocket
     private let logger: Logger
     private struct State {
@@ -27,11 +29,17 @@ final class SocketConnection: Sendable {
     }
     private let state = NIOLockedValueBox(State())
 
-    init(accountID: UUID, party: Party, socket: WebSocket, logger: Logger) {
+    init(accountID: UUID, party: Party, sessionID: UUID? = nil, socket: WebSocket, logger: Logger) {
         self.accountID = accountID
         self.party = party
+        self.sessionID = sessionID
         self.socket = socket
         self.logger = logger
+    }
+
+    var userID: UUID? {
+        if case .agent(let id, _, _, _, _) = party { return id }
+        return nil
     }
 
     var isAgentSide: Bool {

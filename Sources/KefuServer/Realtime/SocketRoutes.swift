@@ -56,7 +56,8 @@ enum SocketRoutes {
                 _ = try? await ws.close(code: .policyViolation)
                 return
             }
-            let connection = SocketConnection(accountID: principal.accountID, party: party, socket: ws, logger: req.logger)
+            let connection = SocketConnection(accountID: principal.accountID, party: party, sessionID: principal.sessionID,
+                                              socket: ws, logger: req.logger)
             let session = ChatSocketSession(connection: connection, viewer: viewer, sender: sender, senderType: senderType, app: req.application)
             await session.run(frames, hello: AgentHello(userId: principal.userID, accountId: principal.accountID))
     }

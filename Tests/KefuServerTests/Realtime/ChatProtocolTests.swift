@@ -240,3 +240,38 @@ final class ChatProtocolTests: XCTestCase {
         XCTAssertEqual(svg.errorCode, "attachment_invalid")
     }
 }
+
+extension ChatProtocolTests {
+    func testSigningOutClosesThatSessionsSocketsAndAPasswordChangeTheOthers() async throws {
+        let f = try await fixture()
+        let laptop = try await Credentials.signIn(f.app, email: "agent@shop.test")
+        let phone = try await Credentials.signIn(f.app, email: "agent@shop.test")
+        let onLaptop = try await ChatTestClient.connect(port: f.port, path: "/api/v1/agent/ws", credentials: laptop, on: f.app)
+        let onPhone = try await ChatTestClient.connect(port: f.port, path: "/api/v1/agent/ws", credentials: phone, on: f.app)
+        _ = try await onLaptop.next("hello")
+        _ = try await onPhone.next("hello")
+        // a password change on the laptop closes the phone's socket only
+        _ = try await f.app.send(.POST, "/api/v1/auth/password", as: laptop,
+                                 json: #"{"currentPassword":"\#(TestShop.password)","newPassword":"new secret 123"}"#)
+        for _ in 0..<300 where !onPhone.isClosed { try await Task.sleep(nanoseconds: 10_000_000) }
+        XCTAssertTrue(onPhone.isClosed)
+        XCTAssertFalse(onLaptop.isClosed)
+        // signing out closes the laptop's
+        _ = try await f.app.send(.POST, "/api/v1/auth/logout", as: laptop)
+        for _ in 0..<300 where !onLaptop.isClosed { try await Task.sleep(nanoseconds: 10_000_000) }
+        XCTAssertTrue(onLaptop.isClosed)
+        let again = await ChatTestClient.upgradeStatus(port: f.port, path: "/api/v1/agent/ws", credentials: laptop, on: f.app)
+        XCTAssertEqual(again, 401)
+    }
+
+    func testTheAgentSocketRefusesForeignOrigins() async throws {
+        let f = try await fixture()
+        let me = try await Credentials.signIn(f.app, email: "agent@shop.test")
+        do {
+            _ = try await ChatTestClient.connect(port: f.port, path: "/api/v1/agent/ws", credentials: me, origin: "https://evil.example", on: f.app)
+            XCTFail("a cross-site socket was accepted")
+        } catch let rejected as ChatTestClient.Rejected {
+            XCTAssertEqual(rejected.status, 403)
+        }
+    }
+}
