@@ -9,8 +9,10 @@ shopper typing; she answers with text + emoji (Enter) and an image, writes a pri
 with an @mention (the shopper never sees it), sets a tag and the priority, and resolves.
 The shopper sees the answers under "8号 小美"; the agent sees them turn 已读. Then the
 server goes away: the agent gets the connection-lost banner, writes meanwhile, and the
-message is stored exactly once after the reconnect. Finally the phone layout: list OR
-conversation, with a back button.
+message is stored exactly once after the reconnect. She snoozes and resolves; the shopper
+comes back in a new conversation, into which she merges the first one. Finally the phone
+layout: list OR conversation, with a back button. A second test checks the English
+workspace and that a password change elsewhere (socket closed with 1008) signs it out.
 
 The steps share the browsers and build on each other, so they live in one scenario test.
 """
@@ -476,7 +478,7 @@ def test_agent_answers_a_shopper_in_the_workbench(demo_server, agent_api, make_d
     assert js_errors(phone) == []
 
 
-def test_workspace_speaks_english(demo_server, make_driver):
+def test_workspace_speaks_english(demo_server, agent_api, make_driver):
     drv = make_driver("en", 1280, 800)
     drv.get(demo_server.url + "/")
     visible(drv, "signin-email").send_keys(AGENT_EMAIL)
@@ -488,3 +490,15 @@ def test_workspace_speaks_english(demo_server, make_driver):
     assert visible(drv, "nav-conversations").text.strip().startswith("Conversations")
     save_screenshot(drv, "chat-english")
     assert js_errors(drv) == []
+
+    # A password change elsewhere ends this session: the server closes the socket (1008)
+    # and the workbench goes back to the sign-in page instead of reconnecting forever.
+    changed = agent_api.post(agent_api.url("/api/v1/auth/password"),
+                             json={"currentPassword": DEMO_PASSWORD, "newPassword": "changed-pass-2026"}, timeout=20)
+    assert changed.status_code == 204, changed.text
+    try:
+        visible(drv, "signin-page")
+    finally:
+        back = agent_api.post(agent_api.url("/api/v1/auth/password"),
+                              json={"currentPassword": "changed-pass-2026", "newPassword": DEMO_PASSWORD}, timeout=20)
+        assert back.status_code == 204, back.text

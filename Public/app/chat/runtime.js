@@ -186,6 +186,11 @@ export function startChat() {
       }
       outbox.fail(frame.ref, { code: frame.code || 'unknown', serverMessage: frame.message || '', field: frame.field || null });
     }),
+    // 1008: the member signed out elsewhere, changed the password or was deactivated. Ask
+    // who we are: a 401 sends the workbench back to sign-in (and stops this socket).
+    socket.on('close', ({ code }) => {
+      if (code === 1008) api.get('/api/v1/auth/me').catch(() => {});
+    }),
     socket.on('status', ({ state, reconnected }) => {
       showBanner(state !== 'open');
       if (state === 'open') {

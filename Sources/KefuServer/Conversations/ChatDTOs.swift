@@ -53,6 +53,9 @@ struct ConversationDTO: Content {
     var lastMessageAt: Date?
     var lastMessagePreview: String?
     var unreadCount: Int
+    /// How far the shopper has read (for 已读 marks) and how far the team has.
+    var visitorReadSeq: Int
+    var agentReadSeq: Int
     var mergedIntoId: UUID?
     var createdAt: Date
 
@@ -61,7 +64,8 @@ struct ConversationDTO: Content {
         self.contact = ContactSummaryDTO(id: c.contactID, name: contact?.name)
         status = c.status; assigneeId = c.assigneeID; priority = c.priority; tags = c.tagList
         snoozedUntil = c.snoozedUntil; channel = c.channel; lastSeq = c.lastSeq; lastMessageAt = c.lastMessageAt
-        lastMessagePreview = c.lastMessagePreview; unreadCount = c.agentUnread; mergedIntoId = c.mergedIntoID; createdAt = c.createdAt
+        lastMessagePreview = c.lastMessagePreview; unreadCount = c.agentUnread
+        visitorReadSeq = c.visitorReadSeq; agentReadSeq = c.agentReadSeq; mergedIntoId = c.mergedIntoID; createdAt = c.createdAt
     }
 }
 

@@ -20,6 +20,9 @@ final class Conversation: Model, @unchecked Sendable {
     @Field(key: "channel") var channel: String
     @Field(key: "last_seq") var lastSeq: Int
     @OptionalField(key: "last_message_at") var lastMessageAt: Date?
+    /// `last_message_at` in whole microseconds: the exact, integer key the list sorts
+    /// and pages by (dates travel as floating point and do not compare exactly).
+    @Field(key: "activity_us") var activityMicros: Int64
     @OptionalField(key: "last_message_preview") var lastMessagePreview: String?
     @Field(key: "agent_unread") var agentUnread: Int
     @Field(key: "visitor_unread") var visitorUnread: Int
@@ -46,7 +49,10 @@ final class Conversation: Model, @unchecked Sendable {
         self.createdAt = now
         self.updatedAt = now
         self.lastMessageAt = now
+        self.activityMicros = Self.micros(now)
     }
+
+    static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
 
     /// Tags are kept as a comma-separated list (tags never contain commas).
     var tagList: [String] {

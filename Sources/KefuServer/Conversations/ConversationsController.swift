@@ -22,6 +22,14 @@ struct UpdateConversationRequest: StrictContent {
 
     enum CodingKeys: String, CodingKey { case status, assigneeId, inboxId, priority, tags, snoozedUntil }
 
+    /// ISO 8601 with or without fractional seconds (JavaScript's `toISOString()` has them).
+    static func parseTime(_ raw: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return plain.date(from: raw) ?? fractional.date(from: raw)
+    }
+
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         status = try c.decodeIfPresent(String.self, forKey: .status)
@@ -31,7 +39,7 @@ struct UpdateConversationRequest: StrictContent {
         priority = try c.decodeIfPresent(String.self, forKey: .priority)
         tags = try c.decodeIfPresent([String].self, forKey: .tags)
         if let raw = try c.decodeIfPresent(String.self, forKey: .snoozedUntil) {
-            guard let date = ISO8601DateFormatter().date(from: raw) else {
+            guard let date = Self.parseTime(raw) else {
                 throw DomainError.invalid("snoozedUntil", "snoozedUntil must be an ISO 8601 time like 2026-11-23T09:00:00Z")
             }
             snoozedUntil = date
@@ -70,13 +78,13 @@ struct ConversationsController {
         }
         let limit = try Self.limit(req)
         if let cursor = req.query[String.self, at: "cursor"] {
-            let (time, id) = try Self.decodeCursor(cursor)
+            let (micros, id) = try Self.decodeCursor(cursor)
             query = query.group(.or) { g in
-                g.filter(\.$lastMessageAt < time)
-                g.group(.and) { same in same.filter(\.$lastMessageAt == time).filter(\.$id < id) }
+                g.filter(\.$activityMicros < micros)
+                g.group(.and) { same in same.filter(\.$activityMicros == micros).filter(\.$id < id) }
             }
         }
-        let rows = try await query.sort(\.$lastMessageAt, .descending).sort(\.$id, .descending).limit(limit + 1).all()
+        let rows = try await query.sort(\.$activityMicros, .descending).sort(\.$id, .descending).limit(limit + 1).all()
         let page = Array(rows.prefix(limit))
         let contacts = try await Self.contacts(for: page, accountID: principal.accountID, on: req.db)
         let next = rows.count > limit ? page.last.map { Self.encodeCursor($0) } : nil
@@ -189,7 +197,9 @@ struct ConversationsController {
         let messages = try await Message.query(on: req.db).filter(\.$accountID == principal.accountID)
             .filter(\.$conversationID == source.id!).sort(\.$seq).all()
         let senders = try await MessageRows.senderDirectory(for: messages, accountID: principal.accountID, on: req.db)
-        for m in messages {
+        // Messages are appended in their original order and keep their original time;
+        // the source's own system events stay with it.
+        for m in messages where m.senderType != .system {
             _ = try await req.application.chat.writer.write(NewMessage(
                 accountID: principal.accountID, conversationID: target.id!, senderType: m.senderType,
                 sender: m.senderID.map { senders[$0] ?? SenderDTO(id: $0) }, clientMessageID: nil, text: m.text, isPrivate: m.isPrivate,
@@ -270,17 +280,16 @@ struct ConversationsController {
         return n
     }
 
+    /// Cursor: the last row's integer activity key and id (exact comparisons, no floats).
     static func encodeCursor(_ c: Conversation) -> String {
-        // Date keeps seconds since 2001; that exact Double round-trips, so the boundary
-        // row compares equal to itself (seconds since 1970 would be rounded twice).
-        "\((c.lastMessageAt ?? c.createdAt).timeIntervalSinceReferenceDate)_\(c.id!.uuidString)"
+        "\(c.activityMicros)_\(c.id!.uuidString)"
     }
 
-    static func decodeCursor(_ raw: String) throws -> (Date, UUID) {
+    static func decodeCursor(_ raw: String) throws -> (Int64, UUID) {
         let parts = raw.split(separator: "_")
-        guard parts.count == 2, let seconds = Double(parts[0]), seconds.isFinite, let id = UUID(uuidString: String(parts[1])) else {
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
             throw DomainError.invalid("cursor", "cursor must be a nextCursor from a previous page")
         }
-        return (Date(timeIntervalSinceReferenceDate: seconds), id)
+        return (micros, id)
     }
 }

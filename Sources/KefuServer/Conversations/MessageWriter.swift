@@ -135,14 +135,17 @@ actor MessageWriter {
         }
 
         let now = m.createdAt ?? Date()
+        let micros = Conversation.micros(now)
         let visible = !m.isPrivate && m.senderType != .system
         let preview = visible ? String((m.text.isEmpty ? (m.attachments.isEmpty ? "" : "[image]") : m.text).prefix(120)) : nil
         let fromVisitor = m.senderType == .visitor ? 1 : 0
         let toVisitor = (m.senderType == .agent || m.senderType == .bot) && !m.isPrivate ? 1 : 0
         guard let row = try await sql.raw("""
             UPDATE conversations SET last_seq = last_seq + 1, updated_at = \(bind: now),
-              last_message_at = CASE WHEN \(bind: visible) THEN \(bind: now) ELSE last_message_at END,
-              last_message_preview = CASE WHEN \(bind: visible) THEN \(bind: preview ?? "") ELSE last_message_preview END,
+              last_message_preview = CASE WHEN \(bind: visible) AND activity_us <= \(bind: micros)
+                THEN \(bind: preview ?? "") ELSE last_message_preview END,
+              last_message_at = CASE WHEN \(bind: visible) AND activity_us < \(bind: micros) THEN \(bind: now) ELSE last_message_at END,
+              activity_us = CASE WHEN \(bind: visible) AND activity_us < \(bind: micros) THEN \(bind: micros) ELSE activity_us END,
               agent_unread = agent_unread + \(bind: fromVisitor), visitor_unread = visitor_unread + \(bind: toVisitor)
             WHERE id = \(bind: m.conversationID) AND account_id = \(bind: m.accountID)
             RETURNING last_seq, inbox_id, contact_id

@@ -76,7 +76,7 @@ final class ConversationsTests: XCTestCase {
         XCTAssertEqual(dto.priority, .urgent)
         XCTAssertEqual(dto.tags, ["vip", "退货"])
         XCTAssertEqual(dto.status, .pending)
-        let snoozed = try await app.send(.PATCH, path, as: admin, json: #"{"status":"snoozed","snoozedUntil":"2099-01-01T08:00:00Z"}"#)
+        let snoozed = try await app.send(.PATCH, path, as: admin, json: #"{"status":"snoozed","snoozedUntil":"2099-01-01T08:00:00.125Z"}"#)
         XCTAssertEqual(try snoozed.content.decode(ConversationDTO.self).status, .snoozed)
         let cases: [(String, String)] = [
             (#"{"status":"closed"}"#, "status"),
@@ -126,6 +126,8 @@ final class ConversationsTests: XCTestCase {
         let messages = try await app.send(.GET, path + "/messages", as: admin).content.decode(PageDTO<MessageDTO>.self)
         XCTAssertEqual(messages.items.map(\.seq), [1, 2, 3, 4])
         XCTAssertEqual(messages.items.prefix(3).map(\.text), ["第一次咨询", "又来了", "还是那件衣服"])
+        let target = try await app.send(.GET, path, as: admin).content.decode(ConversationDTO.self)
+        XCTAssertEqual(target.lastMessagePreview, "还是那件衣服", "the newest message, not an older copy")
         let source = try await app.send(.GET, "/api/v1/conversations/\(second.id!)", as: admin).content.decode(ConversationDTO.self)
         XCTAssertEqual(source.status, .resolved)
         XCTAssertEqual(source.mergedIntoId, visitor.conversation.id)

@@ -46,6 +46,7 @@ struct M004_CreateConversations: AsyncMigration {
             .field("channel", .string, .required)
             .field("last_seq", .int64, .required)
             .field("last_message_at", .datetime)
+            .field("activity_us", .int64, .required)
             .field("last_message_preview", .string)
             .field("agent_unread", .int, .required)
             .field("visitor_unread", .int, .required)
@@ -57,11 +58,11 @@ struct M004_CreateConversations: AsyncMigration {
             .create()
         // The inbox list: newest activity first, per account (and per assignee / inbox / contact).
         try await sql.create(index: "conversations_activity_idx").on(Conversation.schema)
-            .column("account_id").column("last_message_at").column("id").run()
+            .column("account_id").column("activity_us").column("id").run()
         try await sql.create(index: "conversations_assignee_idx").on(Conversation.schema)
-            .column("account_id").column("assignee_id").column("last_message_at").run()
+            .column("account_id").column("assignee_id").column("activity_us").run()
         try await sql.create(index: "conversations_inbox_idx").on(Conversation.schema)
-            .column("account_id").column("inbox_id").column("last_message_at").run()
+            .column("account_id").column("inbox_id").column("activity_us").run()
         try await sql.create(index: "conversations_contact_idx").on(Conversation.schema)
             .column("account_id").column("contact_id").column("created_at").run()
 
