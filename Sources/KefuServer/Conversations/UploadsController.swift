@@ -3,14 +3,6 @@ import Foundation
 import KefuCore
 import Vapor
 
-struct UploadDTO: Content {
-    var id: String
-    var name: String
-    var contentType: String
-    var size: Int
-    var url: String
-}
-
 /// Image uploads for chat messages and serving them back. An attachment's id has
 /// 192 random bits and works as a capability: the widget and the workbench show
 /// images with plain `<img src>`, which cannot carry credentials.
@@ -46,7 +38,8 @@ struct UploadsController {
         attachment.size = bytes.count
         attachment.data = Data(bytes)
         try await attachment.create(on: req.db)
-        let dto = UploadDTO(id: attachment.id!, name: name, contentType: kind.rawValue, size: bytes.count, url: AttachmentDTO.url(for: attachment.id!, accountID: accountID))
+        let dto = AttachmentDTO(id: attachment.id!, name: name, contentType: kind.rawValue, size: bytes.count,
+                                url: AttachmentDTO.url(for: attachment.id!, accountID: accountID))
         return try await dto.encodeResponse(status: .created, for: req)
     }
 

@@ -34,7 +34,7 @@ final class AuthorizationMatrixTests: XCTestCase {
         let conversationID = visitor.conversation.id!.uuidString
         let contactID = visitor.contact.id!.uuidString
         let upload = try await app.send(.POST, "/api/v1/widget/uploads?token=\(visitor.token)", bytes: TestImages.png)
-        let attachmentURL = try upload.content.decode(UploadDTO.self).url
+        let attachmentURL = try upload.content.decode(AttachmentDTO.self).url
         let conv = "/api/v1/conversations/\(conversationID)"
         var counter = 0
         func unique() -> Int { counter += 1; return counter }

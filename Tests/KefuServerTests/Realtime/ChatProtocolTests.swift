@@ -222,7 +222,7 @@ final class ChatProtocolTests: XCTestCase {
         let upload = try await f.app.send(.POST, "/api/v1/widget/uploads?token=\(f.visitorToken)&name=photo.png", bytes: TestImages.png,
                                           contentType: .jpeg)
         XCTAssertEqual(upload.status, .created)
-        let dto = try upload.content.decode(UploadDTO.self)
+        let dto = try upload.content.decode(AttachmentDTO.self)
         XCTAssertEqual(dto.contentType, "image/png", "the type comes from the bytes, not the header")
         shopper.sendMessage("", attachments: [dto.id])
         _ = try await shopper.next("ack")
