@@ -39,7 +39,7 @@ let package = Package(
         ),
         // Thin executable: parses arguments and runs the application.
         .executableTarget(name: "kefu", dependencies: ["KefuServer"]),
-        .testTarget(name: "KefuCoreTests", dependencies: ["KefuCore"]),
+        .testTarget(name: "KefuCoreTests", dependencies: ["KefuCore"], exclude: ["Knowledge/relevance.json"]),
         .testTarget(
             name: "KefuServerTests",
             dependencies: [
