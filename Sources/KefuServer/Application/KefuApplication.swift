@@ -16,6 +16,7 @@ public enum KefuApplication {
         app.http.server.configuration.hostname = settings.host
         app.http.server.configuration.port = settings.port
         app.http.server.configuration.reportMetrics = true
+        app.http.server.configuration.shutdownTimeout = .seconds(5)
         app.routes.defaultMaxBodySize = ByteCount(value: settings.maxBodyBytes)
 
         app.middleware = Middlewares()
@@ -74,13 +75,15 @@ public enum KefuMain {
         // unless a level was asked for.
         let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
         var effective = settings
-        if command != "serve", ProcessInfo.processInfo.environment["KEFU_LOG_LEVEL"] == nil { effective.logLevel = "warning" }
+        if command != "serve", ProcessInfo.processInfo.environment["KEFU_LOG_LEVEL"] == nil { effective.logLevel = "error" }
         do {
             try await KefuApplication.configure(app, settings: effective)
             try await app.execute()
-            // Stopped (SIGTERM/SIGINT): tell clients to reconnect elsewhere and let their
-            // sessions finish before the server and the database close.
+            // Stopped (SIGTERM/SIGINT): refuse new sockets, close open ones with "going away"
+            // and let their sessions finish, stop the HTTP server, and only then close the
+            // database (Vapor's own shutdown order of server and database is not fixed).
             await app.chat.drain()
+            await app.server.shutdown()
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data((error.line + "\n").utf8))
             code = 2

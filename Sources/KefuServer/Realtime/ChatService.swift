@@ -43,6 +43,9 @@ final class ChatService: Sendable {
         }
     }
 
+    /// True once shutdown began: new sockets are refused (503) so clients reconnect elsewhere.
+    var isDraining: Bool { sessions.withLockedValue { $0.draining } }
+
     /// Closes every socket with "going away" (clients reconnect and resume) and
     /// waits up to `seconds` for the sessions to end, before the database closes.
     func drain(seconds: Double = 5) async {

@@ -34,7 +34,13 @@ final class ChatSocketSession: Sendable {
                       shouldUpgrade: { $0.eventLoop.makeSucceededFuture([:]) },
                       onUpgrade: { req, ws in
             let (frames, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(ChatLimits.maxPendingFrames))
-            ws.onText { _, text in continuation.yield(text) }
+            ws.onText { ws, text in
+                // Past the queue a frame is answered at once, never dropped silently.
+                if case .dropped = continuation.yield(text) {
+                    ws.send(FrameCoder.encode(ServerFrame.Error(code: "rate_limited", message: "too many frames waiting; slow down",
+                                                                field: nil, ref: reference(in: text))))
+                }
+            }
             ws.onBinary { _, _ in continuation.yield(binaryMarker) }
             ws.onClose.whenComplete { _ in continuation.finish() }
             req.application.chat.runSession { await start(req, ws, frames) }

@@ -58,12 +58,11 @@ final class ClusterBus: Sendable {
     }
 
     func start() {
+        // Running before the loops start: they stop when they see it false.
+        state.withLockedValue { $0.running = true }
         let listener = Task { await self.listenLoop() }
         let sender = Task { await self.sendLoop() }
-        state.withLockedValue { s in
-            s.running = true
-            s.tasks = [listener, sender]
-        }
+        state.withLockedValue { $0.tasks = [listener, sender] }
     }
 
     func shutdown() {

@@ -91,7 +91,23 @@ final class SocketConnection: Sendable {
             defer { s.closed = true }
             return !s.closed
         }
-        if first { _ = socket.close(code: code) }
+        if first {
+            _ = socket.close(code: code)
+            forceCloseIfUnanswered()
+        }
+    }
+
+    /// A closing handshake needs the peer's reply; a peer that stopped reading never sends
+    /// it. A short ping interval makes websocket-kit drop the channel itself when the ping
+    /// goes unanswered too, so the connection and its queued bytes are released. (websocket-kit
+    /// schedules pings only once, so sockets get no ping interval before this point.)
+    private func forceCloseIfUnanswered(after delay: TimeAmount = .seconds(2)) {
+        // Only when the peer has not answered the close after a moment: a ping after a close
+        // frame is a protocol error to a browser that is still completing the handshake.
+        let socket = self.socket
+        socket.eventLoop.scheduleTask(in: delay) {
+            if !socket.isClosed { socket.pingInterval = .seconds(1) }
+        }
     }
 
     private func disconnectSlowConsumer() {
@@ -103,5 +119,7 @@ final class SocketConnection: Sendable {
         logger.notice("disconnecting a slow consumer", metadata: ["connection": "\(id)", "component": "realtime"])
         socket.send(FrameCoder.encode(ServerFrame.Error(code: "slow_consumer", message: "too many frames waited for this client; reconnect and resume")))
         _ = socket.close(code: .unknown(4008))
+        // Longer here: a client that starts reading again still gets its backlog and the 4008.
+        forceCloseIfUnanswered(after: .seconds(10))
     }
 }

@@ -8,12 +8,14 @@ enum SocketRoutes {
     static func register(_ v1: any RoutesBuilder) {
         // Authentication happens before the upgrade, so a refused client gets a plain 401/403.
         v1.get("widget", "ws") { req async throws -> Response in
+            try refuseWhileDraining(req)
             let visitor = try await WidgetController.visitor(req)
             return ChatSocketSession.upgrade(req) { req, ws, frames in
                 await visitorSession(req, ws, frames, visitor: visitor.viewer)
             }
         }
         v1.get("agent", "ws") { req async throws -> Response in
+            try refuseWhileDraining(req)
             let principal = try req.requirePrincipal()
             try checkOrigin(req)
             let viewer = try await Viewer.staff(principal, on: req.db)
@@ -60,6 +62,12 @@ enum SocketRoutes {
                                               socket: ws, logger: req.logger)
             let session = ChatSocketSession(connection: connection, viewer: viewer, sender: sender, senderType: senderType, app: req.application)
             await session.run(frames, hello: AgentHello(userId: principal.userID, accountId: principal.accountID))
+    }
+
+    static func refuseWhileDraining(_ req: Request) throws {
+        if req.application.chat.isDraining {
+            throw Abort(.serviceUnavailable, headers: ["Retry-After": "1"], reason: "this instance is shutting down; reconnect")
+        }
     }
 
     /// A browser may open the agent socket only from Kefu's own pages (or a configured origin):
