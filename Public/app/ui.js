@@ -236,3 +236,31 @@ export function loadError(error, retry) {
     h('p', null, errorText(error)),
     retry ? h('button', { type: 'button', class: 'btn', onclick: retry }, t('common.retry')) : null);
 }
+
+/**
+ * Opens and closes `box` as the popover of `anchor`: a click outside both or Escape
+ * closes it (Escape returns focus to the anchor); `aria-expanded` follows.
+ * Returns {open, close, toggle}.
+ */
+export function dismissable(box, anchor) {
+  function outside(event) {
+    if (!box.contains(event.target) && !anchor.contains(event.target)) close();
+  }
+  function onKey(event) {
+    if (event.key === 'Escape') { close(); anchor.focus(); }
+  }
+  function open() {
+    box.hidden = false;
+    anchor.setAttribute('aria-expanded', 'true');
+    document.addEventListener('mousedown', outside);
+    document.addEventListener('keydown', onKey);
+  }
+  function close() {
+    box.hidden = true;
+    anchor.setAttribute('aria-expanded', 'false');
+    document.removeEventListener('mousedown', outside);
+    document.removeEventListener('keydown', onKey);
+  }
+  anchor.setAttribute('aria-expanded', 'false');
+  return { open, close, toggle: () => (box.hidden ? open() : close()) };
+}

@@ -2,6 +2,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { icon } from '../icons.js';
+import { dismissable } from '../ui.js';
 
 export const EMOJI = [
   '\u{1F60A}', '\u{1F604}', '\u{1F601}', '\u{1F602}', '\u{1F923}', '\u{1F642}', '\u{1F609}', '\u{1F60D}',
@@ -25,30 +26,9 @@ export function emojiPicker(onPick) {
   const popover = h('div', { class: 'popover emoji-popover', 'data-testid': 'emoji-popover', hidden: true }, grid);
   const button = h('button', {
     type: 'button', class: 'tool-btn', 'data-testid': 'emoji-toggle', title: t('chat.emoji'), 'aria-label': t('chat.emoji'),
-    'aria-expanded': 'false',
     onclick: (event) => { event.stopPropagation(); toggle(); },
   }, icon('smile'));
 
-  function outside(event) {
-    if (!popover.contains(event.target) && event.target !== button) close();
-  }
-  function onKey(event) {
-    if (event.key === 'Escape') { close(); button.focus(); }
-  }
-  function open() {
-    popover.hidden = false;
-    button.setAttribute('aria-expanded', 'true');
-    document.addEventListener('click', outside);
-    document.addEventListener('keydown', onKey);
-  }
-  function close() {
-    popover.hidden = true;
-    button.setAttribute('aria-expanded', 'false');
-    document.removeEventListener('click', outside);
-    document.removeEventListener('keydown', onKey);
-  }
-  function toggle() {
-    if (popover.hidden) open(); else close();
-  }
+  const { close, toggle } = dismissable(popover, button);
   return { button, popover, close };
 }

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, formatDateTime } from '../i18n.js';
-import { toast, confirmDialog } from '../ui.js';
+import { toast, confirmDialog, dismissable } from '../ui.js';
 import { icon } from '../icons.js';
 import { user } from '../session.js';
 import {
@@ -22,26 +22,7 @@ function localInputValue(date) {
 /** A popover that closes on outside clicks and Escape. */
 function popover(anchor, content, testid) {
   const box = h('div', { class: 'popover header-popover', 'data-testid': testid, hidden: true }, content);
-  function outside(event) {
-    if (!box.contains(event.target) && !anchor.contains(event.target)) close();
-  }
-  function onKey(event) {
-    if (event.key === 'Escape') close();
-  }
-  function open() {
-    box.hidden = false;
-    anchor.setAttribute('aria-expanded', 'true');
-    document.addEventListener('mousedown', outside);
-    document.addEventListener('keydown', onKey);
-  }
-  function close() {
-    box.hidden = true;
-    anchor.setAttribute('aria-expanded', 'false');
-    document.removeEventListener('mousedown', outside);
-    document.removeEventListener('keydown', onKey);
-  }
-  anchor.setAttribute('aria-expanded', 'false');
-  return { box, open, close, toggle: () => (box.hidden ? open() : close()) };
+  return { box, ...dismissable(box, anchor) };
 }
 
 /**
