@@ -46,7 +46,11 @@
     'widget.textTooLong': 'The message is too long (5,000 characters at most).',
     'widget.rateLimited': 'You are sending too fast. Please wait a moment.',
     'widget.unreadCount': '{count} unread messages', 'widget.earlier': 'Earlier conversation', 'widget.file': 'File',
-    'widget.hint': 'Enter to send, Shift+Enter for a new line'
+    'widget.hint': 'Enter to send, Shift+Enter for a new line',
+    'widget.bot.name': 'Assistant', 'widget.bot.hotTitle': 'Common questions', 'widget.bot.handover': 'Talk to an agent',
+    'widget.bot.handoverShort': 'Agent', 'widget.bot.details': 'View details',
+    'widget.bot.handoverFailed': 'Could not reach an agent. Please try again.',
+    'widget.bot.answerFailed': 'The answer could not be loaded. Please try again.', 'widget.help.link': 'Help center'
   };
 
   // ---- storage (per inbox) ------------------------------------------------------
@@ -73,7 +77,9 @@
     bySeq: new Map(), ids: new Set(), pending: new Map(), others: [],
     agentRead: 0, visitorRead: 0, readSent: 0,
     agent: null, typingOn: false, typingAt: 0, typingIdle: 0, peerTypingTimer: 0,
-    image: null
+    image: null,
+    // FAQ bot (servers without it send neither `bot` nor `help`: then all of this stays off).
+    bot: { active: false, mode: 'off' }, help: { url: null, hot: [] }, botOff: null, handingOver: false
   };
   if (S.conversationId) {
     S.agentRead = loadInt('agentRead');
@@ -136,12 +142,15 @@
           var err = new Error(info.message || 'HTTP ' + r.status);
           err.status = r.status;
           err.code = info.code;
+          err.server = !!info.message;
           throw err;
         }
         return data;
       });
     });
   }
+
+  function webUrl(u) { var x = absUrl(u); return x && /^https?:/.test(x) ? x : null; }
 
   function absUrl(u) {
     if (!u) return null;
@@ -298,8 +307,23 @@
     '.send{background:#1d6ff2;color:#fff;border:0;border-radius:10px;padding:0 16px;height:38px;font-weight:600;cursor:pointer;flex:none;white-space:nowrap}',
     '.send:hover{background:#155bd0}',
     '.send:disabled{background:#a9c6f7;cursor:default}',
+    '.helplink{color:#fff;font-size:12px;text-decoration:none;border:1px solid rgba(255,255,255,.55);border-radius:12px;padding:2px 9px;white-space:nowrap;flex:none}',
+    '.helplink:hover{background:rgba(255,255,255,.18)}',
+    '.hot{margin:0 2px 10px}',
+    '.hot-title{font-size:12px;color:#8a94a3;margin:0 2px 6px}',
+    '.chips,.opts{display:flex;flex-wrap:wrap;gap:6px}',
+    '.opts{flex-direction:column;align-items:flex-start;max-width:80%;margin-top:6px}',
+    '.chip,.opt,.handover{border:1px solid #cfe0fb;background:#fff;color:#1d6ff2;border-radius:16px;padding:5px 12px;font-size:13px;line-height:1.4;cursor:pointer;text-align:left;max-width:100%;overflow-wrap:anywhere}',
+    '.chip:hover,.opt:hover,.handover:hover{background:#eef3fb}',
+    '.chip:disabled,.opt:disabled,.handover:disabled{opacity:.55;cursor:default}',
+    '.chip:focus-visible,.opt:focus-visible,.handover:focus-visible,.helplink:focus-visible{outline:3px solid rgba(29,111,242,.45);outline-offset:2px}',
+    '.row>.handover{margin-top:8px;background:#1d6ff2;border-color:#1d6ff2;color:#fff}',
+    '.row>.handover:hover{background:#155bd0}',
+    '.tools .handover{margin-left:auto;align-self:center;padding:3px 10px;font-size:12px;white-space:nowrap}',
+    '.botname{display:inline-block;font-size:11px;line-height:16px;padding:0 7px;border-radius:8px;background:#e6efff;color:#1d6ff2;font-weight:600}',
+    '.bubble .more{display:inline-block;margin-top:6px;font-size:13px}',
     '@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;max-height:none;border-radius:0}',
-    '.root.open .launcher{display:none}.launcher{right:16px;bottom:16px}textarea{font-size:16px}.bubble{max-width:86%}}'
+    '.root.open .launcher{display:none}.launcher{right:16px;bottom:16px}textarea{font-size:16px}.bubble,.opts{max-width:86%}}'
   ].join('\n');
 
   // ---- UI -----------------------------------------------------------------------
@@ -321,9 +345,12 @@
     UI.banner = h('div', { class: 'banner', 'data-testid': 'kefu-banner', role: 'status', hidden: true });
     UI.older = h('div', { class: 'older', text: t('widget.loading'), hidden: true });
     UI.welcome = h('div', { class: 'welcome', 'data-testid': 'kefu-welcome' }, [h('span', { class: 'bubble', text: t('widget.welcome') })]);
+    UI.hot = h('div', { class: 'hot', 'data-testid': 'kefu-bot-hotlist', hidden: true });
+    UI.help = h('a', { class: 'helplink', 'data-testid': 'kefu-help-link', target: '_blank', rel: 'noopener', text: t('widget.help.link'), hidden: true });
+    UI.handover = h('button', { type: 'button', class: 'handover', 'data-testid': 'kefu-bot-handover', text: t('widget.bot.handoverShort'), title: t('widget.bot.handover'), 'aria-label': t('widget.bot.handover'), onclick: function () { handover(); } });
     UI.archive = h('div', { class: 'archive' });
     UI.msgs = h('div', { class: 'msgs' });
-    UI.list = h('div', { class: 'list', 'data-testid': 'kefu-messages', role: 'log', 'aria-live': 'polite' }, [UI.older, UI.welcome, UI.archive, UI.msgs]);
+    UI.list = h('div', { class: 'list', 'data-testid': 'kefu-messages', role: 'log', 'aria-live': 'polite' }, [UI.older, UI.welcome, UI.hot, UI.archive, UI.msgs]);
     UI.typing = h('div', { class: 'typing', 'data-testid': 'kefu-typing', hidden: true }, [h('span', { class: 'dots' }, [h('i'), h('i'), h('i')]), h('span', { text: t('widget.typing') })]);
     UI.notice = h('div', { class: 'notice', 'data-testid': 'kefu-notice', role: 'alert', hidden: true });
     UI.picker = h('div', { class: 'picker', 'data-testid': 'kefu-emoji-picker', hidden: true });
@@ -342,11 +369,12 @@
     UI.preview = h('div', { class: 'preview', 'data-testid': 'kefu-preview', hidden: true }, [UI.previewImg,
       h('button', { type: 'button', class: 'iconbtn', 'data-testid': 'kefu-preview-remove', 'aria-label': t('widget.removeImage'), title: t('widget.removeImage'), onclick: function () { clearImage(); } }, [icon('close')])]);
     UI.input = h('textarea', { rows: '1', 'data-testid': 'kefu-input', placeholder: t('widget.placeholder'), title: t('widget.hint'), 'aria-label': t('widget.placeholder'), maxlength: String(MAX_TEXT) });
+    UI.tools = h('div', { class: 'tools' }, [UI.emojiBtn, UI.imageBtn, UI.file]);
     UI.send = h('button', { type: 'button', class: 'send', 'data-testid': 'kefu-send', text: t('widget.send'), onclick: function () { sendComposer(); } });
     UI.panel = h('div', { class: 'panel', 'data-testid': 'kefu-panel', role: 'dialog', 'aria-label': t('widget.title'), hidden: true }, [
-      h('div', { class: 'head' }, [h('div', { class: 'avatar' }, [icon('chat')]), h('div', { class: 'titles' }, [UI.title, UI.agent]), UI.close]),
+      h('div', { class: 'head' }, [h('div', { class: 'avatar' }, [icon('chat')]), h('div', { class: 'titles' }, [UI.title, UI.agent]), UI.help, UI.close]),
       UI.banner, UI.list, UI.typing, UI.notice, UI.picker,
-      h('div', { class: 'composer' }, [h('div', { class: 'tools' }, [UI.emojiBtn, UI.imageBtn, UI.file]), UI.preview, h('div', { class: 'inputrow' }, [UI.input, UI.send])])
+      h('div', { class: 'composer' }, [UI.tools, UI.preview, h('div', { class: 'inputrow' }, [UI.input, UI.send])])
     ]);
     UI.badge = h('span', { class: 'badge', 'data-testid': 'kefu-badge', hidden: true });
     UI.launcher = h('button', { type: 'button', class: 'launcher', 'data-testid': 'kefu-launcher', 'aria-label': t('widget.open'), title: t('widget.open'), onclick: function () { setOpen(!S.open, true); } }, [icon('chat', 'i-chat'), icon('down', 'i-down'), UI.badge]);
@@ -392,8 +420,8 @@
   }
 
   var noticeTimer = 0;
-  function notice(key) {
-    UI.notice.textContent = t(key);
+  function notice(key, text) {
+    UI.notice.textContent = text || t(key);
     UI.notice.hidden = false;
     clearTimeout(noticeTimer);
     noticeTimer = setTimeout(function () { UI.notice.hidden = true; }, 5000);
@@ -444,26 +472,38 @@
 
   function updateWelcome() {
     UI.welcome.hidden = UI.msgs.childNodes.length > 0 || UI.archive.childNodes.length > 0;
+    UI.hot.hidden = UI.welcome.hidden || !UI.hot.firstChild;
   }
 
   // ---- message rows -------------------------------------------------------------
-  function senderClass(type) { return type === 'visitor' ? 'me' : type === 'agent' ? 'them' : 'center'; }
+  function senderClass(type) { return type === 'visitor' ? 'me' : type === 'agent' || type === 'bot' ? 'them' : 'center'; }
 
   function buildRow(m, pending) {
     var side = senderClass(m.senderType);
     var row = h('div', { class: 'row ' + side, 'data-testid': 'kefu-message', 'data-sender': m.senderType || '' });
     if (m.seq) row.setAttribute('data-seq', String(m.seq));
     if (m.clientMessageId) row.setAttribute('data-cid', m.clientMessageId);
-    if (side === 'them' && m.sender) {
+    var bot = m.senderType === 'bot';
+    var pl = bot && m.payload && typeof m.payload === 'object' ? m.payload : null;
+    var arts = pl && Array.isArray(pl.articles) ? pl.articles.filter(function (a) { return a && typeof a === 'object'; }) : [];
+    var opts = pl && pl.type === 'bot.suggest' ? arts.filter(function (a) { return a.id && a.title; }) : [];
+    var text = m.text;
+    // A suggestion's text is its intro line plus numbered titles: the titles become buttons instead.
+    if (opts.length && text) text = String(text).split('\n')[0];
+    if (bot) {
+      row.appendChild(h('div', { class: 'who' }, [h('span', { class: 'botname', 'data-testid': 'kefu-bot-label', text: (m.sender && m.sender.name) || t('widget.bot.name') })]));
+    } else if (side === 'them' && m.sender) {
       var who = m.sender.agentNumber != null ? t('widget.agent', { number: m.sender.agentNumber, name: m.sender.name || '' }) : (m.sender.name || '');
       if (who) row.appendChild(h('div', { class: 'who', text: who }));
     }
     var bubble = h('div', { class: 'bubble' });
-    if (m.text) {
+    if (text) {
       var textEl = h('div', { class: 'text', 'data-testid': 'kefu-message-text' });
-      renderText(textEl, m.text);
+      renderText(textEl, text);
       bubble.appendChild(textEl);
     }
+    var more = pl && pl.type === 'bot.answer' && arts[0] && webUrl(arts[0].url);
+    if (more) bubble.appendChild(h('div', {}, [h('a', { class: 'more', href: more, target: '_blank', rel: 'noopener', 'data-testid': 'kefu-bot-article-link', text: t('widget.bot.details') })]));
     var atts = (m.attachments || []).filter(Boolean);
     if (atts.length) {
       var box = h('div', { class: 'atts' });
@@ -486,6 +526,16 @@
       if (!m.text && side !== 'center') bubble.classList.add('media');
     }
     row.appendChild(bubble);
+    if (opts.length) {
+      var group = h('div', { class: 'opts', role: 'group' });
+      opts.forEach(function (a) {
+        group.appendChild(h('button', { type: 'button', class: 'opt', 'data-testid': 'kefu-bot-option', text: a.title, onclick: function () { askArticle(m, a, group); } }));
+      });
+      row.appendChild(group);
+    }
+    if (pl && pl.handover === true && S.bot.active) {
+      row.appendChild(h('button', { type: 'button', class: 'handover', 'data-testid': 'kefu-bot-handover', text: t('widget.bot.handover'), disabled: S.handingOver, onclick: function () { handover(); } }));
+    }
     var meta = h('div', { class: 'meta' });
     if (side !== 'center') meta.appendChild(h('span', { class: 'time', text: timeLabel(m.createdAt) }));
     if (side === 'me') {
@@ -549,7 +599,7 @@
     S.lastSeq = 0; S.minSeq = 0; S.hasMore = false; S.agentRead = 0; S.visitorRead = 0; S.readSent = 0; S.agentSeq = 0;
     rememberConversation(id);
     save('seq', 0); save('agentRead', 0); save('visitorRead', 0);
-    updateWelcome();
+    updateBot();
     updateBadge();
   }
 
@@ -572,6 +622,7 @@
       S.resuming = true;
       sendFrame({ type: 'resume', conversationId: m.conversationId || S.conversationId, afterSeq: S.lastSeq });
     }
+    if (!(opts && opts.history)) trackBot(m);
     var stick = !(opts && opts.history && opts.older) && (nearBottom() || m.senderType === 'visitor');
     var row = buildRow(m, false);
     S.stick = stick;
@@ -625,19 +676,27 @@
     var text = UI.input.value.replace(/^\s*\n/, '').replace(/\s+$/, '');
     if (!text.trim() && !S.image) return;
     if (text.length > MAX_TEXT) { notice('widget.textTooLong'); return; }
-    var p = { cid: uuid(), text: text, attachments: [], images: [], at: new Date().toISOString(), status: 'sending', tries: 0 };
+    var p = newPending(text);
     if (S.image) { p.file = S.image.file; p.localUrl = S.image.url; p.status = 'uploading'; S.image = null; UI.preview.hidden = true; }
     UI.input.value = '';
     autoGrow();
     togglePicker(false);
     stopTyping();
+    queue(p);
+    UI.input.focus();
+  }
+
+  function newPending(text) {
+    return { cid: uuid(), text: text, attachments: [], images: [], at: new Date().toISOString(), status: 'sending', tries: 0 };
+  }
+
+  function queue(p) {
     S.pending.set(p.cid, p);
     S.stick = true;
     renderPending(p);
     scrollToBottom();
     saveOutbox();
     if (p.file) upload(p); else transmit(p);
-    UI.input.focus();
   }
 
   function upload(p) {
@@ -699,6 +758,88 @@
     }
     updateWelcome();
     maybeSendRead();
+  }
+
+  // ---- FAQ bot ------------------------------------------------------------------
+  function setBot(active) {
+    active = !!active;
+    if (active === S.bot.active) return;
+    S.bot.active = active;
+    updateBot();
+  }
+
+  // Live messages tell whether the bot still answers: an agent's reply or the bot's
+  // hand-over ends it for that conversation (S.botOff; also one the session calls bot-free,
+  // where a tapped old suggestion is still answered); a bot message elsewhere means it answers.
+  function trackBot(m) {
+    var conv = m.conversationId || S.conversationId;
+    if (m.senderType === 'agent' || (m.senderType === 'bot' && m.payload && m.payload.type === 'bot.handover')) {
+      S.botOff = conv;
+      setBot(false);
+    } else if (m.senderType === 'bot' && conv !== S.botOff) {
+      setBot(true);
+    }
+  }
+
+  function updateBot() {
+    if (!UI.hot) return;
+    var on = S.bot.active;
+    UI.hot.textContent = '';
+    if (on && S.help.hot.length) {
+      var chips = h('div', { class: 'chips' });
+      S.help.hot.forEach(function (q) {
+        chips.appendChild(h('button', { type: 'button', class: 'chip', 'data-testid': 'kefu-bot-hot', text: q.title, onclick: function () { sendQuick(q.title); } }));
+      });
+      UI.hot.appendChild(h('div', { class: 'hot-title', text: t('widget.bot.hotTitle') }));
+      UI.hot.appendChild(chips);
+    }
+    // Handing over needs a conversation; the row buttons go for good once the bot is off.
+    if (on && S.conversationId) { if (!UI.handover.parentNode) UI.tools.appendChild(UI.handover); }
+    else if (UI.handover.parentNode) UI.handover.remove();
+    if (!on) Array.prototype.forEach.call(UI.list.querySelectorAll('.row>.handover'), function (b) { b.remove(); });
+    UI.help.hidden = !S.help.url;
+    if (S.help.url) UI.help.href = S.help.url;
+    else UI.help.removeAttribute('href');
+    updateWelcome();
+  }
+
+  function sendQuick(text) {
+    text = String(text || '').slice(0, MAX_TEXT);
+    if (text.trim()) queue(newPending(text));
+  }
+
+  function failNotice(err, key) { notice(key, err && err.server ? err.message : null); }
+
+  function setHandoverBusy(busy) {
+    S.handingOver = busy;
+    UI.handover.disabled = busy;
+    Array.prototype.forEach.call(UI.list.querySelectorAll('.row>.handover'), function (b) { b.disabled = busy; });
+  }
+
+  function handover() {
+    var conv = S.conversationId;
+    if (!conv || !S.token || S.handingOver) return;
+    setHandoverBusy(true);
+    api('POST', '/api/v1/widget/handover?token=' + encodeURIComponent(S.token), { conversationId: conv }).then(function () {
+      S.botOff = conv;
+      setBot(false);
+    }, function (err) {
+      failNotice(err, 'widget.bot.handoverFailed');
+    }).then(function () { setHandoverBusy(false); });
+  }
+
+  function askArticle(m, a, group) {
+    var conv = m.conversationId || S.conversationId;
+    var buttons = group.querySelectorAll('button');
+    if (!conv || !S.token || group.getAttribute('aria-busy') === 'true') return;
+    function busy(on) {
+      group.setAttribute('aria-busy', on ? 'true' : 'false');
+      Array.prototype.forEach.call(buttons, function (b) { b.disabled = on; });
+    }
+    busy(true);
+    api('POST', '/api/v1/widget/bot/answer?token=' + encodeURIComponent(S.token), { conversationId: conv, articleId: a.id }).then(null, function (err) {
+      failNotice(err, 'widget.bot.answerFailed');
+    }).then(function () { busy(false); });
   }
 
   // ---- typing and read ----------------------------------------------------------
@@ -886,7 +1027,7 @@
       updateBadge();
       maybeSendRead();
     }, function (err) {
-      if (err && err.status === 404 && conv === S.conversationId && !S.bySeq.size) rememberConversation(null);
+      if (err && err.status === 404 && conv === S.conversationId && !S.bySeq.size) { rememberConversation(null); updateBot(); }
     }).then(function () {
       if (older) { S.loadingOlder = false; UI.older.hidden = true; }
     });
@@ -906,9 +1047,14 @@
         save('agentRead', 0); save('visitorRead', 0); save('seq', 0);
       }
       S.inbox = { name: (r.inbox && r.inbox.name) || '', greeting: (r.inbox && r.inbox.greeting) || '' };
+      var bot = r.bot && typeof r.bot === 'object' ? r.bot : {}, help = r.help && typeof r.help === 'object' ? r.help : {};
+      S.bot = { active: bot.active === true, mode: typeof bot.mode === 'string' ? bot.mode : 'off' };
+      S.help = { url: webUrl(help.url), hot: (Array.isArray(help.hot) ? help.hot : []).filter(function (q) { return q && typeof q.title === 'string' && q.title.trim(); }).slice(0, 8) };
       r.conversationId = lc(r.conversationId) || null;
       switchConversation(r.conversationId);
+      S.botOff = S.bot.active ? null : S.conversationId;
       updateHeader();
+      updateBot();
     });
   }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import KefuCore
 
 /// A channel entry point and skill group (售前 pre-sale, 售后 after-sale, 投诉 complaints).
 /// Its `widgetKey` is public: the shop's pages name it in the widget script tag.
@@ -12,6 +13,9 @@ final class Inbox: Model, @unchecked Sendable {
     @OptionalField(key: "description") var description: String?
     @Field(key: "widget_key") var widgetKey: String
     @Field(key: "active") var active: Bool
+    @Enum(key: "bot_mode") var botMode: BotMode
+    /// JSON of ``BusinessHours``; nil = always open.
+    @OptionalField(key: "business_hours") var businessHoursJSON: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -23,6 +27,12 @@ final class Inbox: Model, @unchecked Sendable {
         self.description = description
         self.widgetKey = widgetKey
         self.active = active
+        self.botMode = .off
+    }
+
+    var businessHours: BusinessHours? {
+        guard let json = businessHoursJSON else { return nil }
+        return try? JSONDecoder().decode(BusinessHours.self, from: Data(json.utf8))
     }
 }
 

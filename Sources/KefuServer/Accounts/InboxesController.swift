@@ -10,6 +10,8 @@ struct InboxDTO: Content {
     var widgetKey: String
     var active: Bool
     var agentIds: [UUID]
+    var botMode: BotMode
+    var businessHours: BusinessHours?
     var createdAt: Date?
 }
 
@@ -20,10 +22,26 @@ struct CreateInboxRequest: StrictContent {
 }
 
 struct UpdateInboxRequest: StrictContent {
-    static let allowedFields: Set<String> = ["name", "description", "active"]
+    static let allowedFields: Set<String> = ["name", "description", "active", "botMode", "businessHours"]
     var name: String?
     var description: String?
     var active: Bool?
+    var botMode: String?
+    /// An object sets the hours; JSON null clears them (always open).
+    var businessHours: BusinessHours?
+    var clearsBusinessHours = false
+
+    enum CodingKeys: String, CodingKey { case name, description, active, botMode, businessHours }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        active = try c.decodeIfPresent(Bool.self, forKey: .active)
+        botMode = try c.decodeIfPresent(String.self, forKey: .botMode)
+        businessHours = try c.decodeIfPresent(BusinessHours.self, forKey: .businessHours)
+        clearsBusinessHours = c.contains(.businessHours) && businessHours == nil
+    }
 }
 
 /// Inboxes (skill groups): members read them, admins create and change them.
@@ -72,6 +90,19 @@ struct InboxesController {
             inbox.active = active
             changes["active"] = String(active)
         }
+        if let raw = input.botMode {
+            inbox.botMode = try BotMode.parse(raw)
+            changes["botMode"] = raw
+        }
+        if let hours = input.businessHours {
+            try hours.validate()
+            let json = FrameCoder.encode(hours)
+            inbox.businessHoursJSON = json
+            changes["businessHours"] = json
+        } else if input.clearsBusinessHours {
+            inbox.businessHoursJSON = nil
+            changes["businessHours"] = ""
+        }
         let ip = req.clientIP
         let recorded = changes
         try await req.db.transaction { tx in
@@ -113,7 +144,8 @@ struct InboxesController {
 
     static func dto(_ inbox: Inbox, agentIDs: [UUID]) -> InboxDTO {
         InboxDTO(id: inbox.id!, name: inbox.name, description: inbox.description, widgetKey: inbox.widgetKey,
-                 active: inbox.active, agentIds: agentIDs.sorted { $0.uuidString < $1.uuidString }, createdAt: inbox.createdAt)
+                 active: inbox.active, agentIds: agentIDs.sorted { $0.uuidString < $1.uuidString },
+                 botMode: inbox.botMode, businessHours: inbox.businessHours, createdAt: inbox.createdAt)
     }
 
     static func dto(_ inbox: Inbox, on db: any Database) async throws -> InboxDTO {

@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     authRoutes.post("password", use: auth.changePassword)
 
     let member = v1.grouped(RequireRole(minimum: .agent))
+    let editor = v1.grouped(RequireRole(minimum: .supervisor))
     let admin = v1.grouped(RequireRole(minimum: .admin))
 
     // Team
@@ -74,6 +75,34 @@ func routes(_ app: Application) throws {
     let uploads = UploadsController()
     member.on(.POST, "uploads", body: .collect(maxSize: UploadsController.bodyLimit), use: uploads.uploadForAgent)
     v1.get("attachments", ":accountID", ":id", use: uploads.download)
+
+    // Knowledge: articles, search, suggestions, unanswered questions (members read, supervisors edit)
+    let knowledge = KnowledgeController()
+    let kb = member.grouped("knowledge")
+    let kbEdit = editor.grouped("knowledge")
+    kb.get("articles", use: knowledge.list)
+    kb.get("articles", ":id", use: knowledge.get)
+    kbEdit.post("articles", use: knowledge.create)
+    kbEdit.patch("articles", ":id", use: knowledge.update)
+    kbEdit.delete("articles", ":id", use: knowledge.delete)
+    kb.post("preview", use: knowledge.preview)
+    kb.get("search", use: knowledge.search)
+    kb.get("settings", use: knowledge.getSettings)
+    kbEdit.put("settings", use: knowledge.putSettings)
+    kbEdit.get("export", use: knowledge.export)
+    kbEdit.on(.POST, "import", body: .collect(maxSize: KnowledgeController.importLimit), use: knowledge.importFile)
+    kbEdit.get("unanswered", use: knowledge.unanswered)
+    kbEdit.post("unanswered", "dismiss", use: knowledge.dismiss)
+    member.get("conversations", ":id", "suggestions", use: knowledge.suggestions)
+
+    // The FAQ bot in the widget, and the public help search
+    let bot = WidgetBotController()
+    v1.post("widget", "handover", use: bot.handover)
+    v1.post("widget", "bot", "answer", use: bot.answer)
+    v1.get("help", "search", use: bot.search)
+
+    // The public help centre (server-rendered pages)
+    HelpCentreController().register(app)
 
     // The demo shop's page with the widget (after `kefu demo`)
     app.get("demo", "shop", use: DemoShopController().page)

@@ -89,7 +89,27 @@ enum DemoData {
             }
             return accountID
         },
+        DemoSeed(title: "FAQ: \(knowledgeFile), help centre /help/\(helpSlug), FAQ bot first in 售后") { app, accountID in
+            let accountID = accountID!
+            let path = app.kefu.resourcesDirectory + "/" + knowledgeFile
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "has no \(knowledgeFile)")
+            }
+            let result = try await KnowledgeTransfer.importFile(try KnowledgeTransfer.decode(data, format: .json), accountID: accountID, on: app.db)
+            let settings = try await KnowledgeStore.settings(accountID: accountID, on: app.db)
+            _ = try await KnowledgeStore.update(settings, with: KnowledgeSettingsInput(helpSlug: helpSlug, synonyms: nil), on: app.db)
+            try await Inbox.query(on: app.db).filter(\.$accountID == accountID).filter(\.$name == botInbox)
+                .set(\.$botMode, to: .first).update()
+            try await AuditLog.recordSystem("article.import", accountID: accountID, target: "knowledge", id: nil,
+                                            details: ["created": String(result.created)], on: app.db)
+            return accountID
+        },
     ]
+
+    static let knowledgeFile = "Resources/Knowledge/demo-faq.zh-CN.json"
+    static let helpSlug = "demo"
+    /// The inbox whose FAQ bot answers first (the demo shop page's `?desk=after-sale`).
+    static let botInbox = "售后"
 
     static func printSignIn(console: any Console, settings: KefuSettings) {
         console.print("")

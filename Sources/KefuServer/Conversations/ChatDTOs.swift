@@ -29,8 +29,31 @@ struct MessageDTO: Content, Equatable {
     var `private`: Bool
     var attachments: [AttachmentDTO]
     var event: String?
+    /// Structured content beside the text (the FAQ bot's articles and buttons).
+    var payload: MessagePayload?
     var clientMessageId: UUID?
     var createdAt: Date
+}
+
+/// What a message carries beside its text, for clients that render more than text.
+struct MessagePayload: Content, Equatable {
+    struct ArticleRef: Content, Equatable {
+        var id: UUID
+        var slug: String
+        var title: String
+        var snippet: String
+        var url: String
+    }
+    /// "bot.answer", "bot.suggest", "bot.none", "bot.handover".
+    var type: String
+    var articles: [ArticleRef]
+    /// Offer "talk to an agent" under this message.
+    var handover: Bool
+
+    static func decode(_ json: String?) -> MessagePayload? {
+        guard let json, !json.isEmpty else { return nil }
+        return try? JSONDecoder().decode(MessagePayload.self, from: Data(json.utf8))
+    }
 }
 
 struct ContactSummaryDTO: Content, Equatable {
@@ -57,6 +80,8 @@ struct ConversationDTO: Content {
     var visitorReadSeq: Int
     var agentReadSeq: Int
     var mergedIntoId: UUID?
+    /// The FAQ bot answers this conversation (no agent yet).
+    var botActive: Bool
     var createdAt: Date
 
     init(_ c: Conversation, contact: Contact?) {
@@ -65,7 +90,7 @@ struct ConversationDTO: Content {
         status = c.status; assigneeId = c.assigneeID; priority = c.priority; tags = c.tagList
         snoozedUntil = c.snoozedUntil; channel = c.channel; lastSeq = c.lastSeq; lastMessageAt = c.lastMessageAt
         lastMessagePreview = c.lastMessagePreview; unreadCount = c.agentUnread
-        visitorReadSeq = c.visitorReadSeq; agentReadSeq = c.agentReadSeq; mergedIntoId = c.mergedIntoID; createdAt = c.createdAt
+        visitorReadSeq = c.visitorReadSeq; agentReadSeq = c.agentReadSeq; mergedIntoId = c.mergedIntoID; botActive = c.botActive; createdAt = c.createdAt
     }
 }
 

@@ -29,6 +29,7 @@ final class Conversation: Model, @unchecked Sendable {
     @Field(key: "agent_read_seq") var agentReadSeq: Int
     @Field(key: "visitor_read_seq") var visitorReadSeq: Int
     @OptionalField(key: "merged_into_id") var mergedIntoID: UUID?
+    @Field(key: "bot_active") var botActive: Bool
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 
@@ -46,6 +47,7 @@ final class Conversation: Model, @unchecked Sendable {
         self.visitorUnread = 0
         self.agentReadSeq = 0
         self.visitorReadSeq = 0
+        self.botActive = false
         self.createdAt = now
         self.updatedAt = now
         self.lastMessageAt = now
@@ -76,6 +78,7 @@ final class Message: Model, @unchecked Sendable {
     @Field(key: "private") var isPrivate: Bool
     @Field(key: "attachments") var attachments: String
     @OptionalField(key: "event") var event: String?
+    @OptionalField(key: "payload") var payload: String?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}

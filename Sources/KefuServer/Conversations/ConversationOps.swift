@@ -12,15 +12,42 @@ enum ConversationOps {
         let viewer = Viewer.visitor(accountID: accountID, contactID: contactID, inboxID: inboxID)
         if let requested {
             let conversation = try await viewer.conversation(requested, on: db)
-            return (conversation, try await reopenIfNeeded(conversation, on: db))
+            return (conversation, try await reopenForVisitor(conversation, on: db))
         }
         if let latest = try await viewer.conversations(on: db).filter(\.$inboxID == inboxID)
             .filter(\.$status != .resolved).filter(\.$mergedIntoID == nil).sort(\.$createdAt, .descending).first() {
-            return (latest, try await reopenIfNeeded(latest, on: db))
+            return (latest, try await reopenForVisitor(latest, on: db))
         }
         let conversation = Conversation(accountID: accountID, inboxID: inboxID, contactID: contactID, now: Date())
+        if let inbox = try await inbox(inboxID, accountID: accountID, on: db) {
+            conversation.botActive = FAQBot.startsWithBot(inbox)
+        }
         try await conversation.create(on: db)
         return (conversation, true)
+    }
+
+    /// A shopper writing into a closed conversation reopens it; the inbox's FAQ bot takes
+    /// it again if the bot answers first (or the shop is now closed) and nobody is assigned.
+    static func reopenForVisitor(_ conversation: Conversation, on db: any Database) async throws -> Bool {
+        guard try await reopenIfNeeded(conversation, on: db) else { return false }
+        if conversation.assigneeID == nil, !conversation.botActive,
+           let inbox = try await inbox(conversation.inboxID, accountID: conversation.accountID, on: db), FAQBot.startsWithBot(inbox) {
+            conversation.botActive = true
+            try await conversation.save(on: db)
+        }
+        return true
+    }
+
+    static func inbox(_ id: UUID, accountID: UUID, on db: any Database) async throws -> Inbox? {
+        try await Inbox.query(on: db).filter(\.$accountID == accountID).filter(\.$id == id).first()
+    }
+
+    /// An agent's public reply ends the bot's turn.
+    static func agentTookOver(_ conversation: Conversation, on db: any Database) async throws -> Bool {
+        guard conversation.botActive else { return false }
+        conversation.botActive = false
+        try await conversation.save(on: db)
+        return true
     }
 
     static func reopenIfNeeded(_ conversation: Conversation, on db: any Database) async throws -> Bool {

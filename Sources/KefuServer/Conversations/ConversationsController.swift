@@ -114,6 +114,7 @@ struct ConversationsController {
         var changed = false
         if !isPrivate {
             changed = try await ConversationOps.reopenIfNeeded(conversation, on: req.db)
+            if senderType == .agent, try await ConversationOps.agentTookOver(conversation, on: req.db) { changed = true }
             if conversation.assigneeID == nil, let userID = principal.userID {
                 conversation.assigneeID = userID
                 try await conversation.save(on: req.db)

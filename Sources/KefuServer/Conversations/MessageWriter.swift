@@ -15,6 +15,7 @@ struct NewMessage: Sendable {
     var isPrivate: Bool
     var attachments: [AttachmentDTO]
     var event: String?
+    var payload: MessagePayload? = nil
     /// Kept from the original when messages are copied (merge); now otherwise.
     var createdAt: Date?
 }
@@ -118,7 +119,7 @@ actor MessageWriter {
     static func insert(_ m: NewMessage, on sql: any SQLDatabase) async throws -> StoredMessage {
         if let clientID = m.clientMessageID, let senderID = m.sender?.id,
            let row = try await sql.raw("""
-               SELECT m.id, m.seq, m.created_at, m.text, m.private, m.attachments, m.event, c.inbox_id, c.contact_id
+               SELECT m.id, m.seq, m.created_at, m.text, m.private, m.attachments, m.event, m.payload, c.inbox_id, c.contact_id
                FROM messages m JOIN conversations c ON c.id = m.conversation_id
                WHERE m.conversation_id = \(bind: m.conversationID) AND m.sender_type = \(bind: m.senderType.rawValue)
                  AND m.sender_id = \(bind: senderID) AND m.client_message_id = \(bind: clientID) AND m.account_id = \(bind: m.accountID)
@@ -128,7 +129,8 @@ actor MessageWriter {
                 seq: try row.decode(column: "seq", as: Int.self), senderType: m.senderType, sender: m.sender,
                 text: try row.decode(column: "text", as: String.self), private: try row.decode(column: "private", as: Bool.self),
                 attachments: MessageRows.attachments(try row.decode(column: "attachments", as: String.self)),
-                event: try row.decode(column: "event", as: String?.self), clientMessageId: clientID,
+                event: try row.decode(column: "event", as: String?.self),
+                payload: MessagePayload.decode(try row.decode(column: "payload", as: String?.self)), clientMessageId: clientID,
                 createdAt: try row.decode(column: "created_at", as: Date.self))
             return StoredMessage(accountID: m.accountID, message: dto, inboxID: try row.decode(column: "inbox_id", as: UUID.self),
                                  contactID: try row.decode(column: "contact_id", as: UUID.self), duplicate: true)
@@ -155,13 +157,14 @@ actor MessageWriter {
         let seq = try row.decode(column: "last_seq", as: Int.self)
         let id = UUID()
         try await sql.raw("""
-            INSERT INTO messages (id, account_id, conversation_id, seq, sender_type, sender_id, client_message_id, text, private, attachments, event, created_at)
+            INSERT INTO messages (id, account_id, conversation_id, seq, sender_type, sender_id, client_message_id, text, private, attachments, event, payload, created_at)
             VALUES (\(bind: id), \(bind: m.accountID), \(bind: m.conversationID), \(bind: seq), \(bind: m.senderType.rawValue),
                     \(bind: m.sender?.id), \(bind: m.clientMessageID), \(bind: m.text), \(bind: m.isPrivate),
-                    \(bind: MessageRows.encode(m.attachments)), \(bind: m.event), \(bind: now))
+                    \(bind: MessageRows.encode(m.attachments)), \(bind: m.event),
+                    \(bind: m.payload.map { FrameCoder.encode($0) }), \(bind: now))
             """).run()
         let dto = MessageDTO(id: id, conversationId: m.conversationID, seq: seq, senderType: m.senderType, sender: m.sender,
-                             text: m.text, private: m.isPrivate, attachments: m.attachments, event: m.event,
+                             text: m.text, private: m.isPrivate, attachments: m.attachments, event: m.event, payload: m.payload,
                              clientMessageId: m.clientMessageID, createdAt: now)
         return StoredMessage(accountID: m.accountID, message: dto, inboxID: try row.decode(column: "inbox_id", as: UUID.self),
                              contactID: try row.decode(column: "contact_id", as: UUID.self), duplicate: false)
@@ -218,6 +221,6 @@ enum MessageRows {
         MessageDTO(id: m.id!, conversationId: m.conversationID, seq: m.seq, senderType: m.senderType,
                    sender: m.senderID.flatMap { senders[$0] } ?? m.senderID.map { SenderDTO(id: $0, name: nil, agentNumber: nil) },
                    text: m.text, private: m.isPrivate, attachments: attachments(m.attachments), event: m.event,
-                   clientMessageId: m.clientMessageID, createdAt: m.createdAt)
+                   payload: MessagePayload.decode(m.payload), clientMessageId: m.clientMessageID, createdAt: m.createdAt)
     }
 }

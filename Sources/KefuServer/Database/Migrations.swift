@@ -8,5 +8,6 @@ enum KefuMigrations {
         M002_CreateSessionsAndTokens(),  // foundation: sign-in sessions, API tokens
         M003_CreateAuditLog(),           // foundation: append-only audit of admin actions
         M004_CreateConversations(),      // live chat: contacts, conversations, messages, attachments
+        M005_CreateKnowledge(),          // knowledge: articles, help centre, FAQ bot, unanswered questions
     ]
 }

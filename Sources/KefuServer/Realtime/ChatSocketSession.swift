@@ -119,6 +119,7 @@ final class ChatSocketSession: Sendable {
             conversation = try await viewer.conversation(send.conversationID, on: db)
             if !send.isPrivate {
                 changed = try await ConversationOps.reopenIfNeeded(conversation, on: db)
+                if senderType == .agent, try await ConversationOps.agentTookOver(conversation, on: db) { changed = true }
                 if conversation.assigneeID == nil, senderType == .agent, let userID = sender.id {
                     conversation.assigneeID = userID
                     try await conversation.save(on: db)
@@ -141,6 +142,9 @@ final class ChatSocketSession: Sendable {
                 .filter(\.$id == conversation.id!).first() {
                 app.chat.conversationChanged(fresh, contact: try await ConversationOps.contact(of: fresh, on: db))
             }
+        }
+        if viewer.isVisitor, conversation.botActive, !stored.duplicate, !send.text.isEmpty {
+            try await FAQBot.respond(to: send.text, conversationID: conversation.id!, accountID: viewer.accountID, app: app)
         }
     }
 

@@ -3,12 +3,13 @@ import Foundation
 import Vapor
 
 /// `/demo/shop`: the demo shop's page with the widget on it (after `kefu demo`),
-/// so a new user can try both sides at once.
+/// so a new user can try both sides at once. `?desk=after-sale` puts the 售后 inbox's widget
+/// on the page, where the FAQ bot answers first.
 struct DemoShopController {
     func page(_ req: Request) async throws -> Response {
         guard let owner = try await User.query(on: req.db).filter(\.$email == DemoData.ownerEmail).first(),
               let inbox = try await Inbox.query(on: req.db).filter(\.$accountID == owner.accountID)
-                .filter(\.$name == DemoData.inboxes[0].name).first() else {
+                .filter(\.$name == (req.query[String.self, at: "desk"] == "after-sale" ? DemoData.botInbox : DemoData.inboxes[0].name)).first() else {
             throw Abort(.notFound, reason: "there is no demo shop yet: run `kefu demo` first")
         }
         let path = req.application.kefu.resourcesDirectory + "/Resources/Demo/shop.html"

@@ -21,11 +21,27 @@ struct WidgetSessionDTO: Content {
     struct InboxInfo: Content {
         var name: String
     }
+    struct BotInfo: Content {
+        /// A new message would be answered by the FAQ bot.
+        var active: Bool
+        var mode: BotMode
+    }
+    struct HotQuestion: Content {
+        var id: UUID
+        var title: String
+    }
+    struct HelpInfo: Content {
+        /// The shop's help centre (absolute); nil while it has no published article.
+        var url: String?
+        var hot: [HotQuestion]
+    }
     var visitorToken: String
     var contactId: UUID
     var inbox: InboxInfo
     var conversationId: UUID?
     var locale: String
+    var bot: BotInfo
+    var help: HelpInfo
 }
 
 /// The shopper's side over HTTP: start or resume a visitor session, read history,
@@ -80,8 +96,9 @@ struct WidgetController {
         let latest = try await Conversation.query(on: req.db).filter(\.$accountID == inbox.accountID)
             .filter(\.$contactID == visitor.id!).filter(\.$inboxID == inbox.id!).filter(\.$mergedIntoID == nil)
             .sort(\.$createdAt, .descending).first()
+        let (bot, help) = try await WidgetBotController.sessionInfo(inbox: inbox, conversation: latest, locale: locale, req: req)
         return WidgetSessionDTO(visitorToken: token!, contactId: visitor.id!, inbox: .init(name: inbox.name),
-                                conversationId: latest?.id, locale: locale.rawValue)
+                                conversationId: latest?.id, locale: locale.rawValue, bot: bot, help: help)
     }
 
     func messages(_ req: Request) async throws -> PageDTO<MessageDTO> {
@@ -120,10 +137,11 @@ struct WidgetController {
 struct WidgetCORSMiddleware: AsyncMiddleware {
     static let prefix = "/api/v1/widget/"
     static let catalogue = "/api/v1/i18n"
+    static let helpSearch = "/api/v1/help/search"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let path = request.url.path
-        guard path.hasPrefix(Self.prefix) || path == Self.catalogue else { return try await next.respond(to: request) }
+        guard path.hasPrefix(Self.prefix) || path == Self.catalogue || path == Self.helpSearch else { return try await next.respond(to: request) }
         if request.method == .OPTIONS {
             let response = Response(status: .noContent)
             Self.decorate(response)

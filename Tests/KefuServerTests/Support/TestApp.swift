@@ -135,7 +135,7 @@ extension Application {
     @discardableResult
     func send(_ method: HTTPMethod, _ path: String, as credentials: Credentials = .anonymous, json: String? = nil,
               bytes: [UInt8]? = nil, contentType: HTTPMediaType? = nil,
-              headers extra: HTTPHeaders = [:], file: StaticString = #filePath, line: UInt = #line) async throws -> XCTHTTPResponse {
+              headers extra: HTTPHeaders = [:], body: String? = nil, file: StaticString = #filePath, line: UInt = #line) async throws -> XCTHTTPResponse {
         var response: XCTHTTPResponse?
         try await self.test(method, path, beforeRequest: { req async throws in
             credentials.apply(to: &req.headers, method: method)
@@ -144,6 +144,7 @@ extension Application {
                 req.headers.contentType = .json
                 req.body = ByteBuffer(string: json)
             }
+            if let body { req.body = ByteBuffer(string: body) }
             if let bytes {
                 req.headers.contentType = contentType ?? .png
                 req.body = ByteBuffer(bytes: bytes)

@@ -1,0 +1,122 @@
+import Fluent
+import Foundation
+import KefuCore
+import SQLKit
+import Vapor
+
+/// The FAQ bot of a conversation whose inbox lets it answer first: it answers a shopper's
+/// question with an article when confident, offers the top three when less sure, says so
+/// when it has nothing (and keeps the question for the knowledge owners), and always offers
+/// a human. Handing over ends the bot's turn; the transcript stays in the conversation.
+enum FAQBot {
+    static let policy = ConfidencePolicy()
+
+    /// Whether a new or reopened conversation in `inbox` starts with the bot.
+    static func startsWithBot(_ inbox: Inbox, at now: Date = Date()) -> Bool {
+        inbox.botMode.botAnswers(hours: inbox.businessHours, at: now)
+    }
+
+    /// Answers a shopper's message in a bot conversation.
+    static func respond(to question: String, conversationID: UUID, accountID: UUID, app: Application) async throws {
+        let db = app.db
+        guard let conversation = try await Conversation.query(on: db).filter(\.$accountID == accountID)
+            .filter(\.$id == conversationID).first(), conversation.botActive else { return }
+        let text = question.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return }
+        let contact = try await ConversationOps.contact(of: conversation, on: db)
+        let locale = UILocale.match(contact?.locale ?? "") ?? .default
+        let catalog = app.kefu.catalog(locale)
+        let index = try await app.knowledge.index(for: accountID, on: db)
+        let found = index.search(String(text.prefix(ArticleRules.maxQuery)), limit: 5, locale: locale.rawValue)
+        let byID = Dictionary(found.map { ($0.hit.id, $0.article) }, uniquingKeysWith: { a, _ in a })
+        switch policy.decide(found.map(\.hit)) {
+        case .answer(let hit):
+            guard let article = byID[hit.id] else { return }
+            try await post(answer: article, snippet: hit.snippet, in: conversation, index: index, catalog: catalog, app: app)
+        case .suggest(let hits):
+            let articles = hits.compactMap { hit in byID[hit.id].map { ref($0, snippet: hit.snippet, helpSlug: index.helpSlug) } }
+            let lines = articles.enumerated().map { "\($0.offset + 1). \($0.element.title)" }
+            try await write(text: ([catalog.text("bot.suggest")] + lines).joined(separator: "\n"),
+                            payload: MessagePayload(type: "bot.suggest", articles: articles, handover: true),
+                            in: conversation, catalog: catalog, app: app)
+        case .noAnswer:
+            try await AskedQuestion(accountID: accountID, inboxID: conversation.inboxID, conversationID: conversationID,
+                                    question: String(text.prefix(500)), locale: locale.rawValue).create(on: db)
+            try await write(text: catalog.text("bot.none"), payload: MessagePayload(type: "bot.none", articles: [], handover: true),
+                            in: conversation, catalog: catalog, app: app)
+        }
+    }
+
+    /// Answers with the article the shopper picked from the bot's suggestions.
+    static func answer(articleID: UUID, conversation: Conversation, app: Application) async throws {
+        guard conversation.botActive else {
+            throw DomainError(.conflict, code: "bot_inactive", message: "an agent is handling this conversation; ask them directly")
+        }
+        let contact = try await ConversationOps.contact(of: conversation, on: app.db)
+        let catalog = app.kefu.catalog(UILocale.match(contact?.locale ?? "") ?? .default)
+        let index = try await app.knowledge.index(for: conversation.accountID, on: app.db)
+        guard let article = index.articles.values.first(where: { $0.id == articleID }) else { throw DomainError.notFound("article") }
+        try await post(answer: article, snippet: String(article.answer.prefix(80)), in: conversation, index: index, catalog: catalog, app: app)
+    }
+
+    /// The shopper asks for a person: the bot steps back, the team sees the conversation
+    /// (with the bot transcript), and the question the bot could not settle is kept.
+    static func handover(_ conversation: Conversation, app: Application) async throws {
+        guard conversation.botActive else { return }
+        let db = app.db
+        let contact = try await ConversationOps.contact(of: conversation, on: db)
+        let locale = UILocale.match(contact?.locale ?? "") ?? .default
+        let catalog = app.kefu.catalog(locale)
+        conversation.botActive = false
+        conversation.status = .open
+        conversation.updatedAt = Date()
+        try await conversation.save(on: db)
+        if try await lastBotPayload(conversation, on: db)?.type == "bot.suggest",
+           let question = try await Message.query(on: db).filter(\.$accountID == conversation.accountID)
+            .filter(\.$conversationID == conversation.id!).filter(\.$senderType == .visitor).filter(\.$text != "")
+            .sort(\.$seq, .descending).first() {
+            // The bot only guessed: the question is worth an article of its own.
+            try await AskedQuestion(accountID: conversation.accountID, inboxID: conversation.inboxID, conversationID: conversation.id,
+                                    question: String(question.text.prefix(500)), locale: locale.rawValue).create(on: db)
+        }
+        try await write(text: catalog.text("bot.handover"), payload: MessagePayload(type: "bot.handover", articles: [], handover: false),
+                        in: conversation, catalog: catalog, app: app)
+        _ = try await app.chat.writer.write(NewMessage(
+            accountID: conversation.accountID, conversationID: conversation.id!, senderType: .system, sender: nil, clientMessageID: nil,
+            text: catalog.text("bot.handoverEvent"), isPrivate: true, attachments: [], event: "conversation.handover", createdAt: nil))
+        app.chat.conversationChanged(conversation, contact: contact)
+    }
+
+    // MARK: writing
+
+    private static func post(answer article: IndexedArticle, snippet: String, in conversation: Conversation, index: ShopIndex,
+                             catalog: MessageCatalog, app: Application) async throws {
+        try await write(text: article.title + "\n" + article.answer,
+                        payload: MessagePayload(type: "bot.answer", articles: [ref(article, snippet: snippet, helpSlug: index.helpSlug)],
+                                                handover: true),
+                        in: conversation, catalog: catalog, app: app)
+        // A bot answer is a view of the article.
+        try await (app.db as! any SQLDatabase).raw("""
+            UPDATE kb_articles SET views = views + 1 WHERE account_id = \(bind: conversation.accountID) AND id = \(bind: article.id)
+            """).run()
+    }
+
+    private static func lastBotPayload(_ conversation: Conversation, on db: any Database) async throws -> MessagePayload? {
+        let last = try await Message.query(on: db).filter(\.$accountID == conversation.accountID)
+            .filter(\.$conversationID == conversation.id!).filter(\.$senderType == .bot).sort(\.$seq, .descending).first()
+        return MessagePayload.decode(last?.payload)
+    }
+
+    private static func ref(_ article: IndexedArticle, snippet: String, helpSlug: String) -> MessagePayload.ArticleRef {
+        .init(id: article.id, slug: article.slug, title: article.title, snippet: snippet, url: KnowledgeStore.articlePath(helpSlug, article.slug))
+    }
+
+    private static func write(text: String, payload: MessagePayload, in conversation: Conversation, catalog: MessageCatalog,
+                              app: Application) async throws {
+        _ = try await app.chat.writer.write(NewMessage(
+            accountID: conversation.accountID, conversationID: conversation.id!, senderType: .bot,
+            sender: SenderDTO(id: nil, name: catalog.text("bot.name"), agentNumber: nil), clientMessageID: nil,
+            text: String(text.prefix(ChatLimits.maxTextCharacters)), isPrivate: false, attachments: [], event: nil, payload: payload,
+            createdAt: nil))
+    }
+}
