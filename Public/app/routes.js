@@ -8,9 +8,11 @@ import * as agents from './views/agents.js';
 import * as inboxes from './views/inboxes.js';
 import * as tokens from './views/tokens.js';
 import * as audit from './views/audit.js';
+import * as knowledge from './views/knowledge.js';
 
 export const routes = [
   { path: 'conversations', label: () => t('nav.conversations'), icon: 'chat', view: conversations, admin: false, badge: 'unread' },
+  { path: 'knowledge', label: () => t('kb.nav'), icon: 'book', view: knowledge, admin: false },
   { path: 'account', label: () => t('nav.account'), icon: 'user', view: account, admin: false },
   { path: 'agents', label: () => t('nav.agents'), icon: 'agents', view: agents, admin: true, group: 'admin' },
   { path: 'inboxes', label: () => t('nav.inboxes'), icon: 'inbox', view: inboxes, admin: true, group: 'admin' },

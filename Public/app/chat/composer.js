@@ -319,6 +319,18 @@ export function createComposer({ conversation, socket, directory }) {
   return {
     el,
     focus: () => input.focus(),
+    /** Adds `text` after the draft (on a new line) and focuses the box; never sends. */
+    append(text) {
+      const value = String(text || '').trim();
+      if (!value) return;
+      const draft = input.value.replace(/\s+$/, '');
+      input.value = draft ? `${draft}\n${value}` : value;
+      const caret = input.value.length;
+      input.focus();
+      input.setSelectionRange(caret, caret);
+      input.scrollTop = input.scrollHeight;
+      onInput();
+    },
     destroy() {
       stopTyping();
       closeMention();

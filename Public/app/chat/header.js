@@ -6,6 +6,7 @@ import { t, errorText, formatDateTime } from '../i18n.js';
 import { toast, confirmDialog, dismissable } from '../ui.js';
 import { icon } from '../icons.js';
 import { user } from '../session.js';
+import { botBadge } from '../knowledge/bot.js';
 import {
   PRIORITIES, agentLabel, avatar, contactName, priorityLabel, relativeTime, statusLabel, previewText,
 } from './format.js';
@@ -212,6 +213,7 @@ export function createHeader({ conversation, directory, contact, onChange, onMer
           h('div', { class: 'conv-header-name', 'data-testid': 'conv-header-name' }, name),
           h('div', { class: 'conv-header-sub' },
             h('span', { class: ['status-pill', `status-${conv.status}`], 'data-testid': 'conv-status' }, statusLabel(conv.status)),
+            botBadge(conv, 'conv-header-bot-badge'),
             conv.status === 'snoozed' && conv.snoozedUntil
               ? h('span', { class: 'muted', 'data-testid': 'conv-snoozed-until' }, t('conv.snoozedUntil', { time: formatDateTime(conv.snoozedUntil) })) : null,
             inbox ? h('span', { class: 'muted' }, inbox.name) : null,

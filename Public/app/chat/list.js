@@ -8,6 +8,7 @@ import {
   FILTERS, STATUSES, filterLabel, statusLabel, priorityLabel, contactName, relativeTime, previewText, agentLabel, avatar,
 } from './format.js';
 import { unreadOf, onUnreadChange, noteConversation } from './runtime.js';
+import { botBadge } from '../knowledge/bot.js';
 
 const PAGE = 30;
 const PREFS_KEY = 'kefu_conv_filters';
@@ -149,6 +150,7 @@ export function createList({ socket, directory, openId }) {
         h('span', { class: 'conv-preview', 'data-testid': 'conv-preview' }, previewText(c) || '\u00a0'),
         count > 0 ? h('span', { class: 'unread-badge', 'data-testid': 'conv-unread', 'aria-label': t('chat.unreadCount', { count }) }, count > 99 ? '99+' : String(count)) : null),
       h('span', { class: 'conv-row-meta' },
+        botBadge(c),
         priority ? h('span', { class: ['prio-pill', `prio-${priority}`], 'data-testid': 'conv-priority', title: t('conv.priority') }, priorityLabel(priority)) : null,
         c.status && c.status !== 'open' ? h('span', { class: ['status-pill', `status-${c.status}`] }, statusLabel(c.status)) : null,
         h('span', { class: ['conv-assignee', !assignee && 'is-none'], 'data-testid': 'conv-assignee' },

@@ -1,6 +1,7 @@
 // The customer beside the conversation (right column): name, e-mail and phone
 // (editable), where they are on the shop (page, title, referrer), browser,
-// language, and their other conversations.
+// language, and their other conversations. `suggestions` (the suggested answers,
+// chat/suggestions.js) sits under the customer's name.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, formatDateTime, getSupported } from '../i18n.js';
@@ -34,7 +35,7 @@ function externalLink(url, text) {
  * contact(): Promise of the Contact; onSaved(contact) after an edit;
  * currentId: the open conversation; onOpen(id) to open another one.
  */
-export function createSidebar({ contact, onSaved, currentId, onOpen, onClose }) {
+export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, suggestions = null }) {
   const el = h('aside', { class: 'conv-side', 'data-testid': 'customer-sidebar', 'aria-label': t('conv.customerInfo') });
   let editing = false;
   let data = null;
@@ -99,6 +100,7 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose }) 
   function draw() {
     const name = contactName(data);
     const page = data.currentPage;
+    const focused = suggestions && suggestions.contains(document.activeElement) ? document.activeElement : null;
     el.replaceChildren(
       h('div', { class: 'side-head' },
         avatar(name, data.id, 'avatar-large'),
@@ -106,6 +108,7 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose }) 
           h('div', { class: 'side-name', 'data-testid': 'contact-name' }, name),
           data.email ? h('div', { class: 'muted side-sub' }, data.email) : null),
         h('button', { type: 'button', class: 'icon-btn side-close', 'aria-label': t('common.close'), title: t('common.close'), onclick: onClose }, '\u00d7')),
+      suggestions || '',
       editing ? editForm() : h('section', { class: 'side-section' },
         h('div', { class: 'side-section-head' },
           h('h3', null, t('contact.title')),
@@ -125,14 +128,15 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose }) 
       h('section', { class: 'side-section' },
         h('h3', null, t('contact.conversations')),
         conversations()));
+    if (focused) focused.focus(); // moving the suggestions must not drop the agent's cursor
   }
 
-  el.replaceChildren(loadingBlock());
+  el.replaceChildren(...[suggestions, loadingBlock()].filter(Boolean));
   contact().then((c) => {
     data = c;
     draw();
   }).catch((error) => {
-    el.replaceChildren(h('div', { class: 'side-section inline-error', role: 'alert' }, errorText(error)));
+    el.replaceChildren(...[suggestions, h('div', { class: 'side-section inline-error', role: 'alert' }, errorText(error))].filter(Boolean));
   });
 
   return {

@@ -8,6 +8,7 @@ import { user } from '../session.js';
 import { agentLabel, clockTime, dayKey, dayLabel, linkify, statusLabel } from './format.js';
 import * as outbox from './outbox.js';
 import { isViewing, setUnread } from './runtime.js';
+import { articleLinks } from '../knowledge/bot.js';
 
 const PAGE = 50;
 const TYPING_TTL_MS = 6000;
@@ -49,6 +50,8 @@ function systemText(m) {
       return t('chat.eventTransferred', { actor, name: detail });
     case 'conversation.merged':
       return t('chat.eventMerged', { actor, count: detail });
+    case 'conversation.handover':
+      return t('kb.eventHandover');
     default:
       return detail || m.event || '';
   }
@@ -166,6 +169,7 @@ export function createThread({ conversation, socket }) {
     h('div', { class: 'msg-bubble' },
       m.text ? h('div', { class: 'msg-text', 'data-testid': 'msg-text' }, textNodes(m.text, m.private)) : null,
       attachmentNodes(m.attachments || [], pending ? pending.previews : [])),
+    articleLinks(m),
     status);
   }
 

@@ -12,6 +12,7 @@ import { createThread } from '../chat/thread.js';
 import { createComposer } from '../chat/composer.js';
 import { createHeader } from '../chat/header.js';
 import { createSidebar } from '../chat/sidebar.js';
+import { createSuggestions } from '../chat/suggestions.js';
 
 const SIDE_KEY = 'kefu_conv_side';
 let active = null;
@@ -71,7 +72,7 @@ export function render(container, ctx) {
 
   function teardown() {
     if (!current) return;
-    for (const part of ['header', 'thread', 'composer', 'sidebar']) {
+    for (const part of ['header', 'thread', 'composer', 'suggestions', 'sidebar']) {
       if (current[part]) current[part].destroy();
     }
     current = null;
@@ -138,8 +139,16 @@ export function render(container, ctx) {
     });
     part.thread = createThread({ conversation, socket });
     part.composer = createComposer({ conversation, socket, directory });
+    part.suggestions = createSuggestions({
+      conversation, socket,
+      onInsert: (text) => {
+        // Below 1280 px the right column covers the reply box: get it out of the way.
+        if (!wide()) setSide(false);
+        part.composer.append(text);
+      },
+    });
     part.sidebar = createSidebar({
-      contact, currentId: id,
+      contact, currentId: id, suggestions: part.suggestions.el,
       onSaved: (c) => {
         const changed = { ...part.conversation, contact: { id: c.id, name: c.name } };
         part.conversation = changed;

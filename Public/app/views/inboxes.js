@@ -1,5 +1,5 @@
 // Inboxes (skill groups such as pre-sale and after-sale): list, create, rename / describe, deactivate,
-// and the one-line widget embed snippet.
+// the FAQ bot mode, and the one-line widget embed snippet.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText } from '../i18n.js';
@@ -63,6 +63,35 @@ function inboxForm({ inbox, onDone, onCancel }) {
   return form;
 }
 
+const BOT_MODES = [
+  { value: 'off', label: () => t('kb.botModeOff') },
+  { value: 'first', label: () => t('kb.botModeFirst') },
+  { value: 'outside_hours', label: () => t('kb.botModeOutsideHours') },
+];
+
+/** The FAQ bot of an inbox (off / answers first / only outside business hours), saved on change. */
+function botModeSelect(inbox, onSaved) {
+  const current = inbox.botMode || 'off';
+  const control = h('select', {
+    class: 'inbox-bot-mode', 'data-testid': 'inbox-bot-mode', 'aria-label': t('kb.botMode'), title: t('kb.botModeHint'),
+    onchange: async () => {
+      const wanted = control.value;
+      control.disabled = true;
+      try {
+        const saved = await api.patch(`/api/v1/inboxes/${encodeURIComponent(inbox.id)}`, { botMode: wanted });
+        toast(t('kb.botModeSaved', { name: inbox.name }));
+        onSaved({ ...inbox, ...(saved || {}), botMode: (saved && saved.botMode) || wanted });
+      } catch (error) {
+        control.value = inbox.botMode || 'off';
+        toast(errorText(error), 'error');
+      } finally {
+        control.disabled = false;
+      }
+    },
+  }, BOT_MODES.map((m) => h('option', { value: m.value, selected: m.value === current }, m.label())));
+  return control;
+}
+
 function embedPanel(inbox) {
   const snippet = embedSnippet(inbox.widgetKey);
   return h('div', { class: 'embed', 'data-testid': 'inbox-embed' },
@@ -104,6 +133,10 @@ export async function render(container, ctx) {
         h('td', { class: 'cell-wrap', 'data-label': t('inboxes.description') }, inbox.description || h('span', { class: 'muted' }, '—')),
         h('td', { 'data-label': t('inboxes.widgetKey') }, h('code', { class: 'mono', 'data-testid': 'inbox-widget-key' }, inbox.widgetKey)),
         h('td', { class: 'num', 'data-label': t('inboxes.agents') }, t('inboxes.agentCount', { count })),
+        h('td', { 'data-label': t('kb.botMode') }, botModeSelect(inbox, (saved) => {
+          state.inboxes = state.inboxes.map((i) => (i.id === saved.id ? saved : i));
+          draw();
+        })),
         h('td', { 'data-label': t('inboxes.status') }, statusPill(inbox.active)),
         h('td', { class: 'actions' },
           h('button', {
@@ -119,17 +152,17 @@ export async function render(container, ctx) {
             'data-testid': inbox.active ? 'inbox-deactivate' : 'inbox-reactivate', onclick: () => toggleActive(inbox),
           }, inbox.active ? t('inboxes.deactivate') : t('inboxes.reactivate')))));
       if (state.embed === inbox.id) {
-        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '6' }, embedPanel(inbox))));
+        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '7' }, embedPanel(inbox))));
       }
       if (state.editing === inbox.id) {
-        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '6' }, inboxForm({
+        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '7' }, inboxForm({
           inbox,
           onDone: () => { state.editing = null; refresh(); },
           onCancel: () => { state.editing = null; draw(); },
         }))));
       }
     }
-    if (!rows.length) rows.push(emptyRow(6, t('inboxes.empty')));
+    if (!rows.length) rows.push(emptyRow(7, t('inboxes.empty')));
     return h('div', { class: 'table-wrap' },
       h('table', { class: 'table', id: 'inboxes-table', 'data-testid': 'inboxes-table' },
         h('thead', null, h('tr', null,
@@ -137,6 +170,7 @@ export async function render(container, ctx) {
           h('th', null, t('inboxes.description')),
           h('th', null, t('inboxes.widgetKey')),
           h('th', { class: 'num' }, t('inboxes.agents')),
+          h('th', null, t('kb.botMode')),
           h('th', null, t('inboxes.status')),
           h('th', { class: 'actions' }, t('common.actions')))),
         h('tbody', null, rows)));
