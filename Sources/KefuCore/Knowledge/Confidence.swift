@@ -38,6 +38,26 @@ public struct ConfidencePolicy: Sendable, Hashable {
         self.suggestions = suggestions
     }
 
+    /// As ``decide(_:)``, but a question that is an article's title (after normalisation,
+    /// ignoring punctuation and spaces — what a shopper sends by tapping a hot question)
+    /// is answered with that article whatever the margin.
+    public func decide(_ hits: [SearchHit], question: String, normalizer: TextNormalizer = TextNormalizer()) -> AnswerDecision {
+        let key = Self.questionKey(question, normalizer)
+        if !key.isEmpty, let exact = hits.first(where: { Self.questionKey($0.title, normalizer) == key }) {
+            return .answer(exact)
+        }
+        return decide(hits)
+    }
+
+    /// Letters and digits of the normalised text ("支持七天无理由退货吗？" → "支持七天无理由退货吗").
+    public static func questionKey(_ text: String, _ normalizer: TextNormalizer) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in normalizer.normalize(text).unicodeScalars where scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
     public func decide(_ hits: [SearchHit]) -> AnswerDecision {
         guard let top = hits.first, top.coverage >= minimumCoverage else { return .noAnswer }
         let margin = hits.count > 1 && hits[1].score > 0 ? top.score / hits[1].score : .infinity

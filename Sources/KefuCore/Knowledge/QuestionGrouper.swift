@@ -40,26 +40,31 @@ public struct QuestionGroup: Sendable, Hashable {
 ///
 /// 1. Texts with the same normalised form (``TextNormalizer``: case, full width,
 ///    traditional/simplified and punctuation folded) are always one question.
-/// 2. Each distinct question gets its term set from ``Tokenizer`` (bigrams, words and single
-///    characters, so "发票怎么开" and "怎么开发票" share 发票, 发, 票, 开), without question
-///    words such as 怎么 or 可以, which say nothing about the topic and would tie
-///    "发票怎么开" to "怎么退货".
+/// 2. Each distinct question gets its term set from ``Tokenizer``: bigrams, words and single
+///    characters, so that "发票怎么开" and "怎么开发票" share 发票, 发, 票, 开. Question words
+///    (怎么, 可以 …) are left out, as they say nothing about the topic and would tie
+///    "发票怎么开" to "怎么退货"; so are numbers (order and phone numbers). Terms are weighted
+///    by a smoothed IDF over the distinct questions, so that boilerplate many questions share
+///    ("订单号", "怎么处理") counts less than the topic, and a one-character term weighs half
+///    (that "补发" and "发货" share 发 is weak evidence).
 /// 3. In order of frequency (ties: asked first), each question joins the existing group
 ///    whose seed (its first, most frequent question) is most similar, if that similarity
 ///    reaches `threshold`; otherwise it seeds a group of its own.
 ///
-/// Similarity is the **Jaccard** index |A∩B| / |A∪B|, not the overlap coefficient
-/// |A∩B| / min(|A|,|B|): the overlap coefficient scores a short question 1.0 against every
-/// longer one that contains it, so a frequent "发货" would swallow "发货地址可以改吗" and every
-/// other question about shipping, and one group would become a topic. Jaccard also counts
-/// what the longer question adds, and comparing with the seed only (not every member) keeps
-/// groups from drifting through chains of similar questions.
+/// Similarity is the (weighted) **Jaccard** index w(A∩B) / w(A∪B), not the overlap
+/// coefficient w(A∩B) / min(w(A), w(B)). The overlap coefficient scores a short question 1.0
+/// against every longer one that contains it, so a frequent "发货" would swallow "发货地址可以改吗"
+/// and every other question about shipping, and a group would become a whole topic. Jaccard
+/// also counts what the longer question adds. Comparing with the seed only, not with every
+/// member, keeps groups from drifting through chains of similar questions. The price: a
+/// long question that adds much ("你好，我上周买的衣服可以开发票吗") stays apart from the short
+/// form at the default threshold.
 ///
 /// Questions with nothing to search (empty, only punctuation or emoji) are skipped: there is
 /// no FAQ to write for them. Questions of stop words only ("在吗") are grouped by identical
-/// text only. Candidates are found through an index of the seeds' rarest terms (prefix
-/// filtering: two sets with Jaccard ≥ t share one of the first |A| − ⌈t·|A|⌉ + 1 terms of
-/// each in a common order), so 5,000 questions take milliseconds, not all pairs.
+/// text only. Candidates come from an index of the seeds' rarest terms (prefix filtering:
+/// two sets with weighted Jaccard ≥ t share a term among the rarest terms of each that weigh
+/// more than 1 − t of it), so 5,000 questions take a fraction of a second, not all pairs.
 public enum QuestionGrouper {
     public static let maxExamples = 5
 
@@ -71,38 +76,40 @@ public enum QuestionGrouper {
 
         // Terms as integers, each variant's terms ordered rarest first.
         var termIDs: [String: Int] = [:]
-        var frequency: [Int] = []
+        var frequency: [Int] = []  // distinct questions holding the term
+        var single: [Bool] = []
         let termSets: [[Int]] = variants.map { variant in
             variant.terms.map { term in
                 if let id = termIDs[term] { frequency[id] += 1; return id }
                 termIDs[term] = frequency.count
                 frequency.append(1)
+                single.append(term.unicodeScalars.count == 1)
                 return frequency.count - 1
             }
         }
+        let weight = frequency.indices.map { termWeight(frequency: frequency[$0], questions: variants.count, singleCharacter: single[$0]) }
         let ordered = termSets.map { set in set.sorted { (frequency[$0], $0) < (frequency[$1], $1) } }
         let lookup = termSets.map(Set.init)
+        let totals = termSets.map { $0.reduce(0) { $0 + weight[$1] } }
+        let prefixes = ordered.indices.map { prefixLength(ordered[$0], total: totals[$0], weight: weight, t) }
 
         var seeds: [Int] = []          // variant index of each group's seed
         var members: [[Int]] = []      // variant indices of each group
         var postings = [[Int]](repeating: [], count: frequency.count)  // term → groups whose seed prefix holds it
-        var seen = [Int](repeating: -1, count: 0)
+        var seen: [Int] = []           // group → last variant that looked at it
         for v in variants.indices {
             var best: (group: Int, similarity: Double)?
-            let terms = ordered[v]
-            if !terms.isEmpty {
-                if seen.count < seeds.count { seen += Array(repeating: -1, count: seeds.count - seen.count) }
-                for term in terms.prefix(prefixLength(terms.count, t)) {
-                    for g in postings[term] where seen[g] != v {
-                        seen[g] = v
-                        let seed = lookup[seeds[g]]
-                        let (small, large) = terms.count <= seed.count ? (lookup[v], seed) : (seed, lookup[v])
-                        let shared = small.reduce(0) { $0 + (large.contains($1) ? 1 : 0) }
-                        let similarity = Double(shared) / Double(terms.count + seed.count - shared)
-                        guard similarity >= t - 1e-9 else { continue }
-                        if let current = best, current.similarity > similarity || (current.similarity == similarity && current.group < g) { continue }
-                        best = (g, similarity)
-                    }
+            seen += Array(repeating: -1, count: seeds.count - seen.count)
+            for term in ordered[v].prefix(prefixes[v]) {
+                for g in postings[term] where seen[g] != v {
+                    seen[g] = v
+                    let seed = seeds[g]
+                    let (small, large) = lookup[v].count <= lookup[seed].count ? (lookup[v], lookup[seed]) : (lookup[seed], lookup[v])
+                    let shared = small.reduce(0) { large.contains($1) ? $0 + weight[$1] : $0 }
+                    let similarity = shared / (totals[v] + totals[seed] - shared)
+                    guard similarity >= t - 1e-9 else { continue }
+                    if let current = best, current.similarity > similarity || (current.similarity == similarity && current.group < g) { continue }
+                    best = (g, similarity)
                 }
             }
             if let best {
@@ -111,17 +118,37 @@ public enum QuestionGrouper {
                 let g = seeds.count
                 seeds.append(v)
                 members.append([v])
-                for term in terms.prefix(prefixLength(terms.count, t)) { postings[term].append(g) }
+                for term in ordered[v].prefix(prefixes[v]) { postings[term].append(g) }
             }
         }
         return members.map { makeGroup($0.flatMap { variants[$0].questions }) }
             .sorted { ($0.count, $0.lastAskedAt, $1.key) > ($1.count, $1.lastAskedAt, $0.key) }
     }
 
-    /// How many of a set's rarest terms must be indexed or probed so that any set with
-    /// Jaccard ≥ t shares one of them.
-    static func prefixLength(_ size: Int, _ t: Double) -> Int {
-        max(1, min(size, size - Int((t * Double(size) - 1e-9).rounded(.up)) + 1))
+    /// Pseudo-questions added to the IDF, so that in a handful of questions shared terms are
+    /// not discounted just for being shared.
+    static let idfSmoothing = 100.0
+
+    /// The weight of a term held by `frequency` of the distinct `questions`: a smoothed IDF,
+    /// ln(1 + (n + 100) / (df + 1)), so that phrases common to many questions of the shop
+    /// ("订单号", "怎么处理") count less than the topic; halved for a one-character term
+    /// (mostly the tokenizer's extra unigrams), which says less than a word or bigram.
+    static func termWeight(frequency: Int, questions: Int, singleCharacter: Bool) -> Double {
+        let idf = log(1 + (Double(questions) + idfSmoothing) / (Double(frequency) + 1))
+        return singleCharacter ? idf / 2 : idf
+    }
+
+    /// How many of a set's terms (rarest first) must be indexed or probed so that any set
+    /// with weighted Jaccard ≥ t shares one of them: the terms after the prefix weigh less
+    /// than t × the set's weight, so the shared weight cannot lie in them alone.
+    static func prefixLength(_ terms: [Int], total: Double, weight: [Double], _ t: Double) -> Int {
+        var suffix = 0.0
+        var k = terms.count
+        while k > 1, suffix + weight[terms[k - 1]] < t * total - 1e-9 {
+            suffix += weight[terms[k - 1]]
+            k -= 1
+        }
+        return k
     }
 
     /// Questions with the same normalised text, and their terms.
@@ -143,7 +170,7 @@ public enum QuestionGrouper {
                 variants[v].first = min(variants[v].first, question.askedAt)
                 continue
             }
-            let tokens = tokenizer.tokens(question.text)
+            let tokens = tokenizer.tokens(question.text).filter { !$0.text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } }
             let content = tokens.filter { $0.kind != .function }
             byText[normalized] = variants.count
             variants.append(Variant(questions: [(index, question)], terms: Set((content.isEmpty ? tokens : content).map(\.text)), first: question.askedAt))

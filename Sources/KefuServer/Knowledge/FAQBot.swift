@@ -29,7 +29,7 @@ enum FAQBot {
         let index = try await app.knowledge.index(for: accountID, on: db)
         let found = index.search(String(text.prefix(ArticleRules.maxQuery)), limit: 5, locale: locale.rawValue)
         let byID = Dictionary(found.map { ($0.hit.id, $0.article) }, uniquingKeysWith: { a, _ in a })
-        switch policy.decide(found.map(\.hit)) {
+        switch policy.decide(found.map(\.hit), question: text) {
         case .answer(let hit):
             guard let article = byID[hit.id] else { return }
             try await post(answer: article, snippet: hit.snippet, in: conversation, index: index, catalog: catalog, app: app)

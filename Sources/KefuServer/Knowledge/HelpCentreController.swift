@@ -59,7 +59,7 @@ struct HelpCentreController {
     func home(_ req: Request) async throws -> Response {
         let c = try await context(req)
         let hot = Array(Self.hotFirst(c.articles).prefix(10))
-        let categories = KnowledgeStore.categories(c.articles).map { ($0.path, $0.count) }
+        let categories = KnowledgeStore.categoryTree(c.articles)
         return page(c.pages.home(hot: hot, categories: categories), req, c)
     }
 
@@ -67,11 +67,11 @@ struct HelpCentreController {
         let c = try await context(req)
         let path = req.parameters.getCatchall().joined(separator: "/")
         let articles = Self.hotFirst(c.articles.filter { $0.category == path })
-        let children = KnowledgeStore.categories(c.articles).filter {
+        let children = KnowledgeStore.categoryTree(c.articles).filter {
             $0.path.hasPrefix(path + "/") && $0.path.split(separator: "/").count == path.split(separator: "/").count + 1
         }
         guard !articles.isEmpty || !children.isEmpty else { return page(c.pages.notFound(), req, c, status: .notFound) }
-        return page(c.pages.category(path: path, articles: articles, children: children.map { ($0.path, $0.count) }), req, c)
+        return page(c.pages.category(path: path, articles: articles, children: children), req, c)
     }
 
     func article(_ req: Request) async throws -> Response {

@@ -14,6 +14,7 @@ struct KnowledgeController {
         let principal = try req.requirePrincipal()
         let settings = try await KnowledgeStore.settings(accountID: principal.accountID, on: req.db)
         var query = Article.query(on: req.db).filter(\.$accountID == principal.accountID)
+        if !Self.canEdit(principal) { query = query.filter(\.$status == .published) }
         if let raw = req.query[String.self, at: "status"], !raw.isEmpty {
             guard let status = ArticleStatus(rawValue: raw) else { throw DomainError.invalid("status", "status must be draft or published; got '\(raw)'") }
             query = query.filter(\.$status == status)
@@ -48,9 +49,13 @@ struct KnowledgeController {
     func get(_ req: Request) async throws -> ArticleDTO {
         let principal = try req.requirePrincipal()
         let article = try await KnowledgeStore.find(req.parameters.get("id", as: UUID.self), accountID: principal.accountID, on: req.db)
+        guard article.status == .published || Self.canEdit(principal) else { throw DomainError.notFound("article") }
         let settings = try await KnowledgeStore.settings(accountID: principal.accountID, on: req.db)
         return KnowledgeStore.dto(article, helpSlug: settings.helpSlug, withHTML: true)
     }
+
+    /// Drafts are the editors' (supervisors and above); agents see published articles only.
+    static func canEdit(_ principal: Principal) -> Bool { principal.role >= .supervisor }
 
     func create(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
@@ -167,7 +172,7 @@ struct KnowledgeController {
         let limit = min(max(req.query[Int.self, at: "limit"] ?? 10, 1), 50)
         let index = try await req.application.knowledge.index(for: principal.accountID, on: req.db)
         let found = index.search(q, limit: limit, locale: locale)
-        return KnowledgeSearchDTO(decision: ConfidencePolicy().decide(found.map(\.hit)).name,
+        return KnowledgeSearchDTO(decision: ConfidencePolicy().decide(found.map(\.hit), question: q).name,
                                   items: found.map { Self.hitDTO($0.hit, $0.article, helpSlug: index.helpSlug, withAnswer: true) })
     }
 

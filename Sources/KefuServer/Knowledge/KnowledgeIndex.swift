@@ -25,11 +25,15 @@ struct ShopIndex: Sendable {
     var engine: SearchEngine
     var articles: [String: IndexedArticle]
 
-    /// Ranked hits with their articles, in one language family first.
-    func search(_ query: String, limit: Int, locale: String?) -> [(hit: SearchHit, article: IndexedArticle)] {
+    /// Ranked hits with their articles, in one language family first. Hits that match less
+    /// than `minimumCoverage` of the question's weight (a stray common character) are left out,
+    /// so "nothing found" is said instead of listing unrelated articles.
+    func search(_ query: String, limit: Int, locale: String?,
+                minimumCoverage: Double = ConfidencePolicy().minimumCoverage) -> [(hit: SearchHit, article: IndexedArticle)] {
         let filter: LocaleFilter = locale.map { .prefer($0) } ?? .any
         return engine.search(query, limit: limit, locale: filter).compactMap { hit in
-            articles[hit.id].map { (hit, $0) }
+            guard hit.coverage >= minimumCoverage else { return nil }
+            return articles[hit.id].map { (hit, $0) }
         }
     }
 

@@ -158,13 +158,20 @@ enum KnowledgeStore {
         return "\(base)-\(n)"
     }
 
-    /// Category paths with article counts, parents included ("售后" counts "售后/退换货").
+    /// Category paths with the number of articles filed directly under each (clients build the tree).
     static func categories(_ articles: [Article]) -> [ArticleListDTO.Category] {
+        let counts = Dictionary(grouping: articles.filter { !$0.category.isEmpty }, by: \.category).mapValues(\.count)
+        return counts.keys.sorted().map { .init(path: $0, count: counts[$0]!) }
+    }
+
+    /// Every category path with its parents, each counting the articles under it at any depth
+    /// ("售后" counts "售后/退换货"), largest first among siblings: the help centre's tree.
+    static func categoryTree(_ articles: [Article]) -> [(path: String, count: Int)] {
         var counts: [String: Int] = [:]
         for a in articles where !a.category.isEmpty {
             let parts = a.category.split(separator: "/")
             for depth in 1...parts.count { counts[parts.prefix(depth).joined(separator: "/"), default: 0] += 1 }
         }
-        return counts.keys.sorted().map { .init(path: $0, count: counts[$0]!) }
+        return counts.map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }
     }
 }

@@ -350,6 +350,18 @@ final class ConfidencePolicyTests: XCTestCase {
             policy.decide([hit("a", 9, 0.3), hit("b", 2, 0.1)]),
             .suggest([hit("a", 9, 0.3)]), "half-covered: suggest, without the weak ones")
     }
+
+    func testAQuestionThatIsAnArticlesTitleIsAnswered() {
+        // setup: two close hits, the second is the question's own title (a tapped hot question)
+        let policy = ConfidencePolicy()
+        let hits = [SearchHit(id: "a", title: "哪些商品不能退？", score: 9, snippet: "", coverage: 1),
+                    SearchHit(id: "b", title: "支持七天无理由退货吗？", score: 8.5, snippet: "", coverage: 1)]
+        // act, check: punctuation, width and script do not matter; other wording falls back to the rule
+        XCTAssertEqual(policy.decide(hits, question: "支持七天无理由退货吗"), .answer(hits[1]))
+        XCTAssertEqual(policy.decide(hits, question: " 支持七天無理由退貨嗎? "), .answer(hits[1]))
+        XCTAssertEqual(policy.decide(hits, question: "七天无理由"), .suggest(hits))
+        XCTAssertEqual(policy.decide(hits, question: "？？"), .suggest(hits))
+    }
 }
 
 final class FAQCatalogTests: XCTestCase {

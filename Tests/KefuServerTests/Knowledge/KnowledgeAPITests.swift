@@ -35,12 +35,16 @@ final class KnowledgeAPITests: XCTestCase {
         XCTAssertFalse(html.contains("<script"), html)
         XCTAssertTrue(html.contains("&lt;script&gt;"), html)
         XCTAssertTrue(created.url.hasSuffix("/a/how-do-i-return-an-item"))
-        // agents read and search but cannot write
+        // agents read published articles (not drafts) but cannot write; editors see everything
         let list = try await app.send(.GET, "/api/v1/knowledge/articles", as: agent)
         XCTAssertEqual(list.status, .ok)
         let listed = try list.content.decode(ArticleListDTO.self)
-        XCTAssertEqual(listed.total, 2)
-        XCTAssertEqual(listed.categories.map(\.path), ["售后", "售后/退换货"])
+        XCTAssertEqual(listed.items.map(\.slug), ["how-do-i-return-an-item"])
+        XCTAssertEqual(listed.categories.map(\.path), ["售后/退换货"], "counts per category as filed; clients build the tree")
+        let hidden = try await app.send(.GET, "/api/v1/knowledge/articles/\(draft.id)", as: agent)
+        XCTAssertEqual(hidden.status, .notFound)
+        let all = try await app.send(.GET, "/api/v1/knowledge/articles", as: admin)
+        XCTAssertEqual(try all.content.decode(ArticleListDTO.self).total, 2)
         let refused = try await app.send(.PATCH, "/api/v1/knowledge/articles/\(created.id)", as: agent, json: #"{"title":"x"}"#)
         XCTAssertEqual(refused.status, .forbidden)
         // act: edit, then delete the first (the draft stops pointing at it)
@@ -51,7 +55,7 @@ final class KnowledgeAPITests: XCTestCase {
         let deleted = try await app.send(.DELETE, "/api/v1/knowledge/articles/\(created.id)", as: admin)
         XCTAssertEqual(deleted.status, .noContent)
         // check
-        let after = try await app.send(.GET, "/api/v1/knowledge/articles/\(draft.id)", as: agent)
+        let after = try await app.send(.GET, "/api/v1/knowledge/articles/\(draft.id)", as: admin)
         XCTAssertEqual(try after.content.decode(ArticleDTO.self).related, [])
         let audit = try await AuditEntry.query(on: app.db).filter(\.$accountID == shop.account.id!).all().map(\.action)
         XCTAssertEqual(audit.filter { $0.hasPrefix("article.") }.sorted(), ["article.create", "article.create", "article.delete", "article.update"])
