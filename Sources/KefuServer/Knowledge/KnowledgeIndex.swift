@@ -22,6 +22,9 @@ struct ShopIndex: Sendable {
     var revision: Int
     var builtAt: Date
     var helpSlug: String
+    var synonyms: String
+    /// The newest `updated_at` among the indexed articles.
+    var watermark: Date
     var engine: SearchEngine
     var articles: [String: IndexedArticle]
 
@@ -47,20 +50,30 @@ struct ShopIndex: Sendable {
     }
 }
 
-/// In-memory search indexes, one per shop, built from the database on first use and
-/// rebuilt when the shop's knowledge revision changes (every instance checks the revision
-/// on each search, so edits on one instance are seen by all) or after ten minutes (so
-/// view and helpful counts reach the ranking). Every instance ranks with the same code
-/// over the same rows, so SQLite and PostgreSQL give the same results.
+/// In-memory search indexes, one per shop, built from the database on first use. Every
+/// search reads the shop's knowledge revision (one indexed row), so edits made on any instance
+/// are seen at once; when it moved, or after ten minutes (so view and helpful counts reach the
+/// ranking), the index is brought up to date incrementally: articles changed since the last
+/// look are re-indexed, unpublished or deleted ones removed, popularity refreshed, synonyms
+/// swapped. Every instance ranks with the same code over the same rows, so SQLite and
+/// PostgreSQL give the same results.
 actor KnowledgeIndex {
     private var shops: [UUID: ShopIndex] = [:]
     static let maxAge: TimeInterval = 600
+    /// Articles edited this close before the watermark are re-indexed again, in case clocks
+    /// of instances differ a little.
+    static let clockSlack: TimeInterval = 120
 
     func index(for accountID: UUID, on db: any Database) async throws -> ShopIndex {
         let settings = try await KnowledgeStore.settings(accountID: accountID, on: db)
-        if let cached = shops[accountID], cached.revision == settings.revision, cached.helpSlug == settings.helpSlug,
-           Date().timeIntervalSince(cached.builtAt) < Self.maxAge {
-            return cached
+        if let cached = shops[accountID] {
+            if cached.revision == settings.revision, cached.helpSlug == settings.helpSlug,
+               Date().timeIntervalSince(cached.builtAt) < Self.maxAge {
+                return cached
+            }
+            let refreshed = try await Self.refresh(cached, accountID: accountID, settings: settings, on: db)
+            shops[accountID] = refreshed
+            return refreshed
         }
         let built = try await Self.build(accountID: accountID, settings: settings, on: db)
         shops[accountID] = built
@@ -76,11 +89,62 @@ actor KnowledgeIndex {
         let engine = SearchEngine(documents: rows.map { $0.searchDocument(maxViews: maxViews, maxHelpful: maxHelpful) },
                                   synonyms: Synonyms.parse(settings.synonyms))
         var articles: [String: IndexedArticle] = [:]
-        for row in rows {
-            articles[row.slug] = IndexedArticle(id: row.id!, slug: row.slug, title: row.title, locale: row.locale, category: row.category,
-                                                answer: MarkdownText.plain(row.body), views: row.views, helpful: row.helpful)
+        for row in rows { articles[row.slug] = indexed(row) }
+        return ShopIndex(revision: settings.revision, builtAt: Date(), helpSlug: settings.helpSlug, synonyms: settings.synonyms,
+                         watermark: rows.map(\.updatedAt).max() ?? .distantPast, engine: engine, articles: articles)
+    }
+
+    /// Brings an index up to date reading only what changed (plus one light row per article).
+    static func refresh(_ old: ShopIndex, accountID: UUID, settings: KnowledgeSettings, on db: any Database) async throws -> ShopIndex {
+        var index = old
+        let light = try await Article.query(on: db).filter(\.$accountID == accountID).filter(\.$status == .published)
+            .field(\.$id).field(\.$slug).field(\.$updatedAt).field(\.$views).field(\.$helpful).all()
+        let published = Set(light.map(\.slug))
+        for slug in index.articles.keys where !published.contains(slug) {
+            index.engine.remove(id: slug)
+            index.articles[slug] = nil
         }
-        return ShopIndex(revision: settings.revision, builtAt: Date(), helpSlug: settings.helpSlug, engine: engine, articles: articles)
+        let since = old.watermark.addingTimeInterval(-clockSlack)
+        let changedIDs = light.filter { $0.updatedAt >= since || index.articles[$0.slug] == nil }.compactMap(\.id)
+        if changedIDs.count > max(100, light.count / 4) {
+            // A large import: building anew is cheaper than replacing most documents one by one.
+            return try await build(accountID: accountID, settings: settings, on: db)
+        }
+        var slugByID = Dictionary(index.articles.values.map { ($0.id, $0.slug) }, uniquingKeysWith: { a, _ in a })
+        let maxViews = light.map(\.views).max() ?? 0
+        let maxHelpful = light.map(\.helpful).max() ?? 0
+        if !changedIDs.isEmpty {
+            for row in try await Article.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ changedIDs).all()
+            where row.status == .published {
+                if let previous = slugByID[row.id!], previous != row.slug {
+                    index.engine.remove(id: previous)
+                    index.articles[previous] = nil
+                }
+                slugByID[row.id!] = row.slug
+                index.engine.upsert(row.searchDocument(maxViews: maxViews, maxHelpful: maxHelpful))
+                index.articles[row.slug] = indexed(row)
+            }
+        }
+        for row in light {
+            index.engine.setPopularity(id: row.slug, Hotness.popularity(views: row.views, helpful: row.helpful,
+                                                                        maxViews: maxViews, maxHelpful: maxHelpful))
+            index.articles[row.slug]?.views = row.views
+            index.articles[row.slug]?.helpful = row.helpful
+        }
+        if settings.synonyms != old.synonyms {
+            index.engine.setSynonyms(Synonyms.parse(settings.synonyms))
+            index.synonyms = settings.synonyms
+        }
+        index.revision = settings.revision
+        index.helpSlug = settings.helpSlug
+        index.builtAt = Date()
+        index.watermark = max(old.watermark, light.map(\.updatedAt).max() ?? old.watermark)
+        return index
+    }
+
+    static func indexed(_ row: Article) -> IndexedArticle {
+        IndexedArticle(id: row.id!, slug: row.slug, title: row.title, locale: row.locale, category: row.category,
+                       answer: MarkdownText.plain(row.body), views: row.views, helpful: row.helpful)
     }
 }
 

@@ -226,4 +226,33 @@ final class KnowledgeAPITests: XCTestCase {
         let page = try await app.send(.GET, "/help/my-shop")
         XCTAssertEqual(page.status, .ok)
     }
+
+    func testSearchFollowsEveryKindOfEdit() async throws {
+        // setup: a warm index
+        let app = try await TestApp.make(for: self)
+        let shop = try await TestShop.create(app, name: "Shop")
+        try await KnowledgeFixture.demoFAQ(app, shop: shop)
+        let admin = try await Credentials.session(for: shop.admin, on: app.db)
+        func slugs(_ q: String) async throws -> [String] {
+            let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? q
+            let response = try await app.send(.GET, "/api/v1/knowledge/search?q=\(encoded)", as: admin)
+            return try response.content.decode(KnowledgeSearchDTO.self).items.map(\.slug)
+        }
+        do { let value = try await slugs("发票"); XCTAssertEqual(value.first, "invoice-how") }
+        let invoice = try await Article.query(on: app.db).filter(\.$accountID == shop.account.id!).filter(\.$slug == "invoice-how").first()!
+        let washing = try await Article.query(on: app.db).filter(\.$accountID == shop.account.id!).filter(\.$slug == "washing").first()!
+        // act & check: new wording is found, the old is not
+        _ = try await app.send(.PATCH, "/api/v1/knowledge/articles/\(washing.id!)", as: admin, json: #"{"title":"羽绒服可以机洗吗？"}"#)
+        do { let value = try await slugs("羽绒服机洗"); XCTAssertEqual(value.first, "washing") }
+        // a new slug replaces the old one
+        _ = try await app.send(.PATCH, "/api/v1/knowledge/articles/\(invoice.id!)", as: admin, json: #"{"slug":"invoices"}"#)
+        do { let value = try await slugs("发票"); XCTAssertEqual(value.first, "invoices"); XCTAssertFalse(value.contains("invoice-how")) }
+        // unpublished and deleted articles disappear; a new one appears
+        _ = try await app.send(.PATCH, "/api/v1/knowledge/articles/\(invoice.id!)", as: admin, json: #"{"status":"draft"}"#)
+        do { let value = try await slugs("发票"); XCTAssertFalse(value.contains("invoices")) }
+        _ = try await app.send(.DELETE, "/api/v1/knowledge/articles/\(washing.id!)", as: admin)
+        do { let value = try await slugs("羽绒服机洗"); XCTAssertFalse(value.contains("washing")) }
+        _ = try await app.send(.POST, "/api/v1/knowledge/articles", as: admin, json: #"{"title":"可以用数字人民币付款吗？","body":"可以。","slug":"e-cny"}"#)
+        do { let value = try await slugs("数字人民币"); XCTAssertEqual(value.first, "e-cny") }
+    }
 }
