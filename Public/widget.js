@@ -50,7 +50,19 @@
     'widget.bot.name': 'Assistant', 'widget.bot.hotTitle': 'Common questions', 'widget.bot.handover': 'Talk to an agent',
     'widget.bot.handoverShort': 'Agent', 'widget.bot.details': 'View details',
     'widget.bot.handoverFailed': 'Could not reach an agent. Please try again.',
-    'widget.bot.answerFailed': 'The answer could not be loaded. Please try again.', 'widget.help.link': 'Help center'
+    'widget.bot.answerFailed': 'The answer could not be loaded. Please try again.', 'widget.help.link': 'Help center',
+    'widget.queue.position': 'Ahead of you: {position} \u00b7 about {minutes} min wait',
+    'widget.queue.positionNoEta': 'Ahead of you: {position}. Please hold on.',
+    'widget.auto.tag': 'Auto-reply', 'widget.status.dismiss': 'Dismiss',
+    'widget.leave.closed': 'We\'re outside business hours. Agents are back from {next_open}.',
+    'widget.leave.closedNoTime': 'We\'re outside business hours and no agent is online right now.',
+    'widget.leave.title': 'Leave a message',
+    'widget.leave.intro': 'Leave your contact details and question. We\'ll reply as soon as we\'re back.',
+    'widget.leave.name': 'Name (optional)', 'widget.leave.contact': 'Phone or email', 'widget.leave.text': 'How can we help?',
+    'widget.leave.submit': 'Send message', 'widget.leave.sending': 'Sending\u2026', 'widget.leave.doneTitle': 'Thank you!',
+    'widget.leave.done': 'We\'ve got your message and will reply as soon as we\'re back.',
+    'widget.leave.failed': 'Your message could not be sent. Please try again.',
+    'widget.leave.textRequired': 'Please write your message.'
   };
 
   // ---- storage (per inbox) ------------------------------------------------------
@@ -79,12 +91,19 @@
     agent: null, typingOn: false, typingAt: 0, typingIdle: 0, peerTypingTimer: 0,
     image: null,
     // FAQ bot (servers without it send neither `bot` nor `help`: then all of this stays off).
-    bot: { active: false, mode: 'off' }, help: { url: null, hot: [] }, botOff: null, handingOver: false
+    bot: { active: false, mode: 'off' }, help: { url: null, hot: [] }, botOff: null, handingOver: false,
+    // Routing (servers without it send no queue frames and leave these fields out of the session).
+    queue: null, // { conv, position, eta, seq, at } from the last `queue` frame
+    statusLine: null, statusDismissed: null, // dismissed only for this page view
+    hours: { open: true, nextOpen: null }, leaveBusy: false, leaveDone: false
   };
   if (S.conversationId) {
     S.agentRead = loadInt('agentRead');
     S.visitorRead = loadInt('visitorRead');
     S.lastSeq = loadInt('seq'); // replaced by the history once it loads
+    // Still waiting in line when the last page was left: shown until a new frame, an agent or the greeting says otherwise.
+    var q = loadJSON('queue', null);
+    if (q && q.conv === S.conversationId && q.position > 0 && Date.now() - (q.at || 0) < 2 * 3600 * 1000) S.queue = q;
   }
 
   // ---- helpers ------------------------------------------------------------------
@@ -182,7 +201,8 @@
     down: 'M6 9l6 6 6-6',
     image: 'M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM8.5 10a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM21 15l-5-5L5 21',
     smile: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01',
-    send: 'M22 2L11 13M22 2l-7 20-4-9-9-4z'
+    send: 'M22 2L11 13M22 2l-7 20-4-9-9-4z',
+    check: 'M20 6L9 17l-5-5'
   };
   function icon(name, cls) {
     var ns = 'http://www.w3.org/2000/svg';
@@ -229,6 +249,28 @@
     var d = iso ? new Date(iso) : new Date();
     if (isNaN(d.getTime())) return '';
     try { return d.toLocaleTimeString(S.locale || undefined, { hour: '2-digit', minute: '2-digit' }); } catch (e) { return ''; }
+  }
+
+  // Date and time in the shopper's language and time zone (the year only when it is not this one).
+  function dateTimeLabel(iso) {
+    var d = iso ? new Date(iso) : null;
+    if (!d || isNaN(d.getTime())) return '';
+    var opts = { month: 'short', day: 'numeric', weekday: 'short', hour: 'numeric', minute: '2-digit' };
+    if (d.getFullYear() !== new Date().getFullYear()) opts.year = 'numeric';
+    try { return d.toLocaleString(S.locale || undefined, opts); } catch (e) { return d.toLocaleString(); }
+  }
+
+  // A catalogue text with its {variables} filled in as text nodes, or as the given elements.
+  function fillInto(el, key, vars) {
+    var text = String(t(key)), re = /\{([A-Za-z0-9_]+)\}/g, last = 0, m;
+    el.textContent = '';
+    while ((m = re.exec(text))) {
+      if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var v = vars[m[1]];
+      el.appendChild(v === undefined || v === null ? document.createTextNode(m[0]) : typeof v === 'object' ? v : document.createTextNode(String(v)));
+      last = re.lastIndex;
+    }
+    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
   }
 
   // ---- styles -------------------------------------------------------------------
@@ -322,8 +364,33 @@
     '.tools .handover{margin-left:auto;align-self:center;padding:3px 10px;font-size:12px;white-space:nowrap}',
     '.botname{display:inline-block;font-size:11px;line-height:16px;padding:0 7px;border-radius:8px;background:#e6efff;color:#1d6ff2;font-weight:600}',
     '.bubble .more{display:inline-block;margin-top:6px;font-size:13px}',
+    '.autotag{display:inline-block;font-size:10px;line-height:15px;padding:0 5px;border-radius:4px;background:#e9edf2;color:#6b7584;margin-left:6px;vertical-align:1px}',
+    '.statusline{display:flex;align-items:flex-start;gap:4px;background:#eef5ff;color:#1d4f9c;font-size:12px;line-height:18px;padding:4px 4px 4px 12px;border-bottom:1px solid #d9e6fb;flex:none}',
+    '.statusline .st-text{flex:1;min-width:0;padding:1px 0;overflow-wrap:anywhere;max-height:54px;overflow-y:auto}',
+    '.statusline a{color:inherit;text-decoration:underline}',
+    '.statusline .iconbtn{width:20px;height:20px;border-radius:4px;color:#5b7db3}.statusline .iconbtn svg{width:13px;height:13px}',
+    '.statusline .iconbtn:hover{background:rgba(29,111,242,.1)}',
+    '.queue{display:flex;align-items:center;gap:8px;font-size:12px;line-height:18px;color:#3b4a5e;background:#f0f6ff;border-top:1px solid #dbe7fb;padding:6px 12px;flex:none}',
+    '.queue::before{content:"";width:8px;height:8px;border-radius:50%;background:#f5a623;flex:none;animation:kefu-blink 1.6s infinite both}',
+    '.queue .q-text{flex:1;min-width:0;overflow-wrap:anywhere}.queue .pos{font-weight:700;color:#1d6ff2;font-size:13px}',
+    '.leave{background:#fff;border:1px solid #e3e7ed;border-radius:12px;padding:12px;margin:10px 0 6px;box-shadow:0 1px 2px rgba(16,24,40,.06)}',
+    '.closed{background:#fff4e0;color:#8a5300;font-size:13px;border-radius:8px;padding:7px 10px;margin-bottom:10px;overflow-wrap:anywhere}',
+    '.leave-title{font-weight:600;font-size:14px}',
+    '.leave-intro{font-size:12px;color:#8a94a3;margin:1px 0 8px}',
+    '.leave .two{display:flex;gap:8px}.leave .two input{flex:1;min-width:0}',
+    '.leave input,.leave textarea{display:block;width:100%;border:1px solid #d5dbe3;border-radius:8px;padding:7px 10px;font:inherit;font-size:14px;line-height:20px;color:#1f2733;background:#fff;outline:none;margin-bottom:8px}',
+    '.leave textarea{height:auto;min-height:78px;max-height:200px;resize:vertical;overflow-y:auto}',
+    '.leave input:focus,.leave textarea:focus{border-color:#1d6ff2;box-shadow:0 0 0 3px rgba(29,111,242,.12)}',
+    '.leave input::placeholder{color:#a0a9b6}',
+    '.leave-foot{display:flex;align-items:center;gap:8px}',
+    '.leave-err{flex:1;min-width:0;font-size:12px;color:#b42323;overflow-wrap:anywhere}',
+    '.leave .send{margin-left:auto;height:34px;padding:0 14px}',
+    '.leave-done{text-align:center;padding:6px 4px 2px}',
+    '.leave-done .ok{width:34px;height:34px;border-radius:50%;background:#e3f7ec;color:#1f9d57;display:inline-flex;align-items:center;justify-content:center;margin-bottom:4px}',
+    '.leave-done .ok svg{width:18px;height:18px}',
+    '.leave-done p{margin:2px 0 0;font-size:12px;color:#5b6675}',
     '@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;max-height:none;border-radius:0}',
-    '.root.open .launcher{display:none}.launcher{right:16px;bottom:16px}textarea{font-size:16px}.bubble,.opts{max-width:86%}}'
+    '.root.open .launcher{display:none}.launcher{right:16px;bottom:16px}textarea,.leave input,.leave textarea{font-size:16px}.bubble,.opts{max-width:86%}}'
   ].join('\n');
 
   // ---- UI -----------------------------------------------------------------------
@@ -350,7 +417,15 @@
     UI.handover = h('button', { type: 'button', class: 'handover', 'data-testid': 'kefu-bot-handover', text: t('widget.bot.handoverShort'), title: t('widget.bot.handover'), 'aria-label': t('widget.bot.handover'), onclick: function () { handover(); } });
     UI.archive = h('div', { class: 'archive' });
     UI.msgs = h('div', { class: 'msgs' });
-    UI.list = h('div', { class: 'list', 'data-testid': 'kefu-messages', role: 'log', 'aria-live': 'polite' }, [UI.older, UI.welcome, UI.hot, UI.archive, UI.msgs]);
+    UI.statusText = h('div', { class: 'st-text', 'data-testid': 'kefu-status-line-text' });
+    UI.statusLine = h('div', { class: 'statusline', 'data-testid': 'kefu-status-line', role: 'note', hidden: true }, [UI.statusText,
+      h('button', { type: 'button', class: 'iconbtn', 'data-testid': 'kefu-status-line-close', 'aria-label': t('widget.status.dismiss'), title: t('widget.status.dismiss'),
+        onclick: function () { S.statusDismissed = S.statusLine; updateStatusLine(); } }, [icon('close')])]);
+    UI.queuePos = h('span', { class: 'pos', 'data-testid': 'kefu-queue-position' });
+    UI.queueText = h('span', { class: 'q-text' });
+    UI.queue = h('div', { class: 'queue', 'data-testid': 'kefu-queue', role: 'status', hidden: true }, [UI.queueText]);
+    buildLeave();
+    UI.list = h('div', { class: 'list', 'data-testid': 'kefu-messages', role: 'log', 'aria-live': 'polite' }, [UI.older, UI.welcome, UI.hot, UI.archive, UI.msgs, UI.leave]);
     UI.typing = h('div', { class: 'typing', 'data-testid': 'kefu-typing', hidden: true }, [h('span', { class: 'dots' }, [h('i'), h('i'), h('i')]), h('span', { text: t('widget.typing') })]);
     UI.notice = h('div', { class: 'notice', 'data-testid': 'kefu-notice', role: 'alert', hidden: true });
     UI.picker = h('div', { class: 'picker', 'data-testid': 'kefu-emoji-picker', hidden: true });
@@ -373,7 +448,7 @@
     UI.send = h('button', { type: 'button', class: 'send', 'data-testid': 'kefu-send', text: t('widget.send'), onclick: function () { sendComposer(); } });
     UI.panel = h('div', { class: 'panel', 'data-testid': 'kefu-panel', role: 'dialog', 'aria-label': t('widget.title'), hidden: true }, [
       h('div', { class: 'head' }, [h('div', { class: 'avatar' }, [icon('chat')]), h('div', { class: 'titles' }, [UI.title, UI.agent]), UI.help, UI.close]),
-      UI.banner, UI.list, UI.typing, UI.notice, UI.picker,
+      UI.statusLine, UI.banner, UI.list, UI.typing, UI.queue, UI.notice, UI.picker,
       h('div', { class: 'composer' }, [UI.tools, UI.preview, h('div', { class: 'inputrow' }, [UI.input, UI.send])])
     ]);
     UI.badge = h('span', { class: 'badge', 'data-testid': 'kefu-badge', hidden: true });
@@ -478,6 +553,17 @@
   // ---- message rows -------------------------------------------------------------
   function senderClass(type) { return type === 'visitor' ? 'me' : type === 'agent' || type === 'bot' ? 'them' : 'center'; }
 
+  // Bot messages carry a payload; automatic replies are "bot" messages (a server may also send them as the agent's).
+  function payloadType(m) {
+    return m && (m.senderType === 'bot' || m.senderType === 'agent') && m.payload && typeof m.payload === 'object' && typeof m.payload.type === 'string' ? m.payload.type : '';
+  }
+  function isAuto(m) { return payloadType(m).slice(0, 5) === 'auto.'; }
+  // "#8 Mei" (widget.agent) for an agent with a number, else the name.
+  function senderLabel(sender) {
+    if (!sender || typeof sender !== 'object') return '';
+    return sender.agentNumber != null ? t('widget.agent', { number: sender.agentNumber, name: sender.name || '' }) : (sender.name ? String(sender.name) : '');
+  }
+
   function buildRow(m, pending) {
     var side = senderClass(m.senderType);
     var row = h('div', { class: 'row ' + side, 'data-testid': 'kefu-message', 'data-sender': m.senderType || '' });
@@ -485,15 +571,21 @@
     if (m.clientMessageId) row.setAttribute('data-cid', m.clientMessageId);
     var bot = m.senderType === 'bot';
     var pl = bot && m.payload && typeof m.payload === 'object' ? m.payload : null;
+    var auto = isAuto(m);
     var arts = pl && Array.isArray(pl.articles) ? pl.articles.filter(function (a) { return a && typeof a === 'object'; }) : [];
     var opts = pl && pl.type === 'bot.suggest' ? arts.filter(function (a) { return a.id && a.title; }) : [];
     var text = m.text;
     // A suggestion's text is its intro line plus numbered titles: the titles become buttons instead.
     if (opts.length && text) text = String(text).split('\n')[0];
-    if (bot) {
+    if (auto) {
+      // An automatic reply (greeting, queue, away, closed, keyword): in the agent's name when it has one.
+      row.setAttribute('data-auto', payloadType(m));
+      row.appendChild(h('div', { class: 'who' }, [h('span', { 'data-testid': 'kefu-auto-sender', text: senderLabel(m.sender) || t('widget.bot.name') }),
+        h('span', { class: 'autotag', 'data-testid': 'kefu-auto-tag', text: t('widget.auto.tag') })]));
+    } else if (bot) {
       row.appendChild(h('div', { class: 'who' }, [h('span', { class: 'botname', 'data-testid': 'kefu-bot-label', text: (m.sender && m.sender.name) || t('widget.bot.name') })]));
     } else if (side === 'them' && m.sender) {
-      var who = m.sender.agentNumber != null ? t('widget.agent', { number: m.sender.agentNumber, name: m.sender.name || '' }) : (m.sender.name || '');
+      var who = senderLabel(m.sender);
       if (who) row.appendChild(h('div', { class: 'who', text: who }));
     }
     var bubble = h('div', { class: 'bubble' });
@@ -533,7 +625,7 @@
       });
       row.appendChild(group);
     }
-    if (pl && pl.handover === true && S.bot.active) {
+    if (pl && !auto && pl.handover === true && S.bot.active) {
       row.appendChild(h('button', { type: 'button', class: 'handover', 'data-testid': 'kefu-bot-handover', text: t('widget.bot.handover'), disabled: S.handingOver, onclick: function () { handover(); } }));
     }
     var meta = h('div', { class: 'meta' });
@@ -600,6 +692,7 @@
     rememberConversation(id);
     save('seq', 0); save('agentRead', 0); save('visitorRead', 0);
     updateBot();
+    updateQueue();
     updateBadge();
   }
 
@@ -633,7 +726,10 @@
     else S.others.push(m.seq);
     if (m.seq > S.lastSeq) { S.lastSeq = m.seq; save('seq', S.lastSeq); }
     if (!S.minSeq || m.seq < S.minSeq) S.minSeq = m.seq;
-    if (m.senderType === 'agent' && m.sender && m.seq >= (S.agentSeq || 0)) {
+    var greeting = payloadType(m) === 'auto.greeting';
+    if (S.queue && (m.senderType === 'agent' || greeting) && m.seq > (S.queue.seq || 0) &&
+        (!S.queue.conv || S.queue.conv === (m.conversationId || S.conversationId))) setQueue(null);
+    if ((m.senderType === 'agent' || (greeting && m.sender && m.sender.agentNumber != null)) && m.sender && m.seq >= (S.agentSeq || 0)) {
       S.agentSeq = m.seq;
       S.agent = { number: m.sender.agentNumber, name: m.sender.name };
       updateHeader();
@@ -772,11 +868,12 @@
   // hand-over ends it for that conversation (S.botOff; also one the session calls bot-free,
   // where a tapped old suggestion is still answered); a bot message elsewhere means it answers.
   function trackBot(m) {
-    var conv = m.conversationId || S.conversationId;
-    if (m.senderType === 'agent' || (m.senderType === 'bot' && m.payload && m.payload.type === 'bot.handover')) {
+    var conv = m.conversationId || S.conversationId, type = payloadType(m);
+    // Automatic replies are not the FAQ bot; a greeting means an agent has the conversation.
+    if (m.senderType === 'agent' || type === 'bot.handover' || type === 'auto.greeting') {
       S.botOff = conv;
       setBot(false);
-    } else if (m.senderType === 'bot' && conv !== S.botOff) {
+    } else if (m.senderType === 'bot' && !isAuto(m) && conv !== S.botOff) {
       setBot(true);
     }
   }
@@ -800,6 +897,7 @@
     UI.help.hidden = !S.help.url;
     if (S.help.url) UI.help.href = S.help.url;
     else UI.help.removeAttribute('href');
+    updateLeave();
     updateWelcome();
   }
 
@@ -840,6 +938,119 @@
     api('POST', '/api/v1/widget/bot/answer?token=' + encodeURIComponent(S.token), { conversationId: conv, articleId: a.id }).then(null, function (err) {
       failNotice(err, 'widget.bot.answerFailed');
     }).then(function () { busy(false); });
+  }
+
+  // ---- queue, status line, closed hours -------------------------------------------
+  // `queue` frames: the place in line of the visitor's conversation; position 0 = an agent has it.
+  function onQueue(f) {
+    var pos = typeof f.position === 'number' && isFinite(f.position) ? Math.max(0, Math.floor(f.position)) : 0;
+    var conv = f.conversationId || S.conversationId || null;
+    if (pos < 1) {
+      if (S.queue && (!conv || !S.queue.conv || S.queue.conv === conv)) setQueue(null);
+      return;
+    }
+    var eta = typeof f.etaSeconds === 'number' && isFinite(f.etaSeconds) && f.etaSeconds > 0 ? f.etaSeconds : 0;
+    setQueue({ conv: conv, position: pos, eta: eta, seq: conv === S.conversationId ? S.lastSeq : 0, at: Date.now() });
+  }
+
+  function setQueue(q) {
+    S.queue = q;
+    save('queue', q ? JSON.stringify(q) : null);
+    updateQueue();
+  }
+
+  function updateQueue() {
+    if (!UI.queue) return;
+    var q = S.queue;
+    // A frame may come before the ack that names a new conversation: shown until another one is current.
+    var show = !!(q && q.position > 0 && (!q.conv || !S.conversationId || q.conv === S.conversationId));
+    var stick = show && UI.queue.hidden && nearBottom();
+    UI.queue.hidden = !show;
+    if (!show) return;
+    UI.queuePos.textContent = String(q.position);
+    if (q.eta > 0) fillInto(UI.queueText, 'widget.queue.position', { position: UI.queuePos, minutes: Math.max(1, Math.ceil(q.eta / 60)) });
+    else fillInto(UI.queueText, 'widget.queue.positionNoEta', { position: UI.queuePos });
+    if (stick) scrollToBottom();
+  }
+
+  function updateStatusLine() {
+    if (!UI.statusLine) return;
+    var show = !!S.statusLine && S.statusLine !== S.statusDismissed;
+    UI.statusLine.hidden = !show;
+    UI.statusText.textContent = '';
+    if (show) renderText(UI.statusText, S.statusLine);
+  }
+
+  // Outside business hours (and no bot answering): a notice and the leave-a-message form at the
+  // end of the conversation. The composer keeps working; those messages are answered later.
+  function buildLeave() {
+    UI.closedText = h('div', { class: 'closed', 'data-testid': 'kefu-closed-notice' });
+    UI.leaveName = h('input', { type: 'text', 'data-testid': 'kefu-leave-name', placeholder: t('widget.leave.name'), 'aria-label': t('widget.leave.name'), maxlength: '100', autocomplete: 'name' });
+    UI.leaveContact = h('input', { type: 'text', 'data-testid': 'kefu-leave-contact', placeholder: t('widget.leave.contact'), 'aria-label': t('widget.leave.contact'), maxlength: '200' });
+    UI.leaveText = h('textarea', { rows: '3', 'data-testid': 'kefu-leave-text', placeholder: t('widget.leave.text'), 'aria-label': t('widget.leave.text'), maxlength: String(MAX_TEXT) });
+    UI.leaveErr = h('div', { class: 'leave-err', 'data-testid': 'kefu-leave-error', role: 'alert' });
+    UI.leaveSubmit = h('button', { type: 'submit', class: 'send', 'data-testid': 'kefu-leave-submit', text: t('widget.leave.submit') });
+    UI.leaveForm = h('form', { class: 'leave-form', 'data-testid': 'kefu-leave-form', novalidate: true, 'aria-label': t('widget.leave.title') }, [
+      h('div', { class: 'leave-title', text: t('widget.leave.title') }),
+      h('div', { class: 'leave-intro', text: t('widget.leave.intro') }),
+      h('div', { class: 'two' }, [UI.leaveName, UI.leaveContact]),
+      UI.leaveText,
+      h('div', { class: 'leave-foot' }, [UI.leaveErr, UI.leaveSubmit])
+    ]);
+    UI.leaveForm.addEventListener('submit', function (e) { e.preventDefault(); submitLeave(); });
+    UI.leaveDoneEl = h('div', { class: 'leave-done', 'data-testid': 'kefu-leave-done', role: 'status', hidden: true }, [
+      h('span', { class: 'ok' }, [icon('check')]),
+      h('div', { class: 'leave-title', text: t('widget.leave.doneTitle') }),
+      h('p', { text: t('widget.leave.done') })
+    ]);
+    UI.leave = h('div', { class: 'leave', 'data-testid': 'kefu-closed', hidden: true }, [UI.closedText, UI.leaveForm, UI.leaveDoneEl]);
+  }
+
+  function updateLeave() {
+    if (!UI.leave) return;
+    var show = !S.hours.open && !S.bot.active;
+    var stick = show && UI.leave.hidden && nearBottom();
+    UI.leave.hidden = !show;
+    if (!show) return;
+    var when = dateTimeLabel(S.hours.nextOpen);
+    UI.closedText.textContent = when ? t('widget.leave.closed', { next_open: when }) : t('widget.leave.closedNoTime');
+    UI.leaveForm.hidden = S.leaveDone;
+    UI.leaveDoneEl.hidden = !S.leaveDone;
+    if (stick) scrollToBottom();
+  }
+
+  function setLeaveBusy(busy) {
+    S.leaveBusy = busy;
+    UI.leaveSubmit.disabled = busy;
+    UI.leaveSubmit.textContent = t(busy ? 'widget.leave.sending' : 'widget.leave.submit');
+    UI.leaveForm.setAttribute('aria-busy', busy ? 'true' : 'false');
+  }
+
+  function submitLeave() {
+    if (S.leaveBusy) return;
+    var name = UI.leaveName.value.trim(), contact = UI.leaveContact.value.trim(), text = UI.leaveText.value.trim();
+    UI.leaveErr.textContent = '';
+    if (!text) { UI.leaveErr.textContent = t('widget.leave.textRequired'); UI.leaveText.focus(); return; }
+    if (!S.token) { UI.leaveErr.textContent = t('widget.leave.failed'); return; }
+    var body = { text: text.slice(0, MAX_TEXT) };
+    if (name) body.name = name;
+    if (contact) body[contact.indexOf('@') >= 0 ? 'email' : 'phone'] = contact;
+    setLeaveBusy(true);
+    api('POST', '/api/v1/widget/leave-message?token=' + encodeURIComponent(S.token), body).then(function (res) {
+      S.leftMark = S.hours.nextOpen || 'closed';
+      save('left', S.leftMark);
+      S.leaveDone = true;
+      UI.leaveName.value = UI.leaveContact.value = UI.leaveText.value = '';
+      updateLeave();
+      // The message is kept as a conversation of this visitor: show it in the chat, where the answer comes.
+      var conv = res && typeof res.conversationId === 'string' ? lc(res.conversationId) : null;
+      if (conv) {
+        if (conv !== S.conversationId) switchConversation(conv);
+        loadHistory().then(function () { scrollToBottom(); });
+      }
+    }, function (err) {
+      UI.leaveErr.textContent = err && err.server ? err.message : t('widget.leave.failed');
+    }).then(function () { setLeaveBusy(false); });
   }
 
   // ---- typing and read ----------------------------------------------------------
@@ -976,6 +1187,7 @@
         if (addMessage(f.message)) { updateBadge(); maybeSendRead(); }
         break;
       case 'resumed': S.resuming = false; maybeSendRead(); break;
+      case 'queue': onQueue(f); break;
       case 'typing':
         if (f.conversationId === S.conversationId && !(f.sender && f.sender.type === 'visitor')) showPeerTyping(!!f.typing);
         break;
@@ -1050,10 +1262,17 @@
       var bot = r.bot && typeof r.bot === 'object' ? r.bot : {}, help = r.help && typeof r.help === 'object' ? r.help : {};
       S.bot = { active: bot.active === true, mode: typeof bot.mode === 'string' ? bot.mode : 'off' };
       S.help = { url: webUrl(help.url), hot: (Array.isArray(help.hot) ? help.hot : []).filter(function (q) { return q && typeof q.title === 'string' && q.title.trim(); }).slice(0, 8) };
+      // Routing additions (absent on older servers: no status line, always open).
+      S.statusLine = typeof r.statusLine === 'string' && r.statusLine.trim() ? r.statusLine.trim() : null;
+      S.hours = { open: r.open !== false, nextOpen: typeof r.nextOpen === 'string' ? r.nextOpen : null };
+      var mark = S.hours.nextOpen || 'closed';
+      if (S.hours.open) save('left', null);
+      S.leaveDone = !S.hours.open && (load('left') === mark || S.leftMark === mark);
       r.conversationId = lc(r.conversationId) || null;
       switchConversation(r.conversationId);
       S.botOff = S.bot.active ? null : S.conversationId;
       updateHeader();
+      updateStatusLine();
       updateBot();
     });
   }
@@ -1116,6 +1335,7 @@
       updateHeader();
       restoreOutbox();
       updateWelcome();
+      updateQueue();
       setOpen(S.open, false);
       boot(false);
     });

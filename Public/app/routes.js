@@ -1,7 +1,10 @@
 // The workbench's pages. To add one: write a module in views/ exporting
 // render(container, ctx), then add an entry here (label via a literal t('...') key).
 // `badge: 'unread'` shows the unread-message count beside the link.
+// `admin: true` shows a page to admins and owners only; `minRole` (via forRole) to that
+// role and above, e.g. 'supervisor'.
 import { t } from './i18n.js';
+import { user } from './session.js';
 import * as conversations from './views/conversations.js';
 import * as account from './views/account.js';
 import * as agents from './views/agents.js';
@@ -9,10 +12,37 @@ import * as inboxes from './views/inboxes.js';
 import * as tokens from './views/tokens.js';
 import * as audit from './views/audit.js';
 import * as knowledge from './views/knowledge.js';
+import * as live from './views/live.js';
+import * as phrases from './views/phrases.js';
+
+const RANK = { agent: 0, supervisor: 1, admin: 2, owner: 3 };
+
+/** True when the signed-in member's role is `minRole` or above. */
+export function hasRole(minRole) {
+  const me = user();
+  return Boolean(me) && (RANK[me.role] ?? -1) >= (RANK[minRole] ?? Infinity);
+}
+
+/** Whether the signed-in member may open `route`. */
+export function canSee(route) {
+  return route.minRole ? hasRole(route.minRole) : !route.admin || hasRole('admin');
+}
+
+/**
+ * A route open from `minRole` up. The router (main.js) and the navigation (shell.js) keep
+ * non-admins off routes whose `admin` is true; here `admin` answers "the signed-in member
+ * lacks minRole", so that same check lets supervisors in and keeps agents out.
+ */
+function forRole(route) {
+  Object.defineProperty(route, 'admin', { enumerable: true, get: () => !hasRole(route.minRole) });
+  return route;
+}
 
 export const routes = [
   { path: 'conversations', label: () => t('nav.conversations'), icon: 'chat', view: conversations, admin: false, badge: 'unread' },
+  forRole({ path: 'live', label: () => t('live.nav'), icon: 'pulse', view: live, minRole: 'supervisor' }),
   { path: 'knowledge', label: () => t('kb.nav'), icon: 'book', view: knowledge, admin: false },
+  { path: 'phrases', label: () => t('qp.nav'), icon: 'bolt', view: phrases, admin: false },
   { path: 'account', label: () => t('nav.account'), icon: 'user', view: account, admin: false },
   { path: 'agents', label: () => t('nav.agents'), icon: 'agents', view: agents, admin: true, group: 'admin' },
   { path: 'inboxes', label: () => t('nav.inboxes'), icon: 'inbox', view: inboxes, admin: true, group: 'admin' },

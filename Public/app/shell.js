@@ -7,6 +7,7 @@ import { languageSelect } from './langswitch.js';
 import { session, isAdmin } from './session.js';
 import { routes, groups } from './routes.js';
 import { roleLabel } from './format.js';
+import { statusSelector } from './chat/status.js';
 
 export function agentBadgeText(user) {
   if (user.agentNumber === null || user.agentNumber === undefined) return user.displayName;
@@ -32,6 +33,7 @@ export function renderShell(root, { onSignOut, onLocale }) {
       h('span', { class: 'brand-sub' }, t('shell.workbench'))),
     account && account.name ? h('span', { class: 'shop-name', 'data-testid': 'shop-name', title: t('shell.shop') }, account.name) : null,
     h('div', { class: 'topbar-spacer' }),
+    statusSelector(),
     h('div', { class: 'topbar-user' },
       h('span', { class: 'agent-badge', id: 'agent-badge', 'data-testid': 'agent-badge' }, agentBadgeText(user)),
       h('span', { class: ['role-pill', `role-${user.role}`], 'data-testid': 'role-badge' }, roleLabel(user.role))),

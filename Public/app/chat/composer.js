@@ -9,6 +9,7 @@ import { toast } from '../ui.js';
 import { icon } from '../icons.js';
 import { agentLabel, newUuid } from './format.js';
 import { emojiPicker } from './emoji.js';
+import { createPhrasePicker } from './phrasepicker.js';
 import * as outbox from './outbox.js';
 
 const MAX_TEXT = 5000;
@@ -48,6 +49,8 @@ export function createComposer({ conversation, socket, directory }) {
     onclick: () => fileInput.click(),
   }, icon('image'));
   const emoji = emojiPicker((e) => insertText(e));
+  // Quick phrases: "/" in the draft or the toolbar button.
+  const phrases = createPhrasePicker({ input, conversationId: id, onChange: () => onInput() });
   const sendButton = h('button', {
     type: 'button', class: 'btn btn-primary composer-send', 'data-testid': 'composer-send', onclick: () => send(),
   }, icon('send'), h('span', null, t('chat.send')));
@@ -63,9 +66,9 @@ export function createComposer({ conversation, socket, directory }) {
     h('div', { class: 'composer-modes', role: 'tablist', 'aria-label': t('chat.composerMode') }, modeReply, modeNote,
       h('span', { class: 'composer-note-hint', 'data-testid': 'note-hint' }, t('chat.noteHint'))),
     previews,
-    h('div', { class: 'composer-field' }, input, mentionMenu, emoji.popover),
+    h('div', { class: 'composer-field' }, input, mentionMenu, phrases.el, emoji.popover),
     h('div', { class: 'composer-bar' },
-      emoji.button, imageButton, fileInput,
+      emoji.button, phrases.button, imageButton, fileInput,
       h('span', { class: 'composer-hint' }, t('chat.enterHint')),
       counter,
       sendButton));
@@ -147,6 +150,7 @@ export function createComposer({ conversation, socket, directory }) {
     refreshSend();
     noteTyping();
     updateMention();
+    phrases.update();
   }
 
   // ---- @mentions (notes only) ----
@@ -201,6 +205,7 @@ export function createComposer({ conversation, socket, directory }) {
 
   // ---- keys ----
   input.addEventListener('keydown', (event) => {
+    if (phrases.handleKey(event)) return;
     if (state.mention) {
       const m = state.mention;
       if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -227,8 +232,11 @@ export function createComposer({ conversation, socket, directory }) {
     }
   });
   input.addEventListener('input', onInput);
-  input.addEventListener('click', updateMention);
-  input.addEventListener('blur', () => setTimeout(() => { if (document.activeElement !== input) closeMention(); }, 150));
+  input.addEventListener('click', () => { updateMention(); phrases.update(); });
+  input.addEventListener('blur', () => setTimeout(() => {
+    if (document.activeElement !== input) closeMention();
+    if (document.activeElement !== input && !phrases.el.contains(document.activeElement)) phrases.close();
+  }, 150));
   input.addEventListener('paste', (event) => {
     const files = Array.from((event.clipboardData && event.clipboardData.files) || []).filter((f) => /^image\//.test(f.type));
     if (files.length) {
@@ -307,6 +315,7 @@ export function createComposer({ conversation, socket, directory }) {
     drafts.delete(id);
     stopTyping();
     closeMention();
+    phrases.close();
     updateCounter();
     refreshSend();
     input.focus();
@@ -331,9 +340,12 @@ export function createComposer({ conversation, socket, directory }) {
       input.scrollTop = input.scrollHeight;
       onInput();
     },
+    /** Opens the quick-phrase picker (as its toolbar button does). */
+    openPhrases: () => phrases.open(),
     destroy() {
       stopTyping();
       closeMention();
+      phrases.destroy();
       emoji.close();
       for (const u of state.uploads) URL.revokeObjectURL(u.preview);
     },

@@ -7,6 +7,7 @@ import { toast, confirmDialog, dismissable } from '../ui.js';
 import { icon } from '../icons.js';
 import { user } from '../session.js';
 import { botBadge } from '../knowledge/bot.js';
+import { openTransferDialog } from './transfer.js';
 import {
   PRIORITIES, agentLabel, avatar, contactName, priorityLabel, relativeTime, statusLabel, previewText,
 } from './format.js';
@@ -122,6 +123,18 @@ export function createHeader({ conversation, directory, contact, onChange, onMer
     return h('div', null, h('div', { class: 'popover-title' }, t('conv.mergeTitle')), h('p', { class: 'popover-note' }, t('conv.mergeHelp')), body);
   }
 
+  // ---- transfer (to a teammate or an inbox, with a note) ----
+  async function transfer() {
+    const result = await openTransferDialog({ conversation: conv });
+    if (!result) return;
+    if (result.conversation) {
+      conv = { ...conv, ...result.conversation };
+      onChange(conv);
+    }
+    toast(t('transfer.done', { name: result.label }));
+    draw();
+  }
+
   // ---- tags ----
   function tagEditor() {
     const tags = Array.isArray(conv.tags) ? conv.tags : [];
@@ -224,6 +237,8 @@ export function createHeader({ conversation, directory, contact, onChange, onMer
               icon('pause'), h('span', null, t('conv.markPending'))) : null,
           h('div', { class: 'popover-anchor' }, snoozeButton, snooze.box),
           h('div', { class: 'popover-anchor' }, mergeButton, merge.box),
+          h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'transfer-open', title: t('transfer.title'), onclick: transfer },
+            icon('transfer'), h('span', null, t('transfer.open'))),
           resolved
             ? h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'conv-reopen', onclick: () => patch({ status: 'open' }, t('conv.reopened')) },
               icon('undo'), h('span', null, t('conv.reopen')))

@@ -9,6 +9,8 @@ import { agentLabel, clockTime, dayKey, dayLabel, linkify, statusLabel } from '.
 import * as outbox from './outbox.js';
 import { isViewing, setUnread } from './runtime.js';
 import { articleLinks } from '../knowledge/bot.js';
+import { icon } from '../icons.js';
+import { openPhraseDialog } from '../phrases/dialog.js';
 
 const PAGE = 50;
 const TYPING_TTL_MS = 6000;
@@ -55,6 +57,21 @@ function systemText(m) {
     default:
       return detail || m.event || '';
   }
+}
+
+/** A reply this agent sent (acknowledged, public, with text): it can become a quick phrase. */
+function savableAsPhrase(m, me) {
+  if (m.senderType !== 'agent' || m.private || !m.text || !String(m.text).trim() || !me) return false;
+  const senderId = m.sender && m.sender.id;
+  return !senderId || String(senderId).toLowerCase() === String(me.id).toLowerCase();
+}
+
+function savePhraseButton(m) {
+  return h('button', {
+    type: 'button', class: 'msg-action msg-save-phrase', 'data-testid': 'msg-save-phrase',
+    title: t('qp.saveFromMessage'), 'aria-label': t('qp.saveFromMessage'),
+    onclick: () => openPhraseDialog({ prefill: { text: String(m.text).trim(), scope: 'personal' } }),
+  }, icon('bookmark', 'icon msg-action-icon'), h('span', { class: 'msg-action-label' }, t('qp.saveShort')));
 }
 
 function attachmentNodes(attachments, previews = []) {
@@ -165,7 +182,8 @@ export function createThread({ conversation, socket }) {
     h('div', { class: 'msg-meta' },
       author ? h('span', { class: 'msg-author', 'data-testid': 'msg-author' }, author) : null,
       m.private ? h('span', { class: 'note-label', 'data-testid': 'note-label' }, t('chat.privateNote')) : null,
-      h('time', { class: 'msg-time', datetime: m.createdAt || '', title: formatDateTime(m.createdAt) }, clockTime(m.createdAt))),
+      h('time', { class: 'msg-time', datetime: m.createdAt || '', title: formatDateTime(m.createdAt) }, clockTime(m.createdAt)),
+      !pending && savableAsPhrase(m, me) ? savePhraseButton(m) : null),
     h('div', { class: 'msg-bubble' },
       m.text ? h('div', { class: 'msg-text', 'data-testid': 'msg-text' }, textNodes(m.text, m.private)) : null,
       attachmentNodes(m.attachments || [], pending ? pending.previews : [])),

@@ -1,5 +1,5 @@
 // Inboxes (skill groups such as pre-sale and after-sale): list, create, rename / describe, deactivate,
-// the FAQ bot mode, and the one-line widget embed snippet.
+// the FAQ bot mode, business hours (inboxes/hours.js), and the one-line widget embed snippet.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText } from '../i18n.js';
@@ -7,6 +7,8 @@ import {
   field, showFormError, clearFormErrors, busy, toast, confirmDialog, copyButton,
   pageHeader, card, emptyRow, statusPill, loadingBlock, loadError,
 } from '../ui.js';
+import { hoursCell, hoursEditor } from '../inboxes/hours.js';
+import { settingsButton } from '../inboxes/settings.js';
 
 export function embedSnippet(widgetKey) {
   const origin = window.location.origin;
@@ -102,7 +104,10 @@ function embedPanel(inbox) {
 }
 
 export async function render(container, ctx) {
-  const state = { inboxes: [], editing: null, embed: null };
+  // One panel open at a time: the edit form, the embed snippet or the business hours editor.
+  const state = { inboxes: [], editing: null, embed: null, hours: null };
+  // The open hours editor survives redraws (e.g. a bot mode change) with its unsaved draft.
+  let hoursPanel = null;
   const body = h('div', { class: 'stack' }, loadingBlock());
   container.append(
     pageHeader(t('inboxes.title'), t('inboxes.subtitle')),
@@ -128,57 +133,89 @@ export async function render(container, ctx) {
     const rows = [];
     for (const inbox of state.inboxes) {
       const count = (inbox.agentIds || []).length;
-      rows.push(h('tr', { class: [!inbox.active && 'row-inactive'], 'data-testid': 'inbox-row', 'data-inbox-id': inbox.id, 'data-inbox-name': inbox.name },
-        h('td', { 'data-label': t('inboxes.name') }, h('span', { class: 'cell-strong' }, inbox.name)),
-        h('td', { class: 'cell-wrap', 'data-label': t('inboxes.description') }, inbox.description || h('span', { class: 'muted' }, '—')),
-        h('td', { 'data-label': t('inboxes.widgetKey') }, h('code', { class: 'mono', 'data-testid': 'inbox-widget-key' }, inbox.widgetKey)),
+      rows.push(h('tr', { class: ['inbox-row', !inbox.active && 'row-inactive', state.hours === inbox.id && 'row-editing'], 'data-testid': 'inbox-row', 'data-inbox-id': inbox.id, 'data-inbox-name': inbox.name },
+        h('td', { class: 'inbox-cell-name', 'data-label': t('inboxes.name') }, h('span', { class: 'cell-strong' }, inbox.name)),
+        h('td', { class: 'cell-wrap inbox-cell-description', 'data-label': t('inboxes.description') }, inbox.description || h('span', { class: 'muted' }, '—')),
+        h('td', { class: 'inbox-cell-key', 'data-label': t('inboxes.widgetKey') }, h('code', { class: 'mono', 'data-testid': 'inbox-widget-key' }, inbox.widgetKey)),
         h('td', { class: 'num', 'data-label': t('inboxes.agents') }, t('inboxes.agentCount', { count })),
         h('td', { 'data-label': t('kb.botMode') }, botModeSelect(inbox, (saved) => {
           state.inboxes = state.inboxes.map((i) => (i.id === saved.id ? saved : i));
+          if (hoursPanel && hoursPanel.id === saved.id) hoursPanel.el.setBotMode(saved.botMode);
           draw();
         })),
+        h('td', { class: 'inbox-cell-hours', 'data-label': t('hours.title') }, hoursCell(inbox, h('button', {
+          type: 'button', class: 'btn btn-small', 'data-testid': 'inbox-hours-edit',
+          'aria-expanded': String(state.hours === inbox.id), 'aria-label': t('hours.editFor', { name: inbox.name }),
+          onclick: () => { state.hours = state.hours === inbox.id ? null : inbox.id; state.editing = null; state.embed = null; draw(true); },
+        }, t('hours.edit')))),
         h('td', { 'data-label': t('inboxes.status') }, statusPill(inbox.active)),
         h('td', { class: 'actions' },
+          settingsButton(inbox),
           h('button', {
             type: 'button', class: 'btn btn-small', 'data-testid': 'inbox-embed-toggle',
-            onclick: () => { state.embed = state.embed === inbox.id ? null : inbox.id; state.editing = null; draw(); },
+            onclick: () => { state.embed = state.embed === inbox.id ? null : inbox.id; state.editing = null; state.hours = null; draw(); },
           }, t('inboxes.embed')),
           h('button', {
             type: 'button', class: 'btn btn-small', 'data-testid': 'inbox-edit',
-            onclick: () => { state.editing = state.editing === inbox.id ? null : inbox.id; state.embed = null; draw(); },
+            onclick: () => { state.editing = state.editing === inbox.id ? null : inbox.id; state.embed = null; state.hours = null; draw(); },
           }, t('common.edit')),
           h('button', {
             type: 'button', class: ['btn', 'btn-small', inbox.active ? 'btn-danger-ghost' : ''],
             'data-testid': inbox.active ? 'inbox-deactivate' : 'inbox-reactivate', onclick: () => toggleActive(inbox),
           }, inbox.active ? t('inboxes.deactivate') : t('inboxes.reactivate')))));
       if (state.embed === inbox.id) {
-        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '7' }, embedPanel(inbox))));
+        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '8' }, embedPanel(inbox))));
+      }
+      if (state.hours === inbox.id) {
+        rows.push(h('tr', { class: 'edit-row hours-row', 'data-testid': 'inbox-hours-row' }, h('td', { colspan: '8' }, hoursPanelFor(inbox))));
       }
       if (state.editing === inbox.id) {
-        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '7' }, inboxForm({
+        rows.push(h('tr', { class: 'edit-row' }, h('td', { colspan: '8' }, inboxForm({
           inbox,
           onDone: () => { state.editing = null; refresh(); },
           onCancel: () => { state.editing = null; draw(); },
         }))));
       }
     }
-    if (!rows.length) rows.push(emptyRow(7, t('inboxes.empty')));
+    if (!rows.length) rows.push(emptyRow(8, t('inboxes.empty')));
     return h('div', { class: 'table-wrap' },
-      h('table', { class: 'table', id: 'inboxes-table', 'data-testid': 'inboxes-table' },
+      h('table', { class: 'table inboxes-table', id: 'inboxes-table', 'data-testid': 'inboxes-table' },
         h('thead', null, h('tr', null,
           h('th', null, t('inboxes.name')),
           h('th', null, t('inboxes.description')),
           h('th', null, t('inboxes.widgetKey')),
           h('th', { class: 'num' }, t('inboxes.agents')),
           h('th', null, t('kb.botMode')),
+          h('th', null, t('hours.title')),
           h('th', null, t('inboxes.status')),
           h('th', { class: 'actions' }, t('common.actions')))),
         h('tbody', null, rows)));
   }
 
-  function draw() {
+  /** The hours editor of `inbox`, kept across redraws while it stays open. */
+  function hoursPanelFor(inbox) {
+    if (!hoursPanel || hoursPanel.id !== inbox.id) {
+      hoursPanel = {
+        id: inbox.id,
+        el: hoursEditor({
+          inbox,
+          onDone: () => { state.hours = null; refresh(); },
+          onCancel: () => { state.hours = null; draw(); },
+        }),
+      };
+    }
+    return hoursPanel.el;
+  }
+
+  function draw(focusHours = false) {
     if (!ctx.isCurrent()) return;
+    if (hoursPanel && hoursPanel.id !== state.hours) hoursPanel = null;
     body.replaceChildren(card(t('inboxes.listTitle', { count: state.inboxes.length }), table()));
+    if (focusHours && hoursPanel) {
+      const first = hoursPanel.el.querySelector('[data-testid="hours-always-open"]');
+      if (first) first.focus({ preventScroll: true });
+      hoursPanel.el.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   async function refresh() {

@@ -17,6 +17,9 @@ struct UserDTO: Content {
     var locale: String?
     var inboxIds: [UUID]
     var createdAt: Date?
+    /// In the team list: availability as routing sees it, and open conversations assigned.
+    var status: PresenceStatus?
+    var load: Int?
 
     init(_ user: User, inboxIDs: [UUID]) {
         self.id = user.id!

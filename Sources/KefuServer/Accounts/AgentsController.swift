@@ -9,8 +9,18 @@ struct AgentsController {
         let principal = try req.requirePrincipal()
         let users = try await User.query(on: req.db).filter(\.$accountID == principal.accountID)
             .sort(\.$agentNumber).all()
-        let inboxes = try await Team.inboxIDs(of: users.compactMap(\.id), accountID: principal.accountID, on: req.db)
-        return ItemsDTO(items: users.map { UserDTO($0, inboxIDs: inboxes[$0.id!] ?? []) })
+        let ids = users.compactMap(\.id)
+        let inboxes = try await Team.inboxIDs(of: ids, accountID: principal.accountID, on: req.db)
+        let presence = Dictionary(try await AgentPresence.query(on: req.db).filter(\.$accountID == principal.accountID).all()
+            .map { ($0.userID, $0) }, uniquingKeysWith: { a, _ in a })
+        let loads = try await AgentAvailability.loads(ids, accountID: principal.accountID, on: req.db)
+        let now = Date()
+        return ItemsDTO(items: users.map { user in
+            var dto = UserDTO(user, inboxIDs: inboxes[user.id!] ?? [])
+            dto.status = AgentAvailability.effective(presence[user.id!], now: now)
+            dto.load = loads[user.id!] ?? 0
+            return dto
+        })
     }
 
     func get(_ req: Request) async throws -> UserDTO {

@@ -16,6 +16,16 @@ final class Inbox: Model, @unchecked Sendable {
     @Enum(key: "bot_mode") var botMode: BotMode
     /// JSON of ``BusinessHours``; nil = always open.
     @OptionalField(key: "business_hours") var businessHoursJSON: String?
+    @Field(key: "routing") var routing: String
+    @Field(key: "capacity") var capacity: Int
+    @Field(key: "prefer_last_agent") var preferLastAgent: Bool
+    @Field(key: "answer_timeout_seconds") var answerTimeoutSeconds: Int
+    @Field(key: "auto_away_minutes") var autoAwayMinutes: Int
+    /// JSON of ``AutoReplies``; nil = none.
+    @OptionalField(key: "auto_replies") var autoRepliesJSON: String?
+    @OptionalField(key: "status_line") var statusLine: String?
+    @OptionalField(key: "status_line_starts_at") var statusLineStartsAt: Date?
+    @OptionalField(key: "status_line_ends_at") var statusLineEndsAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -28,6 +38,11 @@ final class Inbox: Model, @unchecked Sendable {
         self.widgetKey = widgetKey
         self.active = active
         self.botMode = .off
+        self.routing = "round_robin"
+        self.capacity = 5
+        self.preferLastAgent = true
+        self.answerTimeoutSeconds = 90
+        self.autoAwayMinutes = 10
     }
 
     var businessHours: BusinessHours? {

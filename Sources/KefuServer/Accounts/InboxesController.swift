@@ -64,7 +64,7 @@ struct InboxesController {
         let input = try req.decodeStrict(CreateInboxRequest.self)
         let ip = req.clientIP
         let inbox = try await Self.create(name: input.name, description: input.description, accountID: principal.accountID,
-                                          on: req.db) { inbox, tx in
+                                          autoReplies: .standard(req.application.kefu.catalogs), on: req.db) { inbox, tx in
             try await AuditLog.record("inbox.create", target: "inbox", id: inbox.id!.uuidString, details: ["name": inbox.name],
                                       by: principal, ip: ip, on: tx)
         }
@@ -114,12 +114,13 @@ struct InboxesController {
     }
 
     /// Creates an inbox with a fresh public widget key; `audit` runs in the same transaction.
-    static func create(name raw: String, description: String?, accountID: UUID, on db: any Database,
+    static func create(name raw: String, description: String?, accountID: UUID, autoReplies: AutoReplies? = nil, on db: any Database,
                        audit: @escaping @Sendable (Inbox, any Database) async throws -> Void) async throws -> Inbox {
         let name = try Validate.name(raw, field: "name", limit: 60)
         let description = try Validate.optionalText(description, field: "description", limit: 500)
         try await ensureNameFree(name, accountID: accountID, except: nil, on: db)
         let inbox = Inbox(accountID: accountID, name: name, description: description, widgetKey: SecureToken.make(bytes: 18, prefix: "ibx_"))
+        inbox.autoRepliesJSON = autoReplies.map { FrameCoder.encode($0) }
         try await db.transaction { tx in
             try await inbox.create(on: tx)
             try await audit(inbox, tx)

@@ -44,6 +44,7 @@ public enum KefuApplication {
         app.chat = ChatService(db: app.db, isSQLite: !settings.database.isPostgres, logger: app.logger)
         app.lifecycle.use(ChatLifecycle())
         app.knowledge = KnowledgeIndex()
+        app.routing = RoutingService(app: app)
         try routes(app)
         app.kefu.registerDatabaseMetrics()
 

@@ -69,7 +69,8 @@ enum DemoData {
         DemoSeed(title: "inboxes 售前 / 售后 / 投诉") { app, accountID in
             let accountID = accountID!
             for inbox in inboxes {
-                _ = try await InboxesController.create(name: inbox.name, description: inbox.description, accountID: accountID, on: app.db) { created, tx in
+                _ = try await InboxesController.create(name: inbox.name, description: inbox.description, accountID: accountID,
+                                                       autoReplies: .standard(app.kefu.catalogs), on: app.db) { created, tx in
                     try await AuditLog.recordSystem("inbox.create", accountID: accountID, target: "inbox", id: created.id!.uuidString,
                                                     details: ["name": created.name], on: tx)
                 }

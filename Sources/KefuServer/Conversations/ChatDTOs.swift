@@ -82,6 +82,12 @@ struct ConversationDTO: Content {
     var mergedIntoId: UUID?
     /// The FAQ bot answers this conversation (no agent yet).
     var botActive: Bool
+    /// Waiting in the inbox's queue since (nil: not queued).
+    var queuedAt: Date?
+    var assignedAt: Date?
+    var firstResponseAt: Date?
+    /// The shopper's oldest message no person has answered yet.
+    var awaitingSince: Date?
     var createdAt: Date
 
     init(_ c: Conversation, contact: Contact?) {
@@ -90,7 +96,9 @@ struct ConversationDTO: Content {
         status = c.status; assigneeId = c.assigneeID; priority = c.priority; tags = c.tagList
         snoozedUntil = c.snoozedUntil; channel = c.channel; lastSeq = c.lastSeq; lastMessageAt = c.lastMessageAt
         lastMessagePreview = c.lastMessagePreview; unreadCount = c.agentUnread
-        visitorReadSeq = c.visitorReadSeq; agentReadSeq = c.agentReadSeq; mergedIntoId = c.mergedIntoID; botActive = c.botActive; createdAt = c.createdAt
+        visitorReadSeq = c.visitorReadSeq; agentReadSeq = c.agentReadSeq; mergedIntoId = c.mergedIntoID; botActive = c.botActive
+        queuedAt = c.queuedAt; assignedAt = c.assignedAt; firstResponseAt = c.firstResponseAt; awaitingSince = c.awaitingSince
+        createdAt = c.createdAt
     }
 }
 
@@ -166,6 +174,14 @@ enum ServerFrame {
         var type = "presence"
         var userId: UUID
         var status: PresenceStatus
+    }
+
+    /// To a waiting shopper: place in the inbox's queue (0 = an agent has it) and estimated wait.
+    struct Queue: Encodable {
+        var type = "queue"
+        var conversationId: UUID
+        var position: Int
+        var etaSeconds: Int
     }
 
     struct ConversationUpdated: Encodable {

@@ -30,6 +30,14 @@ final class Conversation: Model, @unchecked Sendable {
     @Field(key: "visitor_read_seq") var visitorReadSeq: Int
     @OptionalField(key: "merged_into_id") var mergedIntoID: UUID?
     @Field(key: "bot_active") var botActive: Bool
+    /// Waiting for an agent since (nil: not queued).
+    @OptionalField(key: "queued_at") var queuedAt: Date?
+    @OptionalField(key: "assigned_at") var assignedAt: Date?
+    @OptionalField(key: "first_response_at") var firstResponseAt: Date?
+    /// The shopper's oldest message not yet answered by a person (answer timeout).
+    @OptionalField(key: "awaiting_since") var awaitingSince: Date?
+    /// JSON: when each automatic reply last fired here (cool-downs, greeting once).
+    @OptionalField(key: "auto_state") var autoStateJSON: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 

@@ -120,6 +120,9 @@ struct ConversationsController {
                 try await conversation.save(on: req.db)
                 changed = true
             }
+            if senderType == .agent, let userID = principal.userID {
+                try await RoutingHooks.agentReplied(conversation, agentID: userID, on: req.db)
+            }
         }
         let attachments = try await ConversationOps.attachments(attachmentIDs, accountID: principal.accountID, uploaderType: "agent",
                                                                 uploaderID: sender.id!, on: req.db)
@@ -150,6 +153,7 @@ struct ConversationsController {
         } else if input.snoozedUntil != nil {
             throw DomainError.invalid("snoozedUntil", "snoozedUntil goes with status snoozed")
         }
+        let previousAssignee = conversation.assigneeID
         if let assignee = input.assigneeId {
             if let id = assignee {
                 guard let user = try await User.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$id == id)
@@ -173,12 +177,20 @@ struct ConversationsController {
         if let raw = input.priority { conversation.priority = try ConversationPriority.parse(raw) }
         if let tags = input.tags { conversation.tagList = try ChatValidate.tags(tags) }
         conversation.updatedAt = Date()
-        try await conversation.save(on: req.db)
+        let reporting = input.assigneeId != nil || input.inboxId != nil
+            ? RoutingHooks.assignedByHand(conversation, previous: previousAssignee, by: principal.userID) : []
+        try await req.db.transaction { tx in
+            try await conversation.save(on: tx)
+            for event in reporting { try await event.create(on: tx) }
+        }
         let (sender, _) = try await Self.sender(principal, on: req.db)
         for (event, detail) in events {
             _ = try await req.application.chat.writer.write(NewMessage(
                 accountID: principal.accountID, conversationID: conversation.id!, senderType: .system, sender: sender, clientMessageID: nil,
                 text: detail, isPrivate: true, attachments: [], event: "conversation.\(event)", createdAt: nil))
+        }
+        if conversation.queuedAt != nil {
+            try await req.application.routing.route(conversation.id!, accountID: principal.accountID)
         }
         return try await Self.announce(conversation.id!, accountID: principal.accountID, req)
     }

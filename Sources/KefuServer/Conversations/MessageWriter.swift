@@ -201,7 +201,8 @@ enum MessageRows {
     }
 
     static func senderDirectory(for rows: [Message], accountID: UUID, on db: any Database) async throws -> [UUID: SenderDTO] {
-        let agentIDs = Set(rows.filter { $0.senderType == .agent }.compactMap(\.senderID))
+        // Agents, and the agent named in an automatic greeting (a bot message with a sender).
+        let agentIDs = Set(rows.filter { $0.senderType == .agent || $0.senderType == .bot }.compactMap(\.senderID))
         let visitorIDs = Set(rows.filter { $0.senderType == .visitor }.compactMap(\.senderID))
         var result: [UUID: SenderDTO] = [:]
         if !agentIDs.isEmpty {

@@ -9,5 +9,6 @@ enum KefuMigrations {
         M003_CreateAuditLog(),           // foundation: append-only audit of admin actions
         M004_CreateConversations(),      // live chat: contacts, conversations, messages, attachments
         M005_CreateKnowledge(),          // knowledge: articles, help centre, FAQ bot, unanswered questions
+        M006_CreateRouting(),            // routing: queue, presence, auto-replies, quick phrases, reporting events
     ]
 }

@@ -84,7 +84,9 @@ enum FAQBot {
         _ = try await app.chat.writer.write(NewMessage(
             accountID: conversation.accountID, conversationID: conversation.id!, senderType: .system, sender: nil, clientMessageID: nil,
             text: catalog.text("bot.handoverEvent"), isPrivate: true, attachments: [], event: "conversation.handover", createdAt: nil))
+        try await ConversationEvent("handover", conversation: conversation).create(on: db)
         app.chat.conversationChanged(conversation, contact: contact)
+        try await app.routing.route(conversation.id!, accountID: conversation.accountID)
     }
 
     // MARK: writing

@@ -7,7 +7,7 @@ import PostgresKit
 import Vapor
 
 /// Starts and stops the background parts of live chat with the server: the
-/// cluster bus (PostgreSQL) and the job that wakes snoozed conversations.
+/// cluster bus (PostgreSQL), the job that wakes snoozed conversations, and the routing sweep.
 final class ChatLifecycle: LifecycleHandler, Sendable {
     private let tasks = NIOLockedValueBox<[Task<Void, Never>]>([])
 
@@ -27,7 +27,15 @@ final class ChatLifecycle: LifecycleHandler, Sendable {
                 await Self.wakeSnoozed(app)
             }
         }
-        tasks.withLockedValue { $0.append(waker) }
+        let routing = app.routing
+        let sweeper = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                if Task.isCancelled { break }
+                await routing.sweep()
+            }
+        }
+        tasks.withLockedValue { $0.append(contentsOf: [waker, sweeper]) }
     }
 
     func shutdownAsync(_ app: Application) async {

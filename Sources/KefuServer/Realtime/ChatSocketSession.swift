@@ -81,7 +81,7 @@ final class ChatSocketSession: Sendable {
             case .resume(let id, let afterSeq): try await resume(id, afterSeq: afterSeq)
             case .typing(let id, let typing): try await relayTyping(id, typing: typing)
             case .read(let id, let seq): try await markRead(id, seq: seq)
-            case .presence(let status): try setPresence(status)
+            case .presence(let status): try await setPresence(status)
             case .ping: connection.send(FrameCoder.encode(ServerFrame.Pong()))
             }
         } catch let error as DomainError {
@@ -125,6 +125,9 @@ final class ChatSocketSession: Sendable {
                     try await conversation.save(on: db)
                     changed = true
                 }
+                if senderType == .agent, let userID = sender.id {
+                    try await RoutingHooks.agentReplied(conversation, agentID: userID, on: db)
+                }
             }
         }
         let uploader = viewer.isVisitor ? "visitor" : "agent"
@@ -143,8 +146,14 @@ final class ChatSocketSession: Sendable {
                 app.chat.conversationChanged(fresh, contact: try await ConversationOps.contact(of: fresh, on: db))
             }
         }
-        if viewer.isVisitor, conversation.botActive, !stored.duplicate, !send.text.isEmpty {
-            try await FAQBot.respond(to: send.text, conversationID: conversation.id!, accountID: viewer.accountID, app: app)
+        if viewer.isVisitor, !stored.duplicate {
+            if conversation.botActive {
+                if !send.text.isEmpty {
+                    try await FAQBot.respond(to: send.text, conversationID: conversation.id!, accountID: viewer.accountID, app: app)
+                }
+            } else {
+                try await RoutingHooks.shopperWrote(send.text, conversationID: conversation.id!, accountID: viewer.accountID, app: app)
+            }
         }
     }
 
@@ -193,18 +202,25 @@ final class ChatSocketSession: Sendable {
                                 frame: FrameCoder.encode(frame), except: connection.id))
     }
 
-    private func setPresence(_ status: PresenceStatus) throws {
+    private func setPresence(_ status: PresenceStatus) async throws {
         guard case .agent(let userID, _, _, _, _) = connection.party else {
             throw DomainError.forbidden("only agents have a presence status")
         }
         app.chat.presence.set(status, for: userID)
+        try await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status,
+                                           connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID), on: db)
         app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
                                 toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: status)), except: nil))
     }
 
     private func connected() async {
-        if case .agent(let userID, _, _, _, _) = connection.party, app.chat.presence.status(of: userID) == .offline {
-            try? setPresence(.online)
+        guard case .agent(let userID, _, _, _, _) = connection.party else { return }
+        let status = app.chat.presence.status(of: userID)
+        if status == .offline {
+            try? await setPresence(.online)
+        } else {
+            try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status,
+                                                connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID), on: db)
         }
     }
 
@@ -212,6 +228,7 @@ final class ChatSocketSession: Sendable {
         if case .agent(let userID, _, _, _, _) = connection.party,
            app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID) == 0 {
             app.chat.presence.clear(userID)
+            try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: .offline, connections: 0, on: db)
             app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
                                     toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: .offline)), except: nil))
         }

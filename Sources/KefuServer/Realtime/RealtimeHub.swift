@@ -73,6 +73,24 @@ final class RealtimeHub: Sendable {
         }
     }
 
+    /// Every member with agent-side sockets here: (account, user, socket count).
+    func connectedAgents() -> [(UUID, UUID, Int)] {
+        index.withLockedValue { i in
+            var counts: [UUID: (UUID, Int)] = [:]
+            for (accountID, connections) in i.agents {
+                for c in connections.values {
+                    if case .agent(let id, _, _, _, _) = c.party { counts[id, default: (accountID, 0)].1 += 1 }
+                }
+            }
+            return counts.map { ($0.value.0, $0.key, $0.value.1) }
+        }
+    }
+
+    /// The visitor sockets of a contact here (queue updates skip contacts not connected anywhere here).
+    func hasVisitor(contactID: UUID) -> Bool {
+        index.withLockedValue { $0.visitors[contactID]?.isEmpty == false }
+    }
+
     /// Closes a member's sockets: those of one sign-in session (sign-out), or all but
     /// one session (password change), or all (deactivation).
     func disconnect(userID: UUID, accountID: UUID, onlySession: UUID? = nil, exceptSession: UUID? = nil) {

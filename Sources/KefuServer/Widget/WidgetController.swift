@@ -42,6 +42,12 @@ struct WidgetSessionDTO: Content {
     var locale: String
     var bot: BotInfo
     var help: HelpInfo
+    /// The inbox's notice (promotion, holiday) while it is showing.
+    var statusLine: String?
+    /// Within business hours now (always true without hours).
+    var open: Bool
+    /// When it opens next, while closed.
+    var nextOpen: Date?
 }
 
 /// The shopper's side over HTTP: start or resume a visitor session, read history,
@@ -97,8 +103,12 @@ struct WidgetController {
             .filter(\.$contactID == visitor.id!).filter(\.$inboxID == inbox.id!).filter(\.$mergedIntoID == nil)
             .sort(\.$createdAt, .descending).first()
         let (bot, help) = try await WidgetBotController.sessionInfo(inbox: inbox, conversation: latest, locale: locale, req: req)
+        let now = Date()
+        let open = inbox.businessHours?.isOpen(at: now) ?? true
         return WidgetSessionDTO(visitorToken: token!, contactId: visitor.id!, inbox: .init(name: inbox.name),
-                                conversationId: latest?.id, locale: locale.rawValue, bot: bot, help: help)
+                                conversationId: latest?.id, locale: locale.rawValue, bot: bot, help: help,
+                                statusLine: inbox.activeStatusLine(at: now), open: open,
+                                nextOpen: open ? nil : inbox.businessHours?.nextOpening(after: now))
     }
 
     func messages(_ req: Request) async throws -> PageDTO<MessageDTO> {

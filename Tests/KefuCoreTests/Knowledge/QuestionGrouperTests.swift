@@ -125,7 +125,7 @@ final class QuestionGrouperTests: XCTestCase {
         XCTAssertEqual(QuestionGrouper.group(questions(texts), threshold: 0.25).count, 1)
     }
 
-    func testFiveThousandQuestionsInWellUnderASecond() {
+    func testFiveThousandQuestionsAreGroupedWithoutMixingTopics() {
         // setup: 60 topics × phrasings × noise, shuffled deterministically
         let topics = ["发票", "退货", "退款", "运费", "尺码", "发货", "快递", "优惠券", "会员", "积分", "换货", "保修", "地址", "支付",
                       "红包", "预售", "定金", "赠品", "包装", "材质", "洗涤", "色差", "缺货", "补发", "催单", "签收", "破损", "少件",
@@ -143,12 +143,9 @@ final class QuestionGrouperTests: XCTestCase {
         let input = questions(texts)
 
         // act
-        let begin = Date()
         let result = QuestionGrouper.group(input)
-        let elapsed = Date().timeIntervalSince(begin)
 
-        // check
-        XCTAssertLessThan(elapsed, 1.0)
+        // check (speed is for bench/, not for a unit test)
         XCTAssertEqual(result.reduce(0) { $0 + $1.count }, 5_000, "every question is in one group")
         XCTAssertEqual(Set(result.flatMap(\.ids)).count, 5_000)
         XCTAssertLessThan(result.count, 2_500, "variants are grouped")

@@ -43,6 +43,21 @@ final class AuthorizationMatrixTests: XCTestCase {
         try await question.create(on: app.db)
         let help = "/help/" + (try await KnowledgeStore.settings(accountID: shop1.account.id!, on: app.db)).helpSlug
         let kb = "/api/v1/knowledge"
+        let rule = KeywordRule(accountID: shop1.account.id!, inboxID: shop1.inbox.id!)
+        rule.keywords = ["退货"]
+        rule.reply = "七天无理由退货"
+        try await rule.create(on: app.db)
+        let doomedRule = KeywordRule(accountID: shop1.account.id!, inboxID: shop1.inbox.id!)
+        doomedRule.keywords = ["发票"]
+        doomedRule.reply = "可以开"
+        try await doomedRule.create(on: app.db)
+        let rules = "/api/v1/inboxes/\(inboxID)/keyword-rules"
+        let phrase = QuickPhrase(accountID: shop1.account.id!, ownerID: nil)
+        phrase.text = "亲，请稍等"
+        try await phrase.create(on: app.db)
+        let doomedPhrase = QuickPhrase(accountID: shop1.account.id!, ownerID: nil)
+        doomedPhrase.text = "旧短语"
+        try await doomedPhrase.create(on: app.db)
         var counter = 0
         func unique() -> Int { counter += 1; return counter }
 
@@ -140,6 +155,39 @@ final class AuthorizationMatrixTests: XCTestCase {
                       json: #"{"conversationId":"\#(conversationID)","articleId":"\#(articleID)"}"#, status: all(409)) },
             "GET /api/v1/help/search": { _ in
                 .init(path: "/api/v1/help/search?q=%E9%80%80%E8%B4%A7&inbox=\(shop1.inbox.widgetKey)", status: all(200)) },
+            // Routing and auto-replies.
+            "GET /api/v1/inboxes/:id/settings": { _ in .init(path: "/api/v1/inboxes/\(inboxID)/settings", status: row(401, 200, 200, 404, 404)) },
+            "PUT /api/v1/inboxes/:id/settings": { _ in
+                .init(path: "/api/v1/inboxes/\(inboxID)/settings", json: #"{"capacity":6}"#, status: row(401, 403, 200, 404, 404)) },
+            "GET /api/v1/inboxes/:id/keyword-rules": { _ in .init(path: rules, status: row(401, 200, 200, 404, 404)) },
+            "POST /api/v1/inboxes/:id/keyword-rules": { _ in
+                .init(path: rules, json: #"{"keywords":["运费"],"reply":"满99包邮"}"#, status: row(401, 403, 201, 404, 404)) },
+            "PATCH /api/v1/inboxes/:id/keyword-rules/:ruleID": { _ in
+                .init(path: rules + "/\(rule.id!.uuidString)", json: #"{"priority":5}"#, status: row(401, 403, 200, 404, 404)) },
+            "DELETE /api/v1/inboxes/:id/keyword-rules/:ruleID": { _ in
+                .init(path: rules + "/\(doomedRule.id!.uuidString)", status: row(401, 403, 204, 404, 404)) },
+            "POST /api/v1/inboxes/:id/keyword-rules/test": { _ in
+                .init(path: rules + "/test", json: #"{"text":"我想退货"}"#, status: row(401, 200, 200, 404, 404)) },
+            "POST /api/v1/conversations/:id/transfer": { _ in
+                .init(path: conv + "/transfer", json: #"{"inboxId":"\#(inboxID)","note":"请跟进"}"#, status: row(401, 200, 200, 404, 404)) },
+            "GET /api/v1/live": { _ in .init(path: "/api/v1/live", status: row(401, 403, 200, 200, 200)) },
+            "POST /api/v1/widget/leave-message": { _ in
+                .init(path: "/api/v1/widget/leave-message?token=\(visitor.token)", json: #"{"text":"请回电","phone":"13800000000"}"#, status: all(201)) },
+            // Quick phrases: a member's own and the team's; tokens have no member (403).
+            "GET /api/v1/quick-phrases": { _ in .init(path: "/api/v1/quick-phrases", status: row(401, 200, 200, 200, 403)) },
+            "POST /api/v1/quick-phrases": { _ in
+                .init(path: "/api/v1/quick-phrases", json: #"{"text":"亲，在的\#(unique())"}"#, status: row(401, 201, 201, 201, 403)) },
+            "GET /api/v1/quick-phrases/export": { _ in .init(path: "/api/v1/quick-phrases/export", status: row(401, 200, 200, 200, 403)) },
+            "POST /api/v1/quick-phrases/import": { _ in
+                .init(path: "/api/v1/quick-phrases/import", json: "scope,category,shortcut,text\npersonal,,,亲\n", status: row(401, 200, 200, 200, 403)) },
+            "GET /api/v1/quick-phrases/proposals": { _ in .init(path: "/api/v1/quick-phrases/proposals", status: row(401, 200, 200, 200, 403)) },
+            "PATCH /api/v1/quick-phrases/:id": { _ in
+                .init(path: "/api/v1/quick-phrases/\(phrase.id!.uuidString)", json: #"{"category":"售后"}"#, status: row(401, 403, 200, 404, 403)) },
+            "DELETE /api/v1/quick-phrases/:id": { _ in
+                .init(path: "/api/v1/quick-phrases/\(doomedPhrase.id!.uuidString)", status: row(401, 403, 204, 404, 403)) },
+            "POST /api/v1/quick-phrases/:id/use": { _ in
+                .init(path: "/api/v1/quick-phrases/\(phrase.id!.uuidString)/use", json: #"{"conversationId":"\#(conversationID)"}"#,
+                      status: row(401, 200, 200, 404, 403)) },
             // The public help centre.
             "GET /help/:shop": { _ in .init(path: help, status: all(200)) },
             "GET /help/:shop/c/**": { _ in .init(path: help + "/c/%E5%94%AE%E5%90%8E", status: all(200)) },

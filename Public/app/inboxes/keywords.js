@@ -1,0 +1,486 @@
+// Keyword auto-replies of one inbox (a tab of the inbox settings dialog): the rules
+// (keywords, match type, language, priority, cool-down, on/off, reply), created, edited
+// and deleted one by one, and a "try it" box asking the server which rule would answer.
+// API: /api/v1/inboxes/{id}/keyword-rules (GET, POST, PATCH /{ruleId}, DELETE /{ruleId},
+// POST /test {text, locale?} → {matched: rule|null}).
+import { api } from '../api.js';
+import { h } from '../dom.js';
+import { t, errorText } from '../i18n.js';
+import { showFormError, clearFormErrors, confirmDialog, loadingBlock, loadError } from '../ui.js';
+import { LOCALES, languageName, durationText } from './templates.js';
+
+const MATCHES = [
+  { value: 'contains', label: () => t('kw.matchContains') },
+  { value: 'exact', label: () => t('kw.matchExact') },
+  { value: 'word', label: () => t('kw.matchWord') },
+];
+const MAX_KEYWORDS = 20;
+const MAX_REPLY = 2000;
+const MAX_COOLDOWN = 86400;
+const SEPARATORS = /[,\n\r;\uff0c\u3001\uff1b]/;
+const DEFAULT_RULE = { keywords: [], match: 'contains', locale: null, reply: '', priority: 0, cooldownSeconds: 600, active: true };
+
+function matchLabel(value) {
+  const found = MATCHES.find((m) => m.value === value);
+  return found ? found.label() : String(value || '');
+}
+
+function localeLabel(code) {
+  return code ? languageName(code) : t('kw.localeAny');
+}
+
+function cooldownLabel(seconds) {
+  return Number(seconds) > 0 ? t('kw.cooldownValue', { time: durationText(seconds) }) : t('kw.noCooldown');
+}
+
+function sortRules(rules) {
+  return rules.slice().sort((a, b) => (Number(b.priority) || 0) - (Number(a.priority) || 0)
+    || String(a.createdAt || '').localeCompare(String(b.createdAt || '')));
+}
+
+function parseInteger(raw) {
+  const text = String(raw).trim();
+  if (!text) return NaN;
+  const n = Number(text);
+  return Number.isInteger(n) ? n : NaN;
+}
+
+let seq = 0;
+function fieldBox(label, control, { hint = null, wide = false, extra = null } = {}) {
+  seq += 1;
+  if (!control.id) control.id = `kw-${control.getAttribute('name') || 'field'}-${seq}`;
+  return h('div', { class: ['field', wide && 'field-wide'] },
+    h('label', { for: control.id }, label),
+    extra ? h('div', { class: 'rs-input-row' }, control, extra) : control,
+    hint ? h('div', { class: 'field-hint' }, hint) : null,
+    h('div', { class: 'field-error', 'data-error-for': control.getAttribute('name') || '' }));
+}
+
+/** Keywords as removable chips plus a text box: Enter or a comma adds what was typed. */
+function keywordInput(initial) {
+  const keywords = initial.slice();
+  const input = h('input', {
+    type: 'text', name: 'keywords', 'data-testid': 'kw-keywords', autocomplete: 'off',
+    placeholder: t('kw.keywordsPlaceholder'), 'aria-label': t('kw.keywords'),
+  });
+  const chips = h('span', { class: 'kw-chip-list' });
+  const box = h('div', { class: 'kw-keyword-box', onclick: (event) => { if (event.target === box) input.focus(); } }, chips, input);
+
+  function draw() {
+    chips.replaceChildren(...keywords.map((word, index) => h('span', { class: 'kw-chip kw-chip-edit', 'data-testid': 'kw-keyword-chip' },
+      h('span', { class: 'kw-chip-text' }, word),
+      h('button', {
+        type: 'button', class: 'kw-chip-remove', 'aria-label': t('kw.removeKeyword', { keyword: word }), title: t('kw.removeKeyword', { keyword: word }),
+        onclick: () => { keywords.splice(index, 1); draw(); input.focus(); box.dispatchEvent(new Event('input', { bubbles: true })); },
+      }, '\u00d7'))));
+    input.placeholder = keywords.length ? '' : t('kw.keywordsPlaceholder');
+  }
+
+  function add(parts) {
+    let added = false;
+    for (const part of parts) {
+      const word = part.trim();
+      if (!word || keywords.length >= MAX_KEYWORDS) continue;
+      if (keywords.some((k) => k.toLowerCase() === word.toLowerCase())) continue;
+      keywords.push(word);
+      added = true;
+    }
+    if (added) draw();
+  }
+
+  /** Adds what is still typed in the box (on save, blur). */
+  function commit() {
+    if (input.value.trim()) {
+      add(input.value.split(SEPARATORS));
+      input.value = '';
+    }
+  }
+
+  input.addEventListener('input', () => {
+    if (!SEPARATORS.test(input.value)) return;
+    const parts = input.value.split(SEPARATORS);
+    const rest = parts.pop();
+    add(parts);
+    input.value = rest;
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.isComposing) {
+      event.preventDefault();
+      commit();
+    } else if (event.key === 'Backspace' && !input.value && keywords.length) {
+      keywords.pop();
+      draw();
+    }
+  });
+  input.addEventListener('blur', () => commit());
+  draw();
+  return { el: box, input, keywords: () => { commit(); return keywords.slice(); }, peek: () => keywords.concat(input.value.trim() ? [input.value.trim()] : []) };
+}
+
+/** {el, load, isDirty, destroy}. `notify(text, kind)` shows a short status line. */
+export function createKeywordRules({ inbox, notify = () => {} }) {
+  const base = `/api/v1/inboxes/${encodeURIComponent(inbox.id)}/keyword-rules`;
+  const state = { rules: [], loaded: false, editing: null, hitId: null, destroyed: false };
+  let openForm = null; // {ruleId|null, el, snapshot, isDirty}
+
+  const listHost = h('div', { class: 'kw-list-host' }, loadingBlock());
+  const countText = h('span', { class: 'kw-count muted' });
+  const newButton = h('button', {
+    type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'kw-new', onclick: () => startEdit('new'),
+  }, t('kw.new'));
+
+  // ---- try it ----
+  const testInput = h('input', {
+    type: 'text', 'data-testid': 'kw-test-input', maxlength: '500', placeholder: t('kw.testPlaceholder'), 'aria-label': t('kw.test'),
+  });
+  const testLocale = h('select', { 'data-testid': 'kw-test-locale', 'aria-label': t('kw.testLocale'), title: t('kw.testLocale') },
+    h('option', { value: '' }, t('kw.localeAny')),
+    LOCALES.map((code) => h('option', { value: code }, languageName(code))));
+  const testResult = h('div', { class: 'kw-test-result', 'data-testid': 'kw-test-result', role: 'status', 'aria-live': 'polite', hidden: true });
+  let testToken = 0;
+  let testTimer = null;
+
+  async function runTest() {
+    clearTimeout(testTimer);
+    const text = testInput.value.trim();
+    const token = ++testToken;
+    if (!text) {
+      testResult.hidden = true;
+      testResult.replaceChildren();
+      setHit(null);
+      return;
+    }
+    const body = { text };
+    if (testLocale.value) body.locale = testLocale.value;
+    testResult.dataset.state = 'busy';
+    try {
+      const answer = await api.post(`${base}/test`, body);
+      if (token !== testToken || state.destroyed) return;
+      drawTest(answer && answer.matched ? answer.matched : null);
+    } catch (error) {
+      if (token !== testToken || state.destroyed) return;
+      testResult.hidden = false;
+      testResult.dataset.state = 'error';
+      testResult.removeAttribute('data-rule-id');
+      testResult.replaceChildren(h('p', { class: 'kw-test-none inline-error' }, errorText(error)));
+    }
+  }
+
+  function drawTest(rule) {
+    testResult.hidden = false;
+    if (!rule) {
+      testResult.dataset.state = 'none';
+      testResult.removeAttribute('data-rule-id');
+      testResult.replaceChildren(h('p', { class: 'kw-test-none' }, t('kw.testNone')));
+      setHit(null);
+      return;
+    }
+    testResult.dataset.state = 'matched';
+    testResult.dataset.ruleId = rule.id || '';
+    const known = state.rules.find((r) => r.id === rule.id) || rule;
+    testResult.replaceChildren(
+      h('p', { class: 'kw-test-head' }, t('kw.testMatched')),
+      h('div', { class: 'kw-test-rule' },
+        h('div', { class: 'kw-chips' }, (known.keywords || []).map((k) => h('span', { class: 'kw-chip' }, k))),
+        h('div', { class: 'kw-test-reply' }, known.reply || ''),
+        h('div', { class: 'kw-meta' },
+          h('span', { class: 'kw-meta-item' }, matchLabel(known.match)),
+          h('span', { class: 'kw-meta-item' }, localeLabel(known.locale)),
+          h('span', { class: 'kw-meta-item' }, t('kw.priorityValue', { value: known.priority ?? 0 })))));
+    setHit(rule.id || null);
+  }
+
+  function setHit(id) {
+    state.hitId = id;
+    for (const row of listHost.querySelectorAll('[data-testid="kw-row"]')) {
+      row.classList.toggle('kw-row-hit', Boolean(id) && row.dataset.ruleId === id);
+    }
+  }
+
+  testInput.addEventListener('input', () => {
+    clearTimeout(testTimer);
+    testTimer = setTimeout(runTest, 400);
+  });
+  testInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.isComposing) {
+      event.preventDefault();
+      runTest();
+    }
+  });
+  testLocale.addEventListener('change', () => runTest());
+
+  const testBlock = h('section', { class: 'rs-block kw-test', 'data-testid': 'kw-test' },
+    h('div', { class: 'rs-template-head' },
+      h('h3', { class: 'rs-block-title' }, t('kw.test')),
+      h('p', { class: 'rs-block-hint' }, t('kw.testHint'))),
+    h('div', { class: 'kw-test-row' },
+      testInput, testLocale,
+      h('button', { type: 'button', class: 'btn', 'data-testid': 'kw-test-run', onclick: () => runTest() }, t('kw.testRun'))),
+    testResult);
+
+  const el = h('div', { class: 'kw', 'data-testid': 'kw-panel' },
+    h('section', { class: 'rs-block kw-rules' },
+      h('div', { class: 'kw-head' },
+        h('div', { class: 'rs-template-head' },
+          h('h3', { class: 'rs-block-title' }, t('kw.title'), countText),
+          h('p', { class: 'rs-block-hint' }, t('kw.hint'))),
+        newButton),
+      listHost),
+    testBlock);
+
+  // ---- the rule form ----
+  function ruleForm(rule) {
+    const start = { ...DEFAULT_RULE, ...(rule || {}) };
+    const words = keywordInput(start.keywords || []);
+    const match = h('select', { name: 'match', 'data-testid': 'kw-match' },
+      MATCHES.map((m) => h('option', { value: m.value, selected: m.value === start.match }, m.label())));
+    const locale = h('select', { name: 'locale', 'data-testid': 'kw-locale' },
+      h('option', { value: '', selected: !start.locale }, t('kw.localeAny')),
+      LOCALES.map((code) => h('option', { value: code, selected: code === start.locale }, languageName(code))));
+    if (start.locale && !LOCALES.includes(start.locale)) locale.append(h('option', { value: start.locale, selected: true }, start.locale));
+    const priority = h('input', { type: 'number', name: 'priority', step: '1', inputmode: 'numeric', 'data-testid': 'kw-priority', value: String(start.priority ?? 0) });
+    const cooldown = h('input', {
+      type: 'number', name: 'cooldownSeconds', min: '0', max: String(MAX_COOLDOWN), step: '1', inputmode: 'numeric',
+      'data-testid': 'kw-cooldown', value: String(start.cooldownSeconds ?? 600),
+    });
+    const cooldownReadout = h('span', { class: 'rs-readout' });
+    const reply = h('textarea', {
+      name: 'reply', rows: '3', maxlength: String(MAX_REPLY), 'data-testid': 'kw-reply', placeholder: t('kw.replyPlaceholder'),
+    });
+    reply.value = start.reply || '';
+    const counter = h('span', { class: 'rs-counter' });
+    const active = h('input', { type: 'checkbox', class: 'rs-switch', name: 'active', 'data-testid': 'kw-active', checked: start.active !== false });
+    seq += 1;
+    active.id = `kw-active-${seq}`;
+    const matchHint = h('div', { class: 'field-hint' });
+
+    const drawHints = () => {
+      const seconds = parseInteger(cooldown.value);
+      cooldownReadout.textContent = Number.isNaN(seconds) || seconds < 0 ? '' : (seconds === 0 ? t('kw.noCooldown') : durationText(seconds));
+      counter.textContent = t('routing.charCount', { count: reply.value.length, max: MAX_REPLY });
+      matchHint.textContent = match.value === 'word' ? t('kw.matchWordHint') : (match.value === 'exact' ? t('kw.matchExactHint') : t('kw.matchContainsHint'));
+    };
+
+    const form = h('form', { class: 'form form-grid kw-form', 'data-testid': 'kw-form', novalidate: true },
+      h('div', { class: 'field field-wide' },
+        h('label', { for: (words.input.id = `kw-words-${seq}`) }, t('kw.keywords')),
+        words.el,
+        h('div', { class: 'field-hint' }, t('kw.keywordsHint', { max: MAX_KEYWORDS })),
+        h('div', { class: 'field-error', 'data-error-for': 'keywords' })),
+      h('div', { class: 'field' },
+        h('label', { for: (match.id = `kw-match-${seq}`) }, t('kw.match')), match, matchHint,
+        h('div', { class: 'field-error', 'data-error-for': 'match' })),
+      fieldBox(t('kw.locale'), locale, { hint: t('kw.localeHint') }),
+      fieldBox(t('kw.priority'), priority, { hint: t('kw.priorityHint') }),
+      fieldBox(t('kw.cooldown'), cooldown, { hint: t('kw.cooldownHint'), extra: cooldownReadout }),
+      h('div', { class: 'field field-wide' },
+        h('label', { for: (reply.id = `kw-reply-${seq}`) }, t('kw.reply')),
+        reply,
+        h('div', { class: 'rs-template-tools' }, h('span', { class: 'field-hint' }, t('kw.replyHint')), counter),
+        h('div', { class: 'field-error', 'data-error-for': 'reply' })),
+      h('div', { class: 'field field-wide rs-switch-field' },
+        h('label', { class: 'rs-switch-row', for: active.id }, active,
+          h('span', { class: 'rs-switch-text' },
+            h('span', { class: 'rs-switch-title' }, t('kw.active')),
+            h('span', { class: 'field-hint' }, t('kw.activeHint'))))),
+      h('div', { class: 'form-actions field-wide' },
+        h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'kw-save' }, rule ? t('common.save') : t('kw.create')),
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'kw-cancel', onclick: () => cancelEdit() }, t('common.cancel')),
+        rule ? h('span', { class: 'rs-foot-spacer' }) : null,
+        rule ? h('button', {
+          type: 'button', class: 'btn btn-danger-ghost', 'data-testid': 'kw-delete', onclick: () => remove(rule),
+        }, t('kw.delete')) : null));
+
+    const snapshot = () => JSON.stringify([words.peek(), match.value, locale.value, priority.value, cooldown.value, reply.value, active.checked]);
+    const initial = snapshot();
+    form.addEventListener('input', drawHints);
+    form.addEventListener('change', drawHints);
+    drawHints();
+
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearFormErrors(form);
+      const keywords = words.keywords();
+      if (!keywords.length) {
+        showFormError(form, { message: t('kw.keywordsMissing'), field: 'keywords' });
+        return;
+      }
+      const prio = parseInteger(priority.value);
+      if (Number.isNaN(prio)) {
+        showFormError(form, { message: t('kw.priorityInvalid'), field: 'priority' });
+        return;
+      }
+      const cool = parseInteger(cooldown.value);
+      if (Number.isNaN(cool) || cool < 0 || cool > MAX_COOLDOWN) {
+        showFormError(form, { message: t('kw.cooldownInvalid'), field: 'cooldownSeconds' });
+        return;
+      }
+      if (!reply.value.trim()) {
+        showFormError(form, { message: t('kw.replyMissing'), field: 'reply' });
+        return;
+      }
+      const body = {
+        keywords, match: match.value, locale: locale.value || null, reply: reply.value.trim(),
+        priority: prio, cooldownSeconds: cool, active: active.checked,
+      };
+      const buttons = Array.from(form.querySelectorAll('button'));
+      buttons.forEach((b) => { b.disabled = true; });
+      form.setAttribute('aria-busy', 'true');
+      try {
+        const saved = rule
+          ? await api.patch(`${base}/${encodeURIComponent(rule.id)}`, body)
+          : await api.post(base, body);
+        if (state.destroyed) return;
+        const merged = { ...(rule || {}), ...body, ...(saved || {}) };
+        state.rules = sortRules(rule ? state.rules.map((r) => (r.id === rule.id ? merged : r)) : state.rules.concat([merged]));
+        openForm = null;
+        state.editing = null;
+        draw();
+        notify(rule ? t('kw.saved') : t('kw.created'), 'ok');
+        if (testInput.value.trim()) runTest();
+      } catch (error) {
+        if (!state.destroyed) showFormError(form, error);
+      } finally {
+        buttons.forEach((b) => { b.disabled = false; });
+        form.removeAttribute('aria-busy');
+      }
+    });
+
+    return { el: form, isDirty: () => snapshot() !== initial, focus: () => words.input.focus() };
+  }
+
+  async function confirmLeaveForm() {
+    if (!openForm || !openForm.isDirty()) return true;
+    return confirmDialog(t('kw.discardConfirm'), { confirmLabel: t('routing.discard'), danger: true });
+  }
+
+  async function startEdit(id) {
+    if (state.editing === id) return;
+    if (!(await confirmLeaveForm())) return;
+    state.editing = id;
+    openForm = null;
+    draw();
+    if (openForm) openForm.focus();
+  }
+
+  function cancelEdit() {
+    state.editing = null;
+    openForm = null;
+    draw();
+  }
+
+  async function remove(rule) {
+    const ok = await confirmDialog(t('kw.deleteConfirm', { keywords: (rule.keywords || []).join(t('kw.keywordSeparator')) }),
+      { confirmLabel: t('kw.delete'), danger: true });
+    if (!ok) return;
+    try {
+      await api.del(`${base}/${encodeURIComponent(rule.id)}`);
+      if (state.destroyed) return;
+      state.rules = state.rules.filter((r) => r.id !== rule.id);
+      state.editing = null;
+      openForm = null;
+      draw();
+      notify(t('kw.deleted'), 'ok');
+      if (testInput.value.trim()) runTest();
+    } catch (error) {
+      notify(errorText(error), 'error');
+    }
+  }
+
+  async function toggleActive(rule, input) {
+    input.disabled = true;
+    try {
+      const saved = await api.patch(`${base}/${encodeURIComponent(rule.id)}`, { active: input.checked });
+      if (state.destroyed) return;
+      const merged = { ...rule, active: input.checked, ...(saved || {}) };
+      state.rules = state.rules.map((r) => (r.id === rule.id ? merged : r));
+      notify(merged.active ? t('kw.enabled') : t('kw.disabled'), 'ok');
+      // Only this row: a form open elsewhere keeps what is typed in it.
+      const row = input.closest('[data-testid="kw-row"]');
+      if (row && row.isConnected) row.replaceWith(ruleRow(merged));
+      if (testInput.value.trim()) runTest();
+    } catch (error) {
+      input.checked = !input.checked;
+      notify(errorText(error), 'error');
+    } finally {
+      input.disabled = false;
+    }
+  }
+
+  // ---- the list ----
+  function ruleRow(rule) {
+    if (state.editing === rule.id) {
+      const form = ruleForm(rule);
+      openForm = form;
+      return h('li', { class: 'kw-row kw-row-editing', 'data-testid': 'kw-row', 'data-rule-id': rule.id },
+        h('h4', { class: 'kw-form-title' }, t('kw.editTitle')), form.el);
+    }
+    const toggle = h('input', {
+      type: 'checkbox', class: 'rs-switch', checked: rule.active !== false, 'data-testid': 'kw-row-active',
+      'aria-label': t('kw.activeFor', { keywords: (rule.keywords || []).join(t('kw.keywordSeparator')) }),
+      title: rule.active !== false ? t('common.active') : t('common.inactive'),
+      onchange: (event) => toggleActive(rule, event.target),
+    });
+    return h('li', {
+      class: ['kw-row', rule.active === false && 'kw-row-off', state.hitId === rule.id && 'kw-row-hit'],
+      'data-testid': 'kw-row', 'data-rule-id': rule.id,
+    },
+    h('div', { class: 'kw-row-main' },
+      h('div', { class: 'kw-chips', 'data-testid': 'kw-row-keywords' }, (rule.keywords || []).map((k) => h('span', { class: 'kw-chip' }, k))),
+      h('p', { class: 'kw-row-reply', 'data-testid': 'kw-row-reply' }, rule.reply || ''),
+      h('div', { class: 'kw-meta' },
+        h('span', { class: 'kw-meta-item' }, matchLabel(rule.match)),
+        h('span', { class: 'kw-meta-item' }, localeLabel(rule.locale)),
+        h('span', { class: 'kw-meta-item' }, t('kw.priorityValue', { value: rule.priority ?? 0 })),
+        h('span', { class: 'kw-meta-item' }, cooldownLabel(rule.cooldownSeconds)),
+        rule.active === false ? h('span', { class: 'pill pill-off' }, t('common.inactive')) : null)),
+    h('div', { class: 'kw-row-side' },
+      toggle,
+      h('button', {
+        type: 'button', class: 'btn btn-small', 'data-testid': 'kw-edit', onclick: () => startEdit(rule.id),
+      }, t('common.edit'))));
+  }
+
+  function draw() {
+    if (state.destroyed) return;
+    countText.textContent = state.loaded ? String(state.rules.length) : '';
+    newButton.disabled = state.editing === 'new';
+    const items = [];
+    if (state.editing === 'new') {
+      const form = ruleForm(null);
+      openForm = form;
+      items.push(h('li', { class: 'kw-row kw-row-editing kw-row-new', 'data-testid': 'kw-new-row' },
+        h('h4', { class: 'kw-form-title' }, t('kw.newTitle')), form.el));
+    }
+    for (const rule of state.rules) items.push(ruleRow(rule));
+    if (!state.rules.length && state.editing !== 'new') {
+      listHost.replaceChildren(h('div', { class: 'kw-empty', 'data-testid': 'kw-empty' },
+        h('p', null, t('kw.empty')), h('p', { class: 'muted' }, t('kw.emptyHint'))));
+      return;
+    }
+    listHost.replaceChildren(h('ul', { class: 'kw-list', 'data-testid': 'kw-list' }, items));
+  }
+
+  async function load() {
+    listHost.replaceChildren(loadingBlock());
+    try {
+      const data = await api.get(base);
+      if (state.destroyed) return;
+      state.rules = sortRules((data && data.items) || []);
+      state.loaded = true;
+      draw();
+    } catch (error) {
+      if (!state.destroyed) listHost.replaceChildren(loadError(error, load));
+    }
+  }
+
+  return {
+    el,
+    load,
+    isDirty: () => Boolean(openForm && openForm.isDirty()),
+    destroy() {
+      state.destroyed = true;
+      clearTimeout(testTimer);
+    },
+  };
+}

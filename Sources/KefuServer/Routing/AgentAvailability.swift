@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+import KefuCore
+import SQLKit
+import Vapor
+
+/// Agents' availability for routing, shared by every instance through `agent_presence`:
+/// each instance writes the status its agents chose and confirms the agents connected to it
+/// every ``heartbeat`` seconds; a row not confirmed for ``staleAfter`` counts as offline
+/// (an instance that died leaves no agent "online").
+enum AgentAvailability {
+    static let heartbeat: TimeInterval = 30
+    static let staleAfter: TimeInterval = 90
+
+    /// Records an agent's status and this instance's socket count for them.
+    static func record(userID: UUID, accountID: UUID, status: PresenceStatus, connections: Int, on db: any Database) async throws {
+        let now = Date()
+        if let row = try await AgentPresence.query(on: db).filter(\.$accountID == accountID).filter(\.$userID == userID).first() {
+            row.status = status
+            row.connections = connections
+            row.seenAt = now
+            try await row.save(on: db)
+            return
+        }
+        let row = AgentPresence()
+        row.accountID = accountID
+        row.userID = userID
+        row.status = status
+        row.connections = connections
+        row.seenAt = now
+        do {
+            try await row.create(on: db)
+        } catch {
+            // Created meanwhile by another socket or instance: update that row.
+            try await AgentPresence.query(on: db).filter(\.$accountID == accountID).filter(\.$userID == userID)
+                .set(\.$status, to: status).set(\.$connections, to: connections).set(\.$seenAt, to: now).update()
+        }
+    }
+
+    /// The status routing should believe: the chosen one while confirmed recently, else offline.
+    static func effective(_ row: AgentPresence?, now: Date = Date()) -> PresenceStatus {
+        guard let row, row.connections > 0, now.timeIntervalSince(row.seenAt) < staleAfter else { return .offline }
+        return row.status
+    }
+
+    /// Open conversations assigned to each of `userIDs`.
+    static func loads(_ userIDs: [UUID], accountID: UUID, on db: any Database) async throws -> [UUID: Int] {
+        guard !userIDs.isEmpty else { return [:] }
+        let rows = try await Conversation.query(on: db).filter(\.$accountID == accountID).filter(\.$status == .open)
+            .filter(\.$assigneeID ~~ userIDs).filter(\.$mergedIntoID == nil).all(\.$assigneeID)
+        var result: [UUID: Int] = [:]
+        for case let id? in rows { result[id, default: 0] += 1 }
+        return result
+    }
+
+    /// The inbox's agents as the router sees them.
+    static func slots(for inbox: Inbox, on db: any Database, now: Date = Date()) async throws -> [AgentSlot] {
+        let members = try await InboxMember.query(on: db).filter(\.$accountID == inbox.accountID).filter(\.$inboxID == inbox.id!).all(\.$userID)
+        guard !members.isEmpty else { return [] }
+        let active = try await User.query(on: db).filter(\.$accountID == inbox.accountID).filter(\.$id ~~ members)
+            .filter(\.$active == true).all(\.$id)
+        let ids = active.compactMap { $0 }
+        let presence = Dictionary(try await AgentPresence.query(on: db).filter(\.$accountID == inbox.accountID)
+            .filter(\.$userID ~~ ids).all().map { ($0.userID, $0) }, uniquingKeysWith: { a, _ in a })
+        let loads = try await loads(ids, accountID: inbox.accountID, on: db)
+        return ids.map { id in
+            AgentSlot(id: id, status: effective(presence[id], now: now), load: loads[id] ?? 0, capacity: inbox.capacity,
+                      lastAssignedAt: presence[id]?.lastAssignedAt)
+        }
+    }
+
+    /// Confirms the agents connected to this instance (the lifecycle calls it every ``heartbeat`` s).
+    static func confirm(_ app: Application) async {
+        for (accountID, userID, count) in app.chat.hub.connectedAgents() {
+            try? await record(userID: userID, accountID: accountID, status: app.chat.presence.status(of: userID),
+                              connections: count, on: app.db)
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Fluent
+import Foundation
+import KefuCore
+import Vapor
+
+/// Automatic replies: the greeting when an agent takes a conversation, the queued greeting,
+/// keyword replies, "away" while the assigned agent is away or busy, and "closed" outside
+/// business hours. They are bot messages marked `auto.*`, only ever answer a shopper's message
+/// (never another automatic or agent message, so they cannot loop), never count as an agent's
+/// first response, and each has a cool-down per conversation.
+struct AutoReplier {
+    let app: Application
+    static let awayCooldown: TimeInterval = 600
+    static let closedCooldown: TimeInterval = 3600
+
+    /// "您好，我是8号客服小美…" once per conversation, from the inbox's template in the shopper's language.
+    func greet(_ conversation: Conversation, inbox: Inbox, agent: User) async throws {
+        try await once(conversation, key: "greeting") { locale in
+            guard let template = AutoReplies.template(inbox.autoReplies.greeting, locale: locale) else { return nil }
+            let values = try await values(conversation, inbox: inbox, agent: agent, locale: locale)
+            return (ReplyTemplate.render(template, values), "auto.greeting",
+                    SenderDTO(id: agent.id, name: agent.displayName, agentNumber: agent.agentNumber))
+        }
+    }
+
+    /// The queued greeting, once, with the place in the queue.
+    func queued(_ conversation: Conversation, inbox: Inbox, position: Int, etaSeconds: Int) async throws {
+        try await once(conversation, key: "queued") { locale in
+            let closed = inbox.businessHours.map { !$0.isOpen(at: Date()) } ?? false
+            let map = closed ? inbox.autoReplies.closedReply : inbox.autoReplies.queuedGreeting
+            guard let template = AutoReplies.template(map, locale: locale) else { return nil }
+            var values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
+            values["queue_position"] = String(position)
+            values["wait_minutes"] = String(max(1, Int((Double(etaSeconds) / 60).rounded(.up))))
+            return (ReplyTemplate.render(template, values), closed ? "auto.closed" : "auto.queued", nil)
+        }
+    }
+
+    /// After a shopper's message in a conversation the bot is not answering.
+    func afterShopperMessage(_ text: String, conversation: Conversation) async throws {
+        let db = app.db
+        guard let inbox = try await ConversationOps.inbox(conversation.inboxID, accountID: conversation.accountID, on: db) else { return }
+        let now = Date()
+        var state = AutoState.decode(conversation.autoStateJSON)
+        let locale = try await shopperLocale(conversation)
+        var replies: [(String, String, SenderDTO?)] = []
+        // Keyword rules of the inbox.
+        let rules = try await KeywordRule.query(on: db).filter(\.$accountID == conversation.accountID)
+            .filter(\.$inboxID == inbox.id!).filter(\.$active == true).all()
+        if !rules.isEmpty {
+            let lastFired = Dictionary(uniqueKeysWithValues: state.fired.compactMap { key, date in
+                key.hasPrefix("kw:") ? (String(key.dropFirst(3)), date) : nil
+            })
+            if let spec = KeywordMatcher(rules: rules.map(\.spec)).match(text, locale: locale, lastFired: lastFired, now: now),
+               let rule = rules.first(where: { $0.id?.uuidString == spec.id }) {
+                let values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
+                replies.append((ReplyTemplate.render(rule.reply, values), "auto.keyword", nil))
+                state.fired["kw:" + spec.id] = now
+            }
+        }
+        // Closed: once an hour.
+        if let hours = inbox.businessHours, !hours.isOpen(at: now), conversation.assigneeID == nil,
+           !state.firedWithin("closed", seconds: Self.closedCooldown, now: now), !state.firedWithin("queued", seconds: 5, now: now),
+           let template = AutoReplies.template(inbox.autoReplies.closedReply, locale: locale) {
+            let values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
+            replies.append((ReplyTemplate.render(template, values), "auto.closed", nil))
+            state.fired["closed"] = now
+        }
+        // The assigned agent is away or busy: once per cool-down.
+        if let agentID = conversation.assigneeID, !state.firedWithin("away", seconds: Self.awayCooldown, now: now) {
+            let presence = try await AgentPresence.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$userID == agentID).first()
+            let status = AgentAvailability.effective(presence, now: now)
+            if status == .away || status == .busy,
+               let agent = try await User.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$id == agentID).first(),
+               let template = AutoReplies.template(inbox.autoReplies.awayReply, locale: locale) {
+                let values = try await values(conversation, inbox: inbox, agent: agent, locale: locale)
+                replies.append((ReplyTemplate.render(template, values), "auto.away", nil))
+                state.fired["away"] = now
+            }
+        }
+        guard !replies.isEmpty else { return }
+        try await save(state, conversation)
+        for (text, type, sender) in replies { try await write(text, type: type, sender: sender, in: conversation) }
+    }
+
+    // MARK: parts
+
+    private func once(_ conversation: Conversation, key: String,
+                      _ make: (String) async throws -> (String, String, SenderDTO?)?) async throws {
+        var state = AutoState.decode(conversation.autoStateJSON)
+        guard state.fired[key] == nil else { return }
+        let locale = try await shopperLocale(conversation)
+        guard let (text, type, sender) = try await make(locale) else { return }
+        state.fired[key] = Date()
+        try await save(state, conversation)
+        try await write(text, type: type, sender: sender, in: conversation)
+    }
+
+    private func save(_ state: AutoState, _ conversation: Conversation) async throws {
+        conversation.autoStateJSON = state.json
+        try await Conversation.query(on: app.db).filter(\.$accountID == conversation.accountID).filter(\.$id == conversation.id!)
+            .set(\.$autoStateJSON, to: state.json).update()
+    }
+
+    private func write(_ text: String, type: String, sender: SenderDTO?, in conversation: Conversation) async throws {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        let catalog = app.kefu.catalog(UILocale.match(try await shopperLocale(conversation)) ?? .default)
+        _ = try await app.chat.writer.write(NewMessage(
+            accountID: conversation.accountID, conversationID: conversation.id!, senderType: .bot,
+            sender: sender ?? SenderDTO(id: nil, name: catalog.text("bot.name"), agentNumber: nil), clientMessageID: nil,
+            text: String(text.prefix(ChatLimits.maxTextCharacters)), isPrivate: false, attachments: [], event: nil,
+            payload: MessagePayload(type: type, articles: [], handover: false), createdAt: nil))
+    }
+
+    private func shopperLocale(_ conversation: Conversation) async throws -> String {
+        let contact = try await ConversationOps.contact(of: conversation, on: app.db)
+        return (UILocale.match(contact?.locale ?? "") ?? .default).rawValue
+    }
+
+    /// Template variables for a conversation.
+    func values(_ conversation: Conversation, inbox: Inbox, agent: User?, locale: String) async throws -> [String: String] {
+        let db = app.db
+        let contact = try await ConversationOps.contact(of: conversation, on: db)
+        let account = try await Account.query(on: db).filter(\.$id == conversation.accountID).first()
+        var values: [String: String] = [
+            "customer_name": contact?.name ?? "",
+            "shop_name": account?.name ?? "",
+            "inbox_name": inbox.name,
+        ]
+        if let agent {
+            values["agent_number"] = String(agent.agentNumber)
+            values["agent_name"] = agent.displayName
+        }
+        if let hours = inbox.businessHours, let next = hours.nextOpening(after: Date()) {
+            values["next_open"] = Self.format(next, timeZone: hours.timeZone, locale: locale)
+        }
+        return values
+    }
+
+    /// "11月24日 09:00" / "Nov 24, 09:00" in the shop's time zone.
+    static func format(_ date: Date, timeZone: String, locale: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: locale)
+        formatter.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")
+        formatter.setLocalizedDateFormatFromTemplate("MMMdHHmm")
+        return formatter.string(from: date)
+    }
+}

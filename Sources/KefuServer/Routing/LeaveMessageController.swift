@@ -1,0 +1,59 @@
+import Fluent
+import Foundation
+import KefuCore
+import Vapor
+
+struct LeaveMessageRequest: StrictContent {
+    static let allowedFields: Set<String> = ["name", "phone", "email", "text"]
+    var name: String?
+    var phone: String?
+    var email: String?
+    var text: String
+}
+
+struct LeaveMessageDTO: Content {
+    var conversationId: UUID
+}
+
+/// `POST /api/v1/widget/leave-message?token=`: outside business hours (or whenever the
+/// shopper prefers), a message with contact details that becomes a queued conversation
+/// answered later.
+struct LeaveMessageController {
+    func leave(_ req: Request) async throws -> Response {
+        let visitor = try await WidgetController.visitor(req)
+        let input = try req.decodeStrict(LeaveMessageRequest.self)
+        let text = try ChatValidate.text(input.text, hasAttachments: false)
+        let name = try Validate.optionalText(input.name, field: "name", limit: 100)
+        let email = try input.email.flatMap { raw throws(DomainError) in
+            raw.trimmingCharacters(in: .whitespaces).isEmpty ? nil : try Validate.email(raw)
+        }
+        let phone = try Validate.optionalText(input.phone, field: "phone", limit: 40)
+        if let phone, !phone.allSatisfy({ $0.isNumber || " +-()".contains($0) }) {
+            throw DomainError.invalid("phone", "phone may hold digits, spaces and + - ( ) only")
+        }
+        guard email != nil || phone != nil else {
+            throw DomainError.invalid("phone", "leave a phone number or an e-mail address so the shop can answer")
+        }
+        let db = req.db
+        let accountID = visitor.viewer.accountID
+        if let contact = try await Contact.query(on: db).filter(\.$accountID == accountID).filter(\.$id == visitor.contactID).first() {
+            if let name { contact.name = name }
+            if let email { contact.email = email }
+            if let phone { contact.phone = phone }
+            try await contact.save(on: db)
+        }
+        let (conversation, _) = try await ConversationOps.forVisitorMessage(contactID: visitor.contactID, inboxID: visitor.inboxID,
+                                                                           accountID: accountID, requested: nil, on: db)
+        if conversation.botActive {
+            conversation.botActive = false
+            try await conversation.save(on: db)
+        }
+        _ = try await req.application.chat.writer.write(NewMessage(
+            accountID: accountID, conversationID: conversation.id!, senderType: .visitor,
+            sender: SenderDTO(id: visitor.contactID, name: name, agentNumber: nil), clientMessageID: UUID(), text: text,
+            isPrivate: false, attachments: [], event: nil, payload: MessagePayload(type: "leave.message", articles: [], handover: false),
+            createdAt: nil))
+        try await RoutingHooks.shopperWrote("", conversationID: conversation.id!, accountID: accountID, app: req.application)
+        return try await LeaveMessageDTO(conversationId: conversation.id!).encodeResponse(status: .created, for: req)
+    }
+}

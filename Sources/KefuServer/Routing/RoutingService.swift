@@ -1,0 +1,272 @@
+import Fluent
+import Foundation
+import KefuCore
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// Gives conversations to agents and keeps the queue moving.
+///
+/// - A new conversation (the shopper's first message, bot not answering), a handover from the
+///   bot, a transfer to an inbox and a left message are routed at once: an online agent of the
+///   inbox with room (the customer's last agent first, if the inbox prefers that) gets it and
+///   the greeting goes out; with nobody free it joins the inbox's queue and the shopper is told
+///   the position and the estimated wait.
+/// - Every second the sweep assigns queued conversations as agents free up, updates waiting
+///   shoppers' positions, and offers conversations left unanswered past the inbox's answer
+///   timeout to the next agent.
+/// Decisions for one shop are serialised by this actor and, on PostgreSQL, by a transaction
+/// advisory lock per shop, so two instances never give the same conversation twice or push an
+/// agent past capacity.
+actor RoutingService {
+    private let app: Application
+    /// Queue positions last told to each waiting conversation (to send only changes).
+    private var told: [UUID: (position: Int, eta: Int)] = [:]
+    /// Timed-out conversations no other agent could take, keyed by their `awaitingSince`.
+    private var timeoutTried: [UUID: Date] = [:]
+    private var lastHeartbeat = Date.distantPast
+
+    init(app: Application) {
+        self.app = app
+    }
+
+    enum Outcome: Equatable {
+        case assigned(UUID)
+        case queued(position: Int)
+        case unchanged
+    }
+
+    // MARK: routing one conversation
+
+    /// Routes a conversation that needs an agent; see the type's documentation.
+    @discardableResult
+    func route(_ conversationID: UUID, accountID: UUID) async throws -> Outcome {
+        let db = app.db
+        guard let conversation = try await Self.load(conversationID, accountID: accountID, on: db),
+              conversation.status == .open, conversation.assigneeID == nil, !conversation.botActive, conversation.mergedIntoID == nil,
+              let inbox = try await ConversationOps.inbox(conversation.inboxID, accountID: accountID, on: db) else { return .unchanged }
+        if let agentID = try await assignIfPossible(conversation, inbox: inbox, excluded: []) {
+            return .assigned(agentID)
+        }
+        let now = Date()
+        if conversation.queuedAt == nil {
+            conversation.queuedAt = now
+            conversation.updatedAt = now
+            try await conversation.save(on: db)
+            try await ConversationEvent("queued", conversation: conversation).create(on: db)
+            app.chat.conversationChanged(conversation, contact: try await ConversationOps.contact(of: conversation, on: db))
+        }
+        let (position, eta) = try await queuePlace(conversation, inbox: inbox)
+        try await AutoReplier(app: app).queued(conversation, inbox: inbox, position: position, etaSeconds: eta)
+        tell(conversation, position: position, eta: eta)
+        return .queued(position: position)
+    }
+
+    /// Picks an agent and assigns under the shop's lock; greets and announces after commit.
+    private func assignIfPossible(_ conversation: Conversation, inbox: Inbox, excluded: Set<UUID>) async throws -> UUID? {
+        guard inbox.routingStrategy != .manual else { return nil }
+        let db = app.db
+        let preferred = inbox.preferLastAgent ? try await lastAgent(of: conversation, on: db) : nil
+        let previous = conversation.assigneeID
+        let waitedSince = conversation.queuedAt
+        let chosen: UUID? = try await Self.withShopLock(conversation.accountID, on: db) { tx in
+            // Re-read under the lock: another sweep or instance may have acted meanwhile.
+            guard let fresh = try await Self.load(conversation.id!, accountID: conversation.accountID, on: tx),
+                  fresh.status == .open, fresh.assigneeID == previous, !fresh.botActive else { return nil }
+            let slots = try await AgentAvailability.slots(for: inbox, on: tx)
+            guard let agentID = Router.choose(RoutingRequest(strategy: inbox.routingStrategy, preferredAgent: preferred, excluded: excluded),
+                                              among: slots) else { return nil }
+            let now = Date()
+            fresh.assigneeID = agentID
+            fresh.assignedAt = now
+            fresh.queuedAt = nil
+            if previous != nil, fresh.awaitingSince != nil { fresh.awaitingSince = now }  // the new agent's clock starts now
+            fresh.updatedAt = now
+            try await fresh.save(on: tx)
+            try await AgentPresence.query(on: tx).filter(\.$accountID == conversation.accountID).filter(\.$userID == agentID)
+                .set(\.$lastAssignedAt, to: now).update()
+            if let previous {
+                try await ConversationEvent("reassigned", conversation: fresh, agentID: agentID, fromAgentID: previous,
+                                            seconds: conversation.awaitingSince.map { now.timeIntervalSince($0) }).create(on: tx)
+            } else {
+                try await ConversationEvent("assigned", conversation: fresh, agentID: agentID,
+                                            seconds: waitedSince.map { now.timeIntervalSince($0) } ?? 0).create(on: tx)
+            }
+            return agentID
+        }
+        guard let agentID = chosen, let fresh = try await Self.load(conversation.id!, accountID: conversation.accountID, on: db),
+              let agent = try await User.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$id == agentID).first() else {
+            return nil
+        }
+        told[fresh.id!] = nil
+        tell(fresh, position: 0, eta: 0)
+        let event = previous == nil ? "assigned" : "reassigned"
+        let detail = "\(agent.agentNumber) \(agent.displayName)"
+        _ = try await app.chat.writer.write(NewMessage(
+            accountID: fresh.accountID, conversationID: fresh.id!, senderType: .system, sender: nil, clientMessageID: nil,
+            text: detail, isPrivate: true, attachments: [], event: "conversation.\(event)", createdAt: nil))
+        if previous == nil { try await AutoReplier(app: app).greet(fresh, inbox: inbox, agent: agent) }
+        app.chat.conversationChanged(fresh, contact: try await ConversationOps.contact(of: fresh, on: db))
+        return agentID
+    }
+
+    /// The agent who last served this customer in another conversation of the shop.
+    private func lastAgent(of conversation: Conversation, on db: any Database) async throws -> UUID? {
+        try await Conversation.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$contactID == conversation.contactID)
+            .filter(\.$id != conversation.id!).filter(\.$assigneeID != nil).sort(\.$updatedAt, .descending).first()?.assigneeID
+    }
+
+    // MARK: the queue
+
+    /// 1-based place in the inbox's queue and the estimated wait.
+    func queuePlace(_ conversation: Conversation, inbox: Inbox) async throws -> (Int, Int) {
+        guard let since = conversation.queuedAt else { return (0, 0) }
+        let ahead = try await Conversation.query(on: app.db).filter(\.$accountID == conversation.accountID)
+            .filter(\.$inboxID == conversation.inboxID).filter(\.$queuedAt < since).filter(\.$status == .open)
+            .filter(\.$assigneeID == nil).filter(\.$id != conversation.id!).count()  // dates round-trip through floating point: never count itself
+        let position = ahead + 1
+        let slots = try await AgentAvailability.slots(for: inbox, on: app.db)
+        let online = slots.filter { $0.status == .online }.count
+        let handle = try await averageHandleSeconds(inbox)
+        let now = Date()
+        let untilOpen = inbox.businessHours.flatMap { $0.isOpen(at: now) ? nil : $0.nextOpening(after: now) }.map { $0.timeIntervalSince(now) }
+        let eta = QueueEstimate.etaSeconds(position: position, agentsOnline: online, capacityPerAgent: inbox.capacity,
+                                           averageHandleSeconds: handle, secondsUntilOpening: untilOpen)
+        return (position, eta)
+    }
+
+    /// Mean time agents of this inbox spent per conversation recently (assignment → resolution).
+    private func averageHandleSeconds(_ inbox: Inbox) async throws -> Double {
+        let recent = try await Conversation.query(on: app.db).filter(\.$accountID == inbox.accountID).filter(\.$inboxID == inbox.id!)
+            .filter(\.$status == .resolved).filter(\.$assignedAt != nil).sort(\.$updatedAt, .descending).limit(50).all()
+        let durations = recent.compactMap { c in c.assignedAt.map { c.updatedAt.timeIntervalSince($0) } }
+        return QueueEstimate.averageHandleSeconds(durations: durations)
+    }
+
+    private func tell(_ conversation: Conversation, position: Int, eta: Int) {
+        if let last = told[conversation.id!], last.position == position, last.eta == eta { return }
+        told[conversation.id!] = position == 0 ? nil : (position, eta)
+        app.chat.relay(HubEvent(accountID: conversation.accountID, conversationID: conversation.id, inboxID: conversation.inboxID,
+                                contactID: conversation.contactID, toVisitor: true, toAgents: false,
+                                frame: FrameCoder.encode(ServerFrame.Queue(conversationId: conversation.id!, position: position, etaSeconds: eta)),
+                                except: nil))
+    }
+
+    // MARK: the sweep
+
+    private var sweeping: Task<Void, Never>?
+
+    /// Runs every second: heartbeat, queue, answer timeouts. Sweeps never overlap (a call
+    /// while one runs waits for it, then runs its own), so positions told are never stale
+    /// results of an earlier sweep.
+    func sweep() async {
+        let previous = sweeping
+        let task = Task { await previous?.value; await self.sweepOnce() }
+        sweeping = task
+        await task.value
+    }
+
+    private func sweepOnce() async {
+        let now = Date()
+        if now.timeIntervalSince(lastHeartbeat) >= AgentAvailability.heartbeat {
+            lastHeartbeat = now
+            await AgentAvailability.confirm(app)
+        }
+        do {
+            try await drainQueues()
+            try await offerTimedOut(now: now)
+        } catch {
+            app.logger.warning("routing sweep failed", metadata: ["error": "\(error)", "component": "routing"])
+        }
+    }
+
+    private func drainQueues() async throws {
+        let queued = try await Conversation.query(on: app.db).filter(\.$queuedAt != nil).filter(\.$status == .open)
+            .filter(\.$assigneeID == nil).filter(\.$botActive == false).sort(\.$queuedAt).limit(1000).all()
+        if queued.isEmpty { told.removeAll(); return }
+        var inboxes: [UUID: Inbox] = [:]
+        var blocked = Set<UUID>()
+        var positions: [UUID: Int] = [:]
+        for conversation in queued {
+            let inboxID = conversation.inboxID
+            if inboxes[inboxID] == nil {
+                inboxes[inboxID] = try await ConversationOps.inbox(inboxID, accountID: conversation.accountID, on: app.db)
+            }
+            guard let inbox = inboxes[inboxID] else { continue }
+            if !blocked.contains(inboxID), try await assignIfPossible(conversation, inbox: inbox, excluded: []) != nil { continue }
+            blocked.insert(inboxID)
+            positions[inboxID, default: 0] += 1
+            if app.chat.hub.hasVisitor(contactID: conversation.contactID) {
+                let (position, eta) = try await queuePlace(conversation, inbox: inbox)
+                tell(conversation, position: position, eta: eta)
+            }
+        }
+        let stillQueued = Set(queued.map(\.id!))
+        told = told.filter { stillQueued.contains($0.key) }
+    }
+
+    private func offerTimedOut(now: Date) async throws {
+        let candidates = try await Conversation.query(on: app.db).filter(\.$status == .open).filter(\.$assigneeID != nil)
+            .filter(\.$awaitingSince < now.addingTimeInterval(-1)).filter(\.$botActive == false).limit(500).all()
+        var inboxes: [UUID: Inbox] = [:]
+        for conversation in candidates {
+            guard let since = conversation.awaitingSince, timeoutTried[conversation.id!] != since else { continue }
+            if inboxes[conversation.inboxID] == nil {
+                inboxes[conversation.inboxID] = try await ConversationOps.inbox(conversation.inboxID, accountID: conversation.accountID, on: app.db)
+            }
+            guard let inbox = inboxes[conversation.inboxID], inbox.answerTimeoutSeconds > 0,
+                  now.timeIntervalSince(since) >= Double(inbox.answerTimeoutSeconds), let current = conversation.assigneeID else { continue }
+            if try await assignIfPossible(conversation, inbox: inbox, excluded: [current]) == nil {
+                timeoutTried[conversation.id!] = since
+            } else {
+                timeoutTried[conversation.id!] = nil
+            }
+        }
+        if timeoutTried.count > 10_000 { timeoutTried.removeAll() }
+    }
+
+    // MARK: helpers
+
+    static func load(_ id: UUID, accountID: UUID, on db: any Database) async throws -> Conversation? {
+        try await Conversation.query(on: db).filter(\.$accountID == accountID).filter(\.$id == id).first()
+    }
+
+    /// Runs `body` in a transaction holding the shop's routing lock: on PostgreSQL an advisory
+    /// transaction lock per shop; on SQLite a write transaction taken up front (`BEGIN
+    /// IMMEDIATE`), since a deferred one that reads and then writes fails at once (SQLITE_BUSY,
+    /// no busy wait) when another writer committed in between.
+    static func withShopLock<T: Sendable>(_ accountID: UUID, on db: any Database,
+                                          _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            return try await db.transaction { tx in
+                try await (tx as! any SQLDatabase).raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "kefu-routing-" + accountID.uuidString)))").run()
+                return try await body(tx)
+            }
+        }
+        return try await db.withConnection { conn in
+            let sql = conn as! any SQLDatabase
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(conn)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+}
+
+private struct RoutingServiceKey: StorageKey { typealias Value = RoutingService }
+
+extension Application {
+    /// Set once in `configure`.
+    var routing: RoutingService {
+        get {
+            guard let service = storage[RoutingServiceKey.self] else { fatalError("KefuServer.configure(_:settings:) was not called") }
+            return service
+        }
+        set { storage[RoutingServiceKey.self] = newValue }
+    }
+}
