@@ -19,13 +19,18 @@ The steps share the browsers and build on each other, so they live in one scenar
 
 from __future__ import annotations
 
+import pytest
+
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import save_screenshot
-from widget_fixtures import AGENT_EMAIL, DEMO_PASSWORD, agent_api, demo_server, make_png  # noqa: F401  (fixtures)
+from widget_fixtures import AGENT_EMAIL, DEMO_PASSWORD, agent_api, demo_server, manual_desk, make_png  # noqa: F401  (fixtures)
+
+# These scenarios walk the manual workflow (test_routing.py covers automatic routing).
+pytestmark = pytest.mark.usefixtures("manual_desk")
 
 WAIT = 20
 

@@ -74,8 +74,19 @@ def _start_server(binary, template, folder, name: str = "kefu", **options) -> Ke
 def server(kefu_binary, demo_template, tmp_path):
     """A fresh SQLite server with the demo shop, for one test."""
     process = _start_server(kefu_binary, demo_template, tmp_path)
+    manual_routing(process.url)
     yield process
     process.kill()
+
+
+def manual_routing(url: str, name: str = DEMO_INBOX) -> None:
+    """These tests count every stored message against the acknowledgements, so the inbox
+    assigns nobody and sends no automatic replies (test_routing.py covers those)."""
+    owner = AgentClient.login(url, "owner@demo.kefu.local", DEMO_PASSWORD, name="owner")
+    inbox = next(i for i in owner.inboxes() if i["name"] == name)
+    off = {locale: "" for locale in ("zh-CN", "zh-TW", "en", "ko")}
+    owner.request("PUT", f"/api/v1/inboxes/{inbox['id']}/settings",
+                  json={"routing": "manual", "greeting": off, "queuedGreeting": off, "awayReply": off, "closedReply": off})
 
 
 def inbox_key(agent: AgentClient, name: str = DEMO_INBOX) -> str:
@@ -349,6 +360,7 @@ def _read_frames(sock: socket.socket, idle: float = 5.0) -> tuple[list[str], int
 def slow_consumer_run(kefu_binary, demo_template, tmp_path_factory):
     """The scenario, once, on a server of its own; its findings are checked by the two tests below."""
     server = _start_server(kefu_binary, demo_template, tmp_path_factory.mktemp("kefu-slow"))
+    manual_routing(server.url)
     try:
         yield run(_slow_consumer(server), 420)
     finally:
@@ -530,6 +542,7 @@ def test_two_instances_on_one_postgres(kefu_binary, postgres_url, tmp_path):
     a.run("demo")
     a.start()
     b.start()
+    manual_routing(a.url)
     try:
         listeners = wait_for_listeners(postgres_url, 2)
         assert listeners == 2, (f"only {listeners} of 2 instances LISTEN on kefu_events (pg_stat_activity), so the "

@@ -29,7 +29,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import _free_port, save_screenshot
-from widget_fixtures import agent_api, demo_server, make_png  # noqa: F401  (fixtures)
+from widget_fixtures import agent_api, demo_server, manual_desk, make_png  # noqa: F401  (fixtures)
+
+# These scenarios walk the manual workflow (test_routing.py covers automatic routing).
+pytestmark = pytest.mark.usefixtures("manual_desk")
 
 WAIT = 20
 

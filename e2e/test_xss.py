@@ -19,7 +19,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 from websockets.sync.client import connect
 
 from conftest import save_screenshot
-from widget_fixtures import AGENT_EMAIL, DEMO_PASSWORD, agent_api, demo_server  # noqa: F401  (fixtures)
+from widget_fixtures import AGENT_EMAIL, DEMO_PASSWORD, agent_api, demo_server, manual_desk  # noqa: F401  (fixtures)
+
+# These scenarios walk the manual workflow (test_routing.py covers automatic routing).
+pytestmark = pytest.mark.usefixtures("manual_desk")
 
 MARK = "window.__xss=1"
 BASE = [

@@ -144,3 +144,18 @@ def make_png(path: pathlib.Path, width: int = 96, height: int = 64) -> pathlib.P
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
     return path
+
+
+@pytest.fixture(scope="module")
+def manual_desk(demo_server):
+    """The 售前 inbox with routing set to manual and no automatic replies, for scenarios that
+    exercise the manual workflow message by message (test_routing.py covers automatic routing)."""
+    api = AgentAPI(demo_server.url)
+    api.login("owner@demo.kefu.local", DEMO_PASSWORD)
+    inbox = next(i for i in api.get(api.url("/api/v1/inboxes"), timeout=20).json()["items"] if i["name"] == "售前")
+    off = {locale: "" for locale in ("zh-CN", "zh-TW", "en", "ko")}
+    response = api.put(api.url(f"/api/v1/inboxes/{inbox['id']}/settings"), timeout=20,
+                       json={"routing": "manual", "greeting": off, "queuedGreeting": off, "awayReply": off, "closedReply": off})
+    assert response.status_code == 200, response.text
+    api.close()
+    yield inbox
