@@ -106,13 +106,14 @@ def histogram(counts: dict[str, int], width: int = 40) -> list[str]:
 
 
 def fifo_overtakes(outcomes: list[dict], slack: float = 1.0) -> tuple[int, int]:
-    """First come, first served? Shoppers greeted more than ``slack`` s before someone who wrote
-    earlier and was waiting in the queue at that moment; and the number of such (later, earlier) pairs."""
+    """First come, first served? Shoppers greeted more than ``slack`` s before someone who was
+    already in the queue (had a ``queue`` frame with a position) before they even wrote; and the
+    number of such (later, earlier) pairs."""
     done = sorted((o for o in outcomes if o["sent"] and o["greeting"]), key=lambda o: o["sent"])
     waiting = [o for o in done if o["first_queue"] is not None]
     overtakers, pairs = 0, 0
     for b in done:
-        n = sum(1 for a in waiting if a["sent"] < b["sent"] and a["first_queue"] <= b["greeting"] and a["greeting"] > b["greeting"] + slack)
+        n = sum(1 for a in waiting if a["first_queue"] < b["sent"] and a["greeting"] > b["greeting"] + slack)
         pairs += n
         overtakers += n > 0
     return overtakers, pairs
@@ -681,7 +682,7 @@ def report(r: dict) -> None:
           f"{(q['load_share_of_capacity_while_queued'] or 0) * 100:.1f} % of their capacity")
     print(line("time in the queue (first position ≥ 1 → 0)", q["wait"]))
     print(f"  first come, first served: {q['greeted_ahead_of_an_earlier_waiting_shopper']} shoppers were greeted > 1 s before "
-          f"someone who wrote earlier and was already waiting ({q['overtaken_pairs']} such pairs)")
+          f"someone already waiting in the queue when they wrote ({q['overtaken_pairs']} such pairs)")
     print(f"  conversations given per agent (a timeout hands one to a second agent): min {per['min']}, mean {per['mean']}, max {per['max']}")
     print("\n".join(histogram(per["by_agent"])))
     print(f"  load vs capacity {lc['capacity']}: server max {max(lc['server_max_by_agent'].values(), default=0)} "

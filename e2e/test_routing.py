@@ -159,7 +159,7 @@ def same(a: str | None, b: str | None) -> bool:
 
 
 def conversation_of(api: AgentAPI, text: str) -> dict:
-    """The open conversation of 售前 whose preview is ``text`` (as the agent lists it)."""
+    """The conversation (among those the agent sees) holding the shopper's message ``text``."""
     deadline = time.monotonic() + WAIT
     while True:
         listing = api.get(api.url("/api/v1/conversations"), params={"filter": "all", "limit": 50}, timeout=20)
@@ -284,9 +284,8 @@ def test_greeting_phrase_queue_and_live_view(demo_server, make_driver):
     assert card.find_element(By.CSS_SELECTOR, ".live-inbox-name").text == INBOX
     wait(shopper1).until(lambda d: visible(d, "live-inbox", f'[data-inbox-id="{presale["id"]}"]')
                          .find_element(By.CSS_SELECTOR, css("live-inbox-queued")).text == "0", "售前 still shows a queue")
-    row = wait(shopper1).until(
-        lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, css("live-agent"))
-                        if same(r.get_attribute("data-agent-id"), mei_id)), False), "小美 is not in the live view")
+    wait(shopper1).until(lambda d: any(same(r.get_attribute("data-agent-id"), mei_id) for r in d.find_elements(By.CSS_SELECTOR, css("live-agent"))),
+                         "小美 is not in the live view")
     wait(shopper1).until(lambda d: next(r for r in d.find_elements(By.CSS_SELECTOR, css("live-agent"))
                                         if same(r.get_attribute("data-agent-id"), mei_id))
                          .find_element(By.CSS_SELECTOR, css("live-agent-load")).get_attribute("data-load") == "1",

@@ -148,7 +148,14 @@ export function createThread({ conversation, socket }) {
       if (m.sender && (m.sender.name || m.sender.agentNumber !== undefined)) return agentLabel(m.sender);
       return t('chat.agent');
     }
-    if (m.senderType === 'bot') return (m.sender && m.sender.name) || t('chat.bot');
+    if (m.senderType === 'bot') {
+      // Automatic replies (the greeting names its agent) are marked as such.
+      const named = m.sender && m.sender.agentNumber !== undefined && m.sender.agentNumber !== null
+        ? agentLabel(m.sender) : (m.sender && m.sender.name);
+      const auto = m.payload && typeof m.payload.type === 'string' && m.payload.type.startsWith('auto.');
+      if (!named) return t('chat.bot');
+      return auto ? `${named} · ${t('chat.bot')}` : named;
+    }
     return '';
   }
 

@@ -192,6 +192,8 @@ struct ConversationsController {
         if conversation.queuedAt != nil {
             try await req.application.routing.route(conversation.id!, accountID: principal.accountID)
         }
+        // A resolution or a new assignee may free a place for someone in the queue.
+        if input.status != nil || input.assigneeId != nil { req.application.routing.kick() }
         return try await Self.announce(conversation.id!, accountID: principal.accountID, req)
     }
 

@@ -209,6 +209,7 @@ final class ChatSocketSession: Sendable {
         app.chat.presence.set(status, for: userID)
         try await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status,
                                            connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID), on: db)
+        if status == .online { app.routing.kick() }
         app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
                                 toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: status)), except: nil))
     }

@@ -22,7 +22,8 @@ actor RoutingService {
     private let app: Application
     /// Queue positions last told to each waiting conversation (to send only changes).
     private var told: [UUID: (position: Int, eta: Int)] = [:]
-    /// Timed-out conversations no other agent could take, keyed by their `awaitingSince`.
+    /// Timed-out conversations no other agent could take: when that was last tried (offered
+    /// again every 30 s while still unanswered).
     private var timeoutTried: [UUID: Date] = [:]
     private var lastHeartbeat = Date.distantPast
 
@@ -45,7 +46,10 @@ actor RoutingService {
         guard let conversation = try await Self.load(conversationID, accountID: accountID, on: db),
               conversation.status == .open, conversation.assigneeID == nil, !conversation.botActive, conversation.mergedIntoID == nil,
               let inbox = try await ConversationOps.inbox(conversation.inboxID, accountID: accountID, on: db) else { return .unchanged }
-        if let agentID = try await assignIfPossible(conversation, inbox: inbox, excluded: []) {
+        // First come, first served: a newcomer is assigned directly only when nobody waits
+        // before it in the inbox; otherwise it queues and the drain serves the queue in order.
+        if try await !hasOlderWaiting(conversation),
+           let agentID = try await assignIfPossible(conversation, inbox: inbox, excluded: []) {
             return .assigned(agentID)
         }
         let now = Date()
@@ -59,7 +63,31 @@ actor RoutingService {
         let (position, eta) = try await queuePlace(conversation, inbox: inbox)
         try await AutoReplier(app: app).queued(conversation, inbox: inbox, position: position, etaSeconds: eta)
         tell(conversation, position: position, eta: eta)
+        kick()
         return .queued(position: position)
+    }
+
+    private func hasOlderWaiting(_ conversation: Conversation) async throws -> Bool {
+        var query = Conversation.query(on: app.db).filter(\.$accountID == conversation.accountID)
+            .filter(\.$inboxID == conversation.inboxID).filter(\.$queuedAt != nil).filter(\.$status == .open)
+            .filter(\.$assigneeID == nil).filter(\.$botActive == false).filter(\.$id != conversation.id!)
+        if let since = conversation.queuedAt { query = query.filter(\.$queuedAt < since) }
+        return try await query.first() != nil
+    }
+
+    /// Something freed a place or queued a shopper (a resolution, a new status, a transfer):
+    /// run a sweep now instead of waiting for the next tick. Kicks while one is pending coalesce.
+    nonisolated func kick() {
+        Task { await self.kickNow() }
+    }
+
+    private var kickPending = false
+
+    private func kickNow() async {
+        guard !kickPending else { return }
+        kickPending = true
+        defer { kickPending = false }
+        await sweep()
     }
 
     /// Picks an agent and assigns under the shop's lock; greets and announces after commit.
@@ -80,7 +108,7 @@ actor RoutingService {
             fresh.assigneeID = agentID
             fresh.assignedAt = now
             fresh.queuedAt = nil
-            if previous != nil, fresh.awaitingSince != nil { fresh.awaitingSince = now }  // the new agent's clock starts now
+            if fresh.awaitingSince != nil { fresh.awaitingSince = now }  // the agent's answer clock starts at assignment
             fresh.updatedAt = now
             try await fresh.save(on: tx)
             try await AgentPresence.query(on: tx).filter(\.$accountID == conversation.accountID).filter(\.$userID == agentID)
@@ -128,10 +156,8 @@ actor RoutingService {
         let slots = try await AgentAvailability.slots(for: inbox, on: app.db)
         let online = slots.filter { $0.status == .online }.count
         let handle = try await averageHandleSeconds(inbox)
-        let now = Date()
-        let untilOpen = inbox.businessHours.flatMap { $0.isOpen(at: now) ? nil : $0.nextOpening(after: now) }.map { $0.timeIntervalSince(now) }
         let eta = QueueEstimate.etaSeconds(position: position, agentsOnline: online, capacityPerAgent: inbox.capacity,
-                                           averageHandleSeconds: handle, secondsUntilOpening: untilOpen)
+                                           averageHandleSeconds: handle, secondsUntilOpening: openingWait(inbox))
         return (position, eta)
     }
 
@@ -180,29 +206,49 @@ actor RoutingService {
         }
     }
 
+    /// Serves every inbox's queue in order while agents have room, then tells the shoppers
+    /// still waiting their place. The places, online agents and handle time are computed once
+    /// per inbox per sweep (not per shopper), so a long queue does not slow the sweep down.
     private func drainQueues() async throws {
         let queued = try await Conversation.query(on: app.db).filter(\.$queuedAt != nil).filter(\.$status == .open)
-            .filter(\.$assigneeID == nil).filter(\.$botActive == false).sort(\.$queuedAt).limit(1000).all()
+            .filter(\.$assigneeID == nil).filter(\.$botActive == false).sort(\.$queuedAt).limit(5000).all()
         if queued.isEmpty { told.removeAll(); return }
-        var inboxes: [UUID: Inbox] = [:]
-        var blocked = Set<UUID>()
-        var positions: [UUID: Int] = [:]
+        var waiting: [UUID: [Conversation]] = [:]
+        var order: [UUID] = []
         for conversation in queued {
-            let inboxID = conversation.inboxID
-            if inboxes[inboxID] == nil {
-                inboxes[inboxID] = try await ConversationOps.inbox(inboxID, accountID: conversation.accountID, on: app.db)
+            if waiting[conversation.inboxID] == nil { order.append(conversation.inboxID) }
+            waiting[conversation.inboxID, default: []].append(conversation)
+        }
+        var stillQueued = Set<UUID>()
+        for inboxID in order {
+            guard let first = waiting[inboxID]?.first,
+                  let inbox = try await ConversationOps.inbox(inboxID, accountID: first.accountID, on: app.db) else { continue }
+            var rest: [Conversation] = []
+            var blocked = inbox.routingStrategy == .manual
+            for conversation in waiting[inboxID] ?? [] {
+                if !blocked, try await assignIfPossible(conversation, inbox: inbox, excluded: []) != nil { continue }
+                blocked = true
+                rest.append(conversation)
             }
-            guard let inbox = inboxes[inboxID] else { continue }
-            if !blocked.contains(inboxID), try await assignIfPossible(conversation, inbox: inbox, excluded: []) != nil { continue }
-            blocked.insert(inboxID)
-            positions[inboxID, default: 0] += 1
-            if app.chat.hub.hasVisitor(contactID: conversation.contactID) {
-                let (position, eta) = try await queuePlace(conversation, inbox: inbox)
-                tell(conversation, position: position, eta: eta)
+            guard !rest.isEmpty else { continue }
+            let slots = try await AgentAvailability.slots(for: inbox, on: app.db)
+            let online = slots.filter { $0.status == .online }.count
+            let handle = try await averageHandleSeconds(inbox)
+            let untilOpen = openingWait(inbox)
+            for (index, conversation) in rest.enumerated() {
+                stillQueued.insert(conversation.id!)
+                guard app.chat.hub.hasVisitor(contactID: conversation.contactID) else { continue }
+                let eta = QueueEstimate.etaSeconds(position: index + 1, agentsOnline: online, capacityPerAgent: inbox.capacity,
+                                                   averageHandleSeconds: handle, secondsUntilOpening: untilOpen)
+                tell(conversation, position: index + 1, eta: eta)
             }
         }
-        let stillQueued = Set(queued.map(\.id!))
         told = told.filter { stillQueued.contains($0.key) }
+    }
+
+    private func openingWait(_ inbox: Inbox) -> TimeInterval? {
+        let now = Date()
+        return inbox.businessHours.flatMap { $0.isOpen(at: now) ? nil : $0.nextOpening(after: now) }.map { $0.timeIntervalSince(now) }
     }
 
     private func offerTimedOut(now: Date) async throws {
@@ -210,14 +256,15 @@ actor RoutingService {
             .filter(\.$awaitingSince < now.addingTimeInterval(-1)).filter(\.$botActive == false).limit(500).all()
         var inboxes: [UUID: Inbox] = [:]
         for conversation in candidates {
-            guard let since = conversation.awaitingSince, timeoutTried[conversation.id!] != since else { continue }
+            guard let since = conversation.awaitingSince else { continue }
+            if let tried = timeoutTried[conversation.id!], now.timeIntervalSince(tried) < 30 { continue }
             if inboxes[conversation.inboxID] == nil {
                 inboxes[conversation.inboxID] = try await ConversationOps.inbox(conversation.inboxID, accountID: conversation.accountID, on: app.db)
             }
             guard let inbox = inboxes[conversation.inboxID], inbox.answerTimeoutSeconds > 0,
                   now.timeIntervalSince(since) >= Double(inbox.answerTimeoutSeconds), let current = conversation.assigneeID else { continue }
             if try await assignIfPossible(conversation, inbox: inbox, excluded: [current]) == nil {
-                timeoutTried[conversation.id!] = since
+                timeoutTried[conversation.id!] = now
             } else {
                 timeoutTried[conversation.id!] = nil
             }

@@ -73,6 +73,9 @@ final class RoutingTests: XCTestCase {
         let assigned = try await f.conversation(of: secondToken)
         XCTAssertEqual(assigned.assigneeID, f.shop.agent.id)
         XCTAssertNil(assigned.queuedAt)
+        // the agent's answer clock starts at the assignment, not when the shopper started waiting
+        let clock = try XCTUnwrap(assigned.awaitingSince)
+        XCTAssertGreaterThanOrEqual(clock.timeIntervalSince(try XCTUnwrap(assigned.assignedAt)), -0.01)
         let waits = try await f.events("assigned").filter { $0.conversationID == assigned.id }
         XCTAssertEqual(waits.count, 1)
         XCTAssertGreaterThan(waits.first?.seconds ?? 0, 0, "the wait in the queue is recorded")
