@@ -60,7 +60,10 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(resolved.status, .ok)
         await f.app.routing.sweep()
         // check: the second is assigned and greeted, the third moves up to 1
-        do { let value = try await RoutingFixture.queue(second); XCTAssertEqual(value.position, 0) }
+        // (an updated estimate may come first; the place then turns 0)
+        var place = try await RoutingFixture.queue(second)
+        while place.position == 1 { place = try await RoutingFixture.queue(second) }
+        XCTAssertEqual(place.position, 0)
         _ = try await RoutingFixture.autoReply(second, "auto.greeting")
         // (the background sweep runs too, so positions may repeat; within a few sweeps it is 1)
         var positions: [Int] = []
