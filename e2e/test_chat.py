@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import pytest
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import NoSuchElementException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from conftest import save_screenshot
 from widget_fixtures import AGENT_EMAIL, DEMO_PASSWORD, agent_api, demo_server, manual_desk, make_png  # noqa: F401  (fixtures)
+from ui import wait, css, find, visible, is_shown, shadow, wid, wid_shown
 
 # These scenarios walk the manual workflow (test_routing.py covers automatic routing).
 pytestmark = pytest.mark.usefixtures("manual_desk")
@@ -46,32 +47,6 @@ AGAIN = "我又来了，上次的T恤还想再买一件"
 
 
 # ---- helpers: the workbench (light DOM) ---------------------------------------------
-
-def wait(drv, timeout: float = WAIT) -> WebDriverWait:
-    return WebDriverWait(drv, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
-
-
-def css(name: str, extra: str = "") -> str:
-    return f'[data-testid="{name}"]{extra}'
-
-
-def find(drv, name: str, extra: str = ""):
-    return wait(drv).until(lambda d: d.find_element(By.CSS_SELECTOR, css(name, extra)), f"no {name}{extra}")
-
-
-def visible(drv, name: str, extra: str = ""):
-    def shown(d):
-        el = d.find_element(By.CSS_SELECTOR, css(name, extra))
-        return el if el.is_displayed() else False
-    return wait(drv).until(shown, f"{name}{extra} is not visible")
-
-
-def is_shown(drv, name: str, extra: str = "") -> bool:
-    try:
-        return drv.find_element(By.CSS_SELECTOR, css(name, extra)).is_displayed()
-    except (NoSuchElementException, StaleElementReferenceException):
-        return False
-
 
 def route(drv) -> str:
     return drv.find_element(By.ID, "content").get_attribute("data-route")
@@ -169,22 +144,6 @@ return Array.from(host.shadowRoot.querySelectorAll('[data-testid="kefu-message"]
   images: Array.from(r.querySelectorAll('img')).map((i) => ({ src: i.src, loaded: i.complete && i.naturalWidth > 0 })),
 }));
 """
-
-
-def shadow(drv):
-    return wait(drv).until(lambda d: d.find_element(By.CSS_SELECTOR, "kefu-widget").shadow_root,
-                           "the widget's shadow root never appeared")
-
-
-def wid(drv, name: str):
-    return shadow(drv).find_element(By.CSS_SELECTOR, css(name))
-
-
-def wid_shown(drv, name: str) -> bool:
-    try:
-        return wid(drv, name).is_displayed()
-    except (NoSuchElementException, StaleElementReferenceException):
-        return False
 
 
 def widget_messages(drv) -> list[dict]:

@@ -12,12 +12,11 @@ The steps share one browser and build on each other, so they are one scenario te
 
 from __future__ import annotations
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import save_screenshot
 from widget_fixtures import DEMO_PASSWORD, AgentAPI, demo_server  # noqa: F401  (fixtures)
+from ui import wait, css, visible
 
 WAIT = 20
 OWNER_EMAIL = "owner@demo.kefu.local"
@@ -28,21 +27,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 
 
 # ---- helpers ----------------------------------------------------------------------------------
-
-def wait(drv, timeout: float = WAIT) -> WebDriverWait:
-    return WebDriverWait(drv, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
-
-
-def css(name: str, extra: str = "") -> str:
-    return f'[data-testid="{name}"]{extra}'
-
-
-def visible(drv, name: str, extra: str = ""):
-    def shown(d):
-        el = d.find_element(By.CSS_SELECTOR, css(name, extra))
-        return el if el.is_displayed() else False
-    return wait(drv).until(shown, f"{name}{extra} is not visible")
-
 
 def press(drv, element) -> None:
     """Clicks an element after centring it (the sticky top bar would take a click at the edge)."""

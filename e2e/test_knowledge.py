@@ -18,13 +18,13 @@ from __future__ import annotations
 import time
 import urllib.parse
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import save_screenshot
 from widget_fixtures import DEMO_PASSWORD, AgentAPI, demo_server  # noqa: F401  (fixtures)
+from ui import wait, css, visible, is_shown, shadow, wid, wid_shown
 
 WAIT = 20
 
@@ -41,30 +41,8 @@ AGENT_REPLY = "您好，我是9号阿强"
 
 # ---- helpers: pages in the light DOM (help centre, workbench) ------------------------------
 
-def wait(drv, timeout: float = WAIT) -> WebDriverWait:
-    return WebDriverWait(drv, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
-
-
-def css(name: str, extra: str = "") -> str:
-    return f'[data-testid="{name}"]{extra}'
-
-
-def visible(drv, name: str, extra: str = ""):
-    def shown(d):
-        el = d.find_element(By.CSS_SELECTOR, css(name, extra))
-        return el if el.is_displayed() else False
-    return wait(drv).until(shown, f"{name}{extra} is not visible")
-
-
 def all_of(drv, name: str):
     return drv.find_elements(By.CSS_SELECTOR, css(name))
-
-
-def is_shown(drv, name: str) -> bool:
-    try:
-        return drv.find_element(By.CSS_SELECTOR, css(name)).is_displayed()
-    except (NoSuchElementException, StaleElementReferenceException):
-        return False
 
 
 def path_of(url: str) -> str:
@@ -117,24 +95,8 @@ return Array.from(host.shadowRoot.querySelectorAll('[data-testid="kefu-message"]
 """
 
 
-def shadow(drv):
-    return wait(drv).until(lambda d: d.find_element(By.CSS_SELECTOR, "kefu-widget").shadow_root,
-                           "the widget's shadow root never appeared")
-
-
-def wid(drv, name: str):
-    return shadow(drv).find_element(By.CSS_SELECTOR, css(name))
-
-
 def wids(drv, name: str):
     return shadow(drv).find_elements(By.CSS_SELECTOR, css(name))
-
-
-def wid_shown(drv, name: str) -> bool:
-    try:
-        return wid(drv, name).is_displayed()
-    except (NoSuchElementException, StaleElementReferenceException):
-        return False
 
 
 def widget_messages(drv) -> list[dict]:

@@ -22,14 +22,14 @@ import csv
 import io
 
 import requests
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import save_screenshot
 from kefu_client import VisitorClient
 from widget_fixtures import DEMO_PASSWORD, AgentAPI, demo_server  # noqa: F401  (fixtures)
+from ui import wait, css, find, visible, is_shown
 
 WAIT = 20
 
@@ -53,32 +53,6 @@ REFUND_SENTENCE = "微信和支付宝 1–3 个工作日到账"
 
 
 # ---- helpers (light DOM, as in test_chat.py) ------------------------------------------------
-
-def wait(drv, timeout: float = WAIT) -> WebDriverWait:
-    return WebDriverWait(drv, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
-
-
-def css(name: str, extra: str = "") -> str:
-    return f'[data-testid="{name}"]{extra}'
-
-
-def find(drv, name: str, extra: str = ""):
-    return wait(drv).until(lambda d: d.find_element(By.CSS_SELECTOR, css(name, extra)), f"no {name}{extra}")
-
-
-def visible(drv, name: str, extra: str = ""):
-    def shown(d):
-        el = d.find_element(By.CSS_SELECTOR, css(name, extra))
-        return el if el.is_displayed() else False
-    return wait(drv).until(shown, f"{name}{extra} is not visible")
-
-
-def is_shown(drv, name: str, extra: str = "") -> bool:
-    try:
-        return drv.find_element(By.CSS_SELECTOR, css(name, extra)).is_displayed()
-    except (NoSuchElementException, StaleElementReferenceException):
-        return False
-
 
 def press(drv, element) -> None:
     """Clicks after centring the element: the editor's sticky top bar can cover what is near it."""

@@ -21,10 +21,10 @@ import time
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import save_screenshot
 from widget_fixtures import DEMO_PASSWORD, AgentAPI, demo_server  # noqa: F401  (fixtures)
+from ui import wait, css, visible, shadow
 
 WAIT = 20
 OWNER_EMAIL = "owner@demo.kefu.local"
@@ -59,21 +59,6 @@ return Array.from(document.querySelectorAll('[data-testid="thread-messages"] [da
 
 # ---- helpers ----------------------------------------------------------------------------------
 
-def wait(drv, timeout: float = WAIT) -> WebDriverWait:
-    return WebDriverWait(drv, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
-
-
-def css(name: str, extra: str = "") -> str:
-    return f'[data-testid="{name}"]{extra}'
-
-
-def visible(drv, name: str, extra: str = ""):
-    def shown(d):
-        el = d.find_element(By.CSS_SELECTOR, css(name, extra))
-        return el if el.is_displayed() else False
-    return wait(drv).until(shown, f"{name}{extra} is not visible")
-
-
 def tap(drv, name: str, extra: str = "") -> None:
     el = visible(drv, name, extra)
     drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", el)
@@ -105,11 +90,6 @@ def browser_api(drv, base: str) -> AgentAPI:
     api.headers["X-CSRF-Token"] = me.json()["csrfToken"]
     api.me = me.json()
     return api
-
-
-def shadow(drv):
-    return wait(drv).until(lambda d: d.find_element(By.CSS_SELECTOR, "kefu-widget").shadow_root,
-                           "the widget's shadow root never appeared")
 
 
 def wtid(drv, name: str):

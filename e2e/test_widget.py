@@ -26,10 +26,10 @@ import websocket
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import _free_port, save_screenshot
 from widget_fixtures import agent_api, demo_server, manual_desk, make_png  # noqa: F401  (fixtures)
+from ui import wait, shadow
 
 # These scenarios walk the manual workflow (test_routing.py covers automatic routing).
 pytestmark = pytest.mark.usefixtures("manual_desk")
@@ -64,15 +64,6 @@ return Array.from(host.shadowRoot.querySelectorAll('[data-testid="kefu-message"]
 
 
 # ---- helpers -------------------------------------------------------------------
-
-def wait(drv, timeout: float = WAIT) -> WebDriverWait:
-    return WebDriverWait(drv, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
-
-
-def shadow(drv):
-    return wait(drv).until(lambda d: d.find_element(By.CSS_SELECTOR, "kefu-widget").shadow_root,
-                           "the widget's shadow root never appeared")
-
 
 def tid(drv, name: str):
     return shadow(drv).find_element(By.CSS_SELECTOR, f'[data-testid="{name}"]')

@@ -1,0 +1,52 @@
+"""Selenium helpers shared by the browser tests: waiting, data-testid selectors, and the
+widget's shadow root (the widget renders inside `<kefu-widget>`)."""
+
+from __future__ import annotations
+
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+WAIT = 20
+
+
+def wait(drv, timeout: float = WAIT) -> WebDriverWait:
+    return WebDriverWait(drv, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+
+
+def css(name: str, extra: str = "") -> str:
+    return f'[data-testid="{name}"]{extra}'
+
+
+def find(drv, name: str, extra: str = ""):
+    return wait(drv).until(lambda d: d.find_element(By.CSS_SELECTOR, css(name, extra)), f"no {name}{extra}")
+
+
+def visible(drv, name: str, extra: str = ""):
+    def shown(d):
+        el = d.find_element(By.CSS_SELECTOR, css(name, extra))
+        return el if el.is_displayed() else False
+    return wait(drv).until(shown, f"{name}{extra} is not visible")
+
+
+def is_shown(drv, name: str, extra: str = "") -> bool:
+    try:
+        return drv.find_element(By.CSS_SELECTOR, css(name, extra)).is_displayed()
+    except (NoSuchElementException, StaleElementReferenceException):
+        return False
+
+
+def shadow(drv):
+    return wait(drv).until(lambda d: d.find_element(By.CSS_SELECTOR, "kefu-widget").shadow_root,
+                           "the widget's shadow root never appeared")
+
+
+def wid(drv, name: str):
+    return shadow(drv).find_element(By.CSS_SELECTOR, css(name))
+
+
+def wid_shown(drv, name: str) -> bool:
+    try:
+        return wid(drv, name).is_displayed()
+    except (NoSuchElementException, StaleElementReferenceException):
+        return False
