@@ -20,8 +20,10 @@ import Vapor
 /// agent past capacity.
 actor RoutingService {
     private let app: Application
-    /// Queue positions last told to each waiting conversation (to send only changes).
-    private var told: [UUID: (position: Int, eta: Int)] = [:]
+    /// Queue positions last told to each waiting conversation, and when: a new place is told
+    /// at once, a changed estimate for the same place at most every ``estimateInterval`` s.
+    private var told: [UUID: (position: Int, eta: Int, at: Date)] = [:]
+    static let estimateInterval: TimeInterval = 10
     /// Timed-out conversations no other agent could take: when that was last tried (offered
     /// again every 30 s while still unanswered).
     private var timeoutTried: [UUID: Date] = [:]
@@ -170,8 +172,10 @@ actor RoutingService {
     }
 
     private func tell(_ conversation: Conversation, position: Int, eta: Int) {
-        if let last = told[conversation.id!], last.position == position, last.eta == eta { return }
-        told[conversation.id!] = position == 0 ? nil : (position, eta)
+        let now = Date()
+        if let last = told[conversation.id!], last.position == position,
+           last.eta == eta || now.timeIntervalSince(last.at) < Self.estimateInterval { return }
+        told[conversation.id!] = position == 0 ? nil : (position, eta, now)
         app.chat.relay(HubEvent(accountID: conversation.accountID, conversationID: conversation.id, inboxID: conversation.inboxID,
                                 contactID: conversation.contactID, toVisitor: true, toAgents: false,
                                 frame: FrameCoder.encode(ServerFrame.Queue(conversationId: conversation.id!, position: position, etaSeconds: eta)),
