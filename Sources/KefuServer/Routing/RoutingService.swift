@@ -20,10 +20,14 @@ import Vapor
 /// agent past capacity.
 actor RoutingService {
     private let app: Application
-    /// Queue positions last told to each waiting conversation, and when: a new place is told
-    /// at once, a changed estimate for the same place at most every ``estimateInterval`` s.
+    /// Queue positions last told to each waiting conversation, and when. Far back in a long
+    /// queue the place changes with every assignment, so it is told at most every
+    /// ``placeInterval`` s there (at once near the front and when the turn comes), and a changed
+    /// estimate for the same place at most every ``estimateInterval`` s.
     private var told: [UUID: (position: Int, eta: Int, at: Date)] = [:]
     static let estimateInterval: TimeInterval = 10
+    static let placeInterval: TimeInterval = 3
+    static let frontOfTheLine = 5
     /// Timed-out conversations no other agent could take: when that was last tried (offered
     /// again every 30 s while still unanswered).
     private var timeoutTried: [UUID: Date] = [:]
@@ -173,8 +177,11 @@ actor RoutingService {
 
     private func tell(_ conversation: Conversation, position: Int, eta: Int) {
         let now = Date()
-        if let last = told[conversation.id!], last.position == position,
-           last.eta == eta || now.timeIntervalSince(last.at) < Self.estimateInterval { return }
+        if let last = told[conversation.id!] {
+            let since = now.timeIntervalSince(last.at)
+            if last.position == position, last.eta == eta || since < Self.estimateInterval { return }
+            if last.position != position, position > Self.frontOfTheLine, since < Self.placeInterval { return }
+        }
         told[conversation.id!] = position == 0 ? nil : (position, eta, now)
         app.chat.relay(HubEvent(accountID: conversation.accountID, conversationID: conversation.id, inboxID: conversation.inboxID,
                                 contactID: conversation.contactID, toVisitor: true, toAgents: false,
