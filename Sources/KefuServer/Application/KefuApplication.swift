@@ -41,7 +41,7 @@ public enum KefuApplication {
         } catch {
             throw ConfigurationError(variable: "KEFU_DATABASE_URL", message: "names a database Kefu cannot open or migrate: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
         }
-        app.chat = ChatService(db: app.db, isSQLite: !settings.database.isPostgres, logger: app.logger)
+        app.chat = ChatService(db: app.db, logger: app.logger)
         app.lifecycle.use(ChatLifecycle())
         app.knowledge = KnowledgeIndex()
         app.routing = RoutingService(app: app)

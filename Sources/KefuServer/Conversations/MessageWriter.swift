@@ -35,16 +35,14 @@ struct StoredMessage: Sendable {
 /// are answered only after the commit. Stored messages are published to the hub.
 actor MessageWriter {
     private let db: any Database
-    private let isSQLite: Bool
     private let logger: Logger
     private let publish: @Sendable ([StoredMessage]) -> Void
     private var pending: [(NewMessage, CheckedContinuation<StoredMessage, any Error>)] = []
     private var flushing = false
     static let maxBatch = 256
 
-    init(db: any Database, isSQLite: Bool, logger: Logger, publish: @escaping @Sendable ([StoredMessage]) -> Void) {
+    init(db: any Database, logger: Logger, publish: @escaping @Sendable ([StoredMessage]) -> Void) {
         self.db = db
-        self.isSQLite = isSQLite
         self.logger = logger
         self.publish = publish
     }
@@ -86,31 +84,23 @@ actor MessageWriter {
     }
 
     private func writeBatch(_ messages: [NewMessage]) async throws -> [StoredMessage] {
-        let begin = isSQLite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await db.withConnection { conn in
+        try await WriteTransaction.run(on: db) { conn in
             let sql = conn as! any SQLDatabase
-            try await sql.raw(SQLQueryString(begin)).run()
-            do {
-                var results: [StoredMessage] = []
-                var inBatch: [String: StoredMessage] = [:]
-                for m in messages {
-                    let key = m.clientMessageID.map { "\(m.conversationID)|\(m.senderType)|\(m.sender?.id?.uuidString ?? "")|\($0)" }
-                    if let key, let earlier = inBatch[key] {
-                        var again = earlier
-                        again.duplicate = true
-                        results.append(again)
-                        continue
-                    }
-                    let stored = try await Self.insert(m, on: sql)
-                    if let key { inBatch[key] = stored }
-                    results.append(stored)
+            var results: [StoredMessage] = []
+            var inBatch: [String: StoredMessage] = [:]
+            for m in messages {
+                let key = m.clientMessageID.map { "\(m.conversationID)|\(m.senderType)|\(m.sender?.id?.uuidString ?? "")|\($0)" }
+                if let key, let earlier = inBatch[key] {
+                    var again = earlier
+                    again.duplicate = true
+                    results.append(again)
+                    continue
                 }
-                try await sql.raw("COMMIT").run()
-                return results
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
+                let stored = try await Self.insert(m, on: sql)
+                if let key { inBatch[key] = stored }
+                results.append(stored)
             }
+            return results
         }
     }
 

@@ -16,10 +16,10 @@ final class ChatService: Sendable {
     private let busBox = NIOLockedValueBox<ClusterBus?>(nil)
     private let writerBox = NIOLockedValueBox<MessageWriter?>(nil)
 
-    init(db: any Database, isSQLite: Bool, logger: Logger) {
+    init(db: any Database, logger: Logger) {
         self.db = db
         self.logger = logger
-        let writer = MessageWriter(db: db, isSQLite: isSQLite, logger: logger) { [weak self] stored in
+        let writer = MessageWriter(db: db, logger: logger) { [weak self] stored in
             self?.messagesStored(stored)
         }
         writerBox.withLockedValue { $0 = writer }

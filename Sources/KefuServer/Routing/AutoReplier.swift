@@ -80,7 +80,7 @@ struct AutoReplier {
         }
         guard !replies.isEmpty else { return }
         try await save(state, conversation)
-        for (text, type, sender) in replies { try await write(text, type: type, sender: sender, in: conversation) }
+        for (text, type, sender) in replies { try await write(text, type: type, sender: sender, locale: locale, in: conversation) }
     }
 
     // MARK: parts
@@ -93,7 +93,7 @@ struct AutoReplier {
         guard let (text, type, sender) = try await make(locale) else { return }
         state.fired[key] = Date()
         try await save(state, conversation)
-        try await write(text, type: type, sender: sender, in: conversation)
+        try await write(text, type: type, sender: sender, locale: locale, in: conversation)
     }
 
     private func save(_ state: AutoState, _ conversation: Conversation) async throws {
@@ -102,9 +102,9 @@ struct AutoReplier {
             .set(\.$autoStateJSON, to: state.json).update()
     }
 
-    private func write(_ text: String, type: String, sender: SenderDTO?, in conversation: Conversation) async throws {
+    private func write(_ text: String, type: String, sender: SenderDTO?, locale: String, in conversation: Conversation) async throws {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
-        let catalog = app.kefu.catalog(UILocale.match(try await shopperLocale(conversation)) ?? .default)
+        let catalog = app.kefu.catalog(UILocale.match(locale) ?? .default)
         _ = try await app.chat.writer.write(NewMessage(
             accountID: conversation.accountID, conversationID: conversation.id!, senderType: .bot,
             sender: sender ?? SenderDTO(id: nil, name: catalog.text("bot.name"), agentNumber: nil), clientMessageID: nil,

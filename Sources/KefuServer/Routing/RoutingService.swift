@@ -289,29 +289,17 @@ actor RoutingService {
         try await Conversation.query(on: db).filter(\.$accountID == accountID).filter(\.$id == id).first()
     }
 
-    /// Runs `body` in a transaction holding the shop's routing lock: on PostgreSQL an advisory
-    /// transaction lock per shop; on SQLite a write transaction taken up front (`BEGIN
-    /// IMMEDIATE`), since a deferred one that reads and then writes fails at once (SQLITE_BUSY,
-    /// no busy wait) when another writer committed in between.
+    /// Runs `body` in a write transaction holding the shop's routing lock: on PostgreSQL an
+    /// advisory transaction lock per shop; SQLite has one writer, taken up front
+    /// (``WriteTransaction``).
     static func withShopLock<T: Sendable>(_ accountID: UUID, on db: any Database,
                                           _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
-            return try await db.transaction { tx in
-                try await (tx as! any SQLDatabase).raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "kefu-routing-" + accountID.uuidString)))").run()
-                return try await body(tx)
-            }
-        }
-        return try await db.withConnection { conn in
+        try await WriteTransaction.run(on: db) { conn in
             let sql = conn as! any SQLDatabase
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(conn)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "kefu-routing-" + accountID.uuidString)))").run()
             }
+            return try await body(conn)
         }
     }
 }
