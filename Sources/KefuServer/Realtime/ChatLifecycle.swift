@@ -39,7 +39,12 @@ final class ChatLifecycle: LifecycleHandler, Sendable {
     }
 
     func shutdownAsync(_ app: Application) async {
-        tasks.withLockedValue { $0.forEach { $0.cancel() } }
+        let running = tasks.withLockedValue { tasks in
+            tasks.forEach { $0.cancel() }
+            return tasks
+        }
+        for task in running { await task.value }
+        await app.routing.stop()
         await app.chat.drain()
         app.chat.bus?.shutdown()
     }

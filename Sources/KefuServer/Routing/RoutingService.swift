@@ -192,11 +192,20 @@ actor RoutingService {
     // MARK: the sweep
 
     private var sweeping: Task<Void, Never>?
+    private var stopped = false
+
+    /// Shutdown: no sweep starts any more, and the one running (if any) is waited for, so
+    /// nothing touches the application's services after they are gone.
+    func stop() async {
+        stopped = true
+        await sweeping?.value
+    }
 
     /// Runs every second: heartbeat, queue, answer timeouts. Sweeps never overlap (a call
     /// while one runs waits for it, then runs its own), so positions told are never stale
     /// results of an earlier sweep.
     func sweep() async {
+        guard !stopped else { return }
         let previous = sweeping
         let task = Task { await previous?.value; await self.sweepOnce() }
         sweeping = task
