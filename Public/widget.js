@@ -1,7 +1,9 @@
 /*
  * Kefu shopper chat widget. A shop embeds it with one line:
  *   <script src="https://KEFU_HOST/widget.js" data-inbox="INBOX_KEY" async></script>
- * Optional: data-locale="zh-CN|zh-TW|en|ko".
+ * Optional: data-locale="zh-CN|zh-TW|en|ko"; a signed-in shopper's account on the shop with
+ * data-customer-id="C1001" data-customer-name="..." data-customer-hash="HMAC" (sent with the
+ * session so Kefu links the chat to that customer's orders; nothing is sent without the id).
  *
  * Self-contained: no framework, no imports, no build step. It renders in an open
  * Shadow DOM so the shop's styles do not leak in, speaks the protocol in
@@ -19,6 +21,17 @@
   }
   if (!script) return;
   var INBOX = script.getAttribute('data-inbox') || '';
+  // The shop's own customer, when the page names one (data-customer-id is required for it).
+  var CUSTOMER = (function () {
+    var id = (script.getAttribute('data-customer-id') || '').trim();
+    if (!id) return null;
+    var c = { id: id };
+    var name = (script.getAttribute('data-customer-name') || '').trim();
+    var hash = (script.getAttribute('data-customer-hash') || '').trim();
+    if (name) c.name = name;
+    if (hash) c.hash = hash;
+    return c;
+  })();
   var ORIGIN;
   try { ORIGIN = new URL(script.src || '', location.href).origin; } catch (e) { return; }
   if (!INBOX || !/^https?:/.test(ORIGIN)) return;
@@ -62,7 +75,14 @@
     'widget.leave.submit': 'Send message', 'widget.leave.sending': 'Sending\u2026', 'widget.leave.doneTitle': 'Thank you!',
     'widget.leave.done': 'We\'ve got your message and will reply as soon as we\'re back.',
     'widget.leave.failed': 'Your message could not be sent. Please try again.',
-    'widget.leave.textRequired': 'Please write your message.'
+    'widget.leave.textRequired': 'Please write your message.',
+    'widget.card.order': 'Order', 'widget.card.product': 'Product', 'widget.card.open': 'Open in the shop',
+    'widget.card.lines': '{count} items',
+    'widget.card.status.created': 'To be confirmed', 'widget.card.status.unpaid': 'Awaiting payment',
+    'widget.card.status.paid': 'Paid', 'widget.card.status.shipped': 'Shipped', 'widget.card.status.delivered': 'Delivered',
+    'widget.card.status.completed': 'Completed', 'widget.card.status.cancelled': 'Cancelled',
+    'widget.card.status.refund_requested': 'Refund in progress', 'widget.card.status.refunded': 'Refunded',
+    'widget.card.status.return_requested': 'Return in progress', 'widget.card.status.returned': 'Returned'
   };
 
   // ---- storage (per inbox) ------------------------------------------------------
@@ -389,6 +409,24 @@
     '.leave-done .ok{width:34px;height:34px;border-radius:50%;background:#e3f7ec;color:#1f9d57;display:inline-flex;align-items:center;justify-content:center;margin-bottom:4px}',
     '.leave-done .ok svg{width:18px;height:18px}',
     '.leave-done p{margin:2px 0 0;font-size:12px;color:#5b6675}',
+    '.bubble.cardwrap{padding:0;background:transparent!important;box-shadow:none!important;max-width:86%;white-space:normal}',
+    '.card{display:flex;gap:10px;align-items:flex-start;width:264px;max-width:100%;padding:10px;background:#fff;border:1px solid #e3e7ed;border-radius:12px;box-shadow:0 1px 2px rgba(16,24,40,.08);color:#1f2733;text-align:left}',
+    '.bubble a.card{color:#1f2733;text-decoration:none;cursor:pointer}',
+    '.bubble a.card:hover{border-color:#9cc0fa}',
+    '.bubble a.card:focus-visible{outline:3px solid rgba(29,111,242,.45);outline-offset:2px}',
+    '.card-img{flex:none;width:64px;height:64px;border-radius:8px;object-fit:cover;background:#eef1f5;border:1px solid rgba(16,24,40,.06);overflow:hidden;font-size:10px;line-height:1.3;color:#8a94a3}',
+    '.card-body{flex:1;min-width:0;display:flex;flex-direction:column;gap:2px}',
+    '.card-kind{font-size:11px;color:#8a94a3}',
+    '.card-title{font-weight:600;font-size:13px;line-height:1.4;overflow:hidden;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow-wrap:anywhere}',
+    '.card-sub{font-size:12px;color:#5b6675;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
+    '.card-foot{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;margin-top:2px}',
+    '.card-price{font-weight:700;color:#e4393c;font-size:14px;font-variant-numeric:tabular-nums}',
+    '.card-lines{font-size:12px;color:#8a94a3}',
+    '.card-status{font-size:11px;line-height:16px;padding:0 6px;border-radius:8px;background:#eef1f5;color:#5b6675}',
+    '.card-status-unpaid,.card-status-created{background:#fff4e0;color:#a35f00}',
+    '.card-status-paid,.card-status-shipped{background:#e6efff;color:#1d5fc9}',
+    '.card-status-delivered,.card-status-completed{background:#e3f7ec;color:#1c8a4c}',
+    '.card-status-refund_requested,.card-status-return_requested{background:#fdeeee;color:#b42323}',
     '@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;max-height:none;border-radius:0}',
     '.root.open .launcher{display:none}.launcher{right:16px;bottom:16px}textarea,.leave input,.leave textarea{font-size:16px}.bubble,.opts{max-width:86%}}'
   ].join('\n');
@@ -564,6 +602,80 @@
     return sender.agentNumber != null ? t('widget.agent', { number: sender.agentNumber, name: sender.name || '' }) : (sender.name ? String(sender.name) : '');
   }
 
+  // ---- order and product cards (payload type "card.*") ---------------------------
+  // A picture, the title, a subtitle, the price and an order's status; the whole card links to
+  // the shop's page when that is an http(s) address. Text only ever through textContent.
+  var CARD_STATUSES = ['created', 'unpaid', 'paid', 'shipped', 'delivered', 'completed', 'cancelled',
+    'refund_requested', 'refunded', 'return_requested', 'returned'];
+  var exponents = {};
+
+  function httpUrl(u) {
+    if (typeof u !== 'string' || !u) return null;
+    try {
+      var x = new URL(u);
+      return x.protocol === 'http:' || x.protocol === 'https:' ? x.href : null;
+    } catch (e) { return null; }
+  }
+
+  function cardOf(m) {
+    if (payloadType(m).slice(0, 5) !== 'card.') return null;
+    var c = m.payload.card;
+    return c && typeof c === 'object' && typeof c.title === 'string' && c.title ? c : null;
+  }
+
+  // Decimals of a currency as Intl knows them (CNY 2, JPY 0, BHD 3).
+  function currencyExponent(code) {
+    if (Object.prototype.hasOwnProperty.call(exponents, code)) return exponents[code];
+    var e = 2;
+    try { e = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits; } catch (err) { e = 2; }
+    exponents[code] = e;
+    return e;
+  }
+
+  // Integer minor units as decimal text, built from the digits (no floating point): 27900 → "279.00".
+  function decimalText(minor, exponent) {
+    var negative = minor < 0;
+    var digits = String(Math.abs(Math.trunc(minor)));
+    if (!exponent) return (negative ? '-' : '') + digits;
+    while (digits.length <= exponent) digits = '0' + digits;
+    return (negative ? '-' : '') + digits.slice(0, -exponent) + '.' + digits.slice(-exponent);
+  }
+
+  function formatMoney(minor, currency) {
+    var n = Number(minor);
+    if (minor === null || minor === undefined || !isFinite(n) || typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency)) return '';
+    var code = currency.toUpperCase(), exponent = currencyExponent(code), text = decimalText(n, exponent);
+    try {
+      return new Intl.NumberFormat(S.locale || undefined, { style: 'currency', currency: code, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(text);
+    } catch (e) { return text + ' ' + code; }
+  }
+
+  function buildCard(card) {
+    var url = httpUrl(card.url);
+    var kind = card.kind === 'product' ? 'product' : 'order';
+    var el = h(url ? 'a' : 'div', { class: 'card', 'data-testid': 'kefu-card', 'data-kind': kind, href: url, target: url ? '_blank' : null, rel: url ? 'noopener' : null, title: url ? t('widget.card.open') : null });
+    var img = httpUrl(card.imageUrl);
+    if (img) {
+      var pic = h('img', { class: 'card-img', src: img, alt: card.title, width: '64', height: '64', loading: 'lazy', referrerpolicy: 'no-referrer', 'data-testid': 'kefu-card-image' });
+      el.appendChild(pic);
+    }
+    var body = h('div', { class: 'card-body' }, [
+      h('div', { class: 'card-kind', text: kind === 'product' ? t('widget.card.product') : t('widget.card.order') }),
+      h('div', { class: 'card-title', 'data-testid': 'kefu-card-title', text: card.title })
+    ]);
+    if (typeof card.subtitle === 'string' && card.subtitle) body.appendChild(h('div', { class: 'card-sub', 'data-testid': 'kefu-card-subtitle', text: card.subtitle, title: card.subtitle }));
+    var foot = h('div', { class: 'card-foot' });
+    var price = formatMoney(card.amount, card.currency);
+    if (price) foot.appendChild(h('span', { class: 'card-price', 'data-testid': 'kefu-card-price', text: price }));
+    if (kind === 'order' && Number(card.lines) > 0) foot.appendChild(h('span', { class: 'card-lines', text: t('widget.card.lines', { count: Number(card.lines) }) }));
+    if (kind === 'order' && CARD_STATUSES.indexOf(card.status) >= 0) {
+      foot.appendChild(h('span', { class: 'card-status card-status-' + card.status, 'data-testid': 'kefu-card-status', 'data-status': card.status, text: t('widget.card.status.' + card.status) }));
+    }
+    if (foot.firstChild) body.appendChild(foot);
+    el.appendChild(body);
+    return el;
+  }
+
   function buildRow(m, pending) {
     var side = senderClass(m.senderType);
     var row = h('div', { class: 'row ' + side, 'data-testid': 'kefu-message', 'data-sender': m.senderType || '' });
@@ -589,7 +701,11 @@
       if (who) row.appendChild(h('div', { class: 'who', text: who }));
     }
     var bubble = h('div', { class: 'bubble' });
-    if (text) {
+    var card = cardOf(m);
+    if (card) {
+      bubble.className = 'bubble cardwrap';
+      bubble.appendChild(buildCard(card));
+    } else if (text) {
       var textEl = h('div', { class: 'text', 'data-testid': 'kefu-message-text' });
       renderText(textEl, text);
       bubble.appendChild(textEl);
@@ -1249,6 +1365,7 @@
     var body = { inboxKey: INBOX, page: { url: location.href, title: document.title || '', referrer: document.referrer || '' } };
     if (S.token) body.visitorToken = S.token;
     if (S.locale) body.locale = S.locale;
+    if (CUSTOMER) body.customer = CUSTOMER;
     return api('POST', '/api/v1/widget/sessions', body).then(function (r) {
       if (!r || !r.visitorToken) throw new Error('no session');
       if (r.visitorToken !== S.token) {

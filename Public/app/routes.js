@@ -14,6 +14,8 @@ import * as audit from './views/audit.js';
 import * as knowledge from './views/knowledge.js';
 import * as live from './views/live.js';
 import * as phrases from './views/phrases.js';
+import * as pricechanges from './views/pricechanges.js';
+import * as orderSettings from './views/orders.js';
 
 const RANK = { agent: 0, supervisor: 1, admin: 2, owner: 3 };
 
@@ -41,12 +43,14 @@ function forRole(route) {
 export const routes = [
   { path: 'conversations', label: () => t('nav.conversations'), icon: 'chat', view: conversations, admin: false, badge: 'unread' },
   forRole({ path: 'live', label: () => t('live.nav'), icon: 'pulse', view: live, minRole: 'supervisor' }),
+  forRole({ path: 'price-changes', label: () => t('pricechange.nav'), icon: 'stamp', view: pricechanges, minRole: 'supervisor' }),
   { path: 'knowledge', label: () => t('kb.nav'), icon: 'book', view: knowledge, admin: false },
   { path: 'phrases', label: () => t('qp.nav'), icon: 'bolt', view: phrases, admin: false },
   { path: 'account', label: () => t('nav.account'), icon: 'user', view: account, admin: false },
   { path: 'agents', label: () => t('nav.agents'), icon: 'agents', view: agents, admin: true, group: 'admin' },
   { path: 'inboxes', label: () => t('nav.inboxes'), icon: 'inbox', view: inboxes, admin: true, group: 'admin' },
   { path: 'tokens', label: () => t('nav.tokens'), icon: 'key', view: tokens, admin: true, group: 'admin' },
+  { path: 'order-settings', label: () => t('orders.settings.nav'), icon: 'cart', view: orderSettings, admin: true, group: 'admin' },
   { path: 'audit', label: () => t('nav.audit'), icon: 'audit', view: audit, admin: true, group: 'admin' },
 ];
 

@@ -1,7 +1,8 @@
 // The customer beside the conversation (right column): name, e-mail and phone
 // (editable), where they are on the shop (page, title, referrer), browser,
 // language, and their other conversations. `suggestions` (the suggested answers,
-// chat/suggestions.js) sits under the customer's name.
+// chat/suggestions.js) sits under the customer's name. With `orders` (chat/orders.js) the
+// column has two tabs: the customer (as above) and their orders.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, formatDateTime, getSupported } from '../i18n.js';
@@ -31,14 +32,102 @@ function externalLink(url, text) {
   return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', title: url, class: 'side-link' }, text || url);
 }
 
+const TAB_KEY = 'kefu_side_tab';
+const TABS = ['customer', 'orders'];
+
+function tabPreference() {
+  try {
+    const saved = window.localStorage.getItem(TAB_KEY);
+    if (TABS.includes(saved)) return saved;
+  } catch {
+    // no storage
+  }
+  return 'customer';
+}
+
+let sidebarSeq = 0;
+
 /**
  * contact(): Promise of the Contact; onSaved(contact) after an edit;
- * currentId: the open conversation; onOpen(id) to open another one.
+ * currentId: the open conversation; onOpen(id) to open another one;
+ * orders: the order panel ({el, onSummary}) shown in a second tab, or null.
  */
-export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, suggestions = null }) {
+export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, suggestions = null, orders = null }) {
   const el = h('aside', { class: 'conv-side', 'data-testid': 'customer-sidebar', 'aria-label': t('conv.customerInfo') });
   let editing = false;
   let data = null;
+
+  // ---- tabs (only with the order panel) ----
+  sidebarSeq += 1;
+  const ids = { customer: `side-tab-customer-${sidebarSeq}`, orders: `side-tab-orders-${sidebarSeq}` };
+  let tab = orders ? tabPreference() : 'customer';
+  const customerPanel = h('div', { class: 'side-panel', id: `${ids.customer}-panel` });
+  const ordersPanel = orders ? h('div', { class: 'side-panel side-panel-orders', id: `${ids.orders}-panel` }, orders.el) : null;
+  const ordersBadge = h('span', { class: 'side-tab-badge', 'data-testid': 'side-tab-orders-count', hidden: true });
+  const tabButtons = orders ? {
+    customer: h('button', {
+      type: 'button', role: 'tab', class: 'side-tab', id: ids.customer, 'aria-controls': customerPanel.id,
+      'data-testid': 'side-tab-customer', onclick: () => setTab('customer', true),
+    }, t('orders.tabCustomer')),
+    orders: h('button', {
+      type: 'button', role: 'tab', class: 'side-tab', id: ids.orders, 'aria-controls': ordersPanel.id,
+      'data-testid': 'side-tab-orders', onclick: () => setTab('orders', true),
+    }, t('orders.tabOrders'), ordersBadge),
+  } : null;
+  const tabBar = orders ? h('div', {
+    class: 'side-tabs', role: 'tablist', 'aria-label': t('orders.tabsLabel'), 'data-testid': 'side-tabs',
+    onkeydown: (event) => {
+      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight' && event.key !== 'Home' && event.key !== 'End') return;
+      event.preventDefault();
+      const index = TABS.indexOf(tab);
+      let next = index;
+      if (event.key === 'ArrowLeft') next = (index + TABS.length - 1) % TABS.length;
+      else if (event.key === 'ArrowRight') next = (index + 1) % TABS.length;
+      else if (event.key === 'Home') next = 0;
+      else next = TABS.length - 1;
+      setTab(TABS[next], true);
+      tabButtons[TABS[next]].focus();
+    },
+  }, tabButtons.customer, tabButtons.orders) : null;
+  if (orders) {
+    customerPanel.setAttribute('role', 'tabpanel');
+    customerPanel.setAttribute('aria-labelledby', ids.customer);
+    ordersPanel.setAttribute('role', 'tabpanel');
+    ordersPanel.setAttribute('aria-labelledby', ids.orders);
+  }
+
+  function setTab(name, remember = false) {
+    tab = TABS.includes(name) ? name : 'customer';
+    el.dataset.tab = tab;
+    if (!orders) return;
+    for (const key of TABS) {
+      const selected = key === tab;
+      tabButtons[key].setAttribute('aria-selected', String(selected));
+      tabButtons[key].tabIndex = selected ? 0 : -1;
+    }
+    customerPanel.hidden = tab !== 'customer';
+    ordersPanel.hidden = tab !== 'orders';
+    if (remember) {
+      try { window.localStorage.setItem(TAB_KEY, tab); } catch { /* ignore */ }
+    }
+  }
+
+  const offSummary = orders && typeof orders.onSummary === 'function'
+    ? orders.onSummary((summary) => {
+      ordersBadge.hidden = !summary.count;
+      ordersBadge.textContent = summary.count ? String(summary.count) : '';
+      ordersBadge.classList.toggle('is-due', summary.unpaid > 0);
+      ordersBadge.title = summary.unpaid ? t('orders.tabUnpaid', { count: summary.unpaid }) : '';
+    })
+    : null;
+
+  /** The column's content: the head (once known), the tabs, the customer and the orders. */
+  function place(head, ...customer) {
+    const focused = [suggestions, ordersPanel].some((part) => part && part.contains(document.activeElement)) ? document.activeElement : null;
+    customerPanel.replaceChildren(...customer.filter(Boolean));
+    el.replaceChildren(...[head, tabBar, customerPanel, ordersPanel].filter(Boolean));
+    if (focused) focused.focus(); // moving the suggestions or the orders must not drop the agent's cursor
+  }
 
   function editForm() {
     const name = h('input', { type: 'text', name: 'name', value: data.name || '', maxlength: '100', 'data-testid': 'contact-name-input' });
@@ -100,15 +189,14 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, su
   function draw() {
     const name = contactName(data);
     const page = data.currentPage;
-    const focused = suggestions && suggestions.contains(document.activeElement) ? document.activeElement : null;
-    el.replaceChildren(
+    place(
       h('div', { class: 'side-head' },
         avatar(name, data.id, 'avatar-large'),
         h('div', { class: 'side-who' },
           h('div', { class: 'side-name', 'data-testid': 'contact-name' }, name),
           data.email ? h('div', { class: 'muted side-sub' }, data.email) : null),
         h('button', { type: 'button', class: 'icon-btn side-close', 'aria-label': t('common.close'), title: t('common.close'), onclick: onClose }, '\u00d7')),
-      suggestions || '',
+      suggestions,
       editing ? editForm() : h('section', { class: 'side-section' },
         h('div', { class: 'side-section-head' },
           h('h3', null, t('contact.title')),
@@ -128,19 +216,23 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, su
       h('section', { class: 'side-section' },
         h('h3', null, t('contact.conversations')),
         conversations()));
-    if (focused) focused.focus(); // moving the suggestions must not drop the agent's cursor
   }
 
-  el.replaceChildren(...[suggestions, loadingBlock()].filter(Boolean));
+  setTab(tab);
+  place(null, suggestions, loadingBlock());
   contact().then((c) => {
     data = c;
     draw();
   }).catch((error) => {
-    el.replaceChildren(...[suggestions, h('div', { class: 'side-section inline-error', role: 'alert' }, errorText(error))].filter(Boolean));
+    place(null, suggestions, h('div', { class: 'side-section inline-error', role: 'alert' }, errorText(error)));
   });
 
   return {
     el,
-    destroy() {},
+    /** Shows the customer or the orders tab ('customer' | 'orders'). */
+    showTab: (name) => setTab(name, true),
+    destroy() {
+      if (offSummary) offSummary();
+    },
   };
 }

@@ -11,6 +11,7 @@ import { isViewing, setUnread } from './runtime.js';
 import { articleLinks } from '../knowledge/bot.js';
 import { icon } from '../icons.js';
 import { openPhraseDialog } from '../phrases/dialog.js';
+import { formatMoney, orderStatusChip } from '../orders/shared.js';
 
 const PAGE = 50;
 const TYPING_TTL_MS = 6000;
@@ -59,9 +60,32 @@ function systemText(m) {
   }
 }
 
+/** The card of an order or product card message (payload type "card.*"), or null. */
+function cardOf(m) {
+  const payload = m && m.payload;
+  if (!payload || typeof payload.type !== 'string' || !payload.type.startsWith('card.')) return null;
+  return payload.card && typeof payload.card === 'object' && payload.card.title ? payload.card : null;
+}
+
+/** A compact card: what kind, the title, the amount and, for an order, its status. */
+function cardNode(card) {
+  const kind = card.kind === 'product' ? 'product' : 'order';
+  const amount = card.amount !== null && card.amount !== undefined && card.currency ? formatMoney(card.amount, card.currency) : '';
+  return h('div', { class: ['msg-card', `msg-card-${kind}`], 'data-testid': 'msg-card', 'data-kind': kind, 'data-external-id': card.externalId || '' },
+    h('div', { class: 'msg-card-head' },
+      h('span', { class: 'msg-card-kind' }, kind === 'product' ? t('orders.cardProduct') : t('orders.cardOrder')),
+      kind === 'order' && card.status ? orderStatusChip(card.status, { 'data-testid': 'msg-card-status' }) : null),
+    h('div', { class: 'msg-card-title', 'data-testid': 'msg-card-title' }, card.title),
+    card.subtitle ? h('div', { class: 'msg-card-sub' }, card.subtitle) : null,
+    h('div', { class: 'msg-card-foot' },
+      amount ? h('span', { class: 'msg-card-price', 'data-testid': 'msg-card-price' }, amount) : null,
+      kind === 'order' && Number(card.lines) > 0 ? h('span', { class: 'msg-card-lines' }, t('orders.cardLines', { count: card.lines })) : null));
+}
+
 /** A reply this agent sent (acknowledged, public, with text): it can become a quick phrase. */
 function savableAsPhrase(m, me) {
   if (m.senderType !== 'agent' || m.private || !m.text || !String(m.text).trim() || !me) return false;
+  if (cardOf(m)) return false;
   const senderId = m.sender && m.sender.id;
   return !senderId || String(senderId).toLowerCase() === String(me.id).toLowerCase();
 }
@@ -169,6 +193,7 @@ export function createThread({ conversation, socket }) {
     }
     const author = authorLabel(m);
     const read = readState(m);
+    const card = cardOf(m);
     let status = null;
     if (pending) {
       status = pending.state === 'failed'
@@ -191,8 +216,9 @@ export function createThread({ conversation, socket }) {
       m.private ? h('span', { class: 'note-label', 'data-testid': 'note-label' }, t('chat.privateNote')) : null,
       h('time', { class: 'msg-time', datetime: m.createdAt || '', title: formatDateTime(m.createdAt) }, clockTime(m.createdAt)),
       !pending && savableAsPhrase(m, me) ? savePhraseButton(m) : null),
-    h('div', { class: 'msg-bubble' },
-      m.text ? h('div', { class: 'msg-text', 'data-testid': 'msg-text' }, textNodes(m.text, m.private)) : null,
+    h('div', { class: ['msg-bubble', card && 'msg-bubble-card'] },
+      card ? cardNode(card) : null,
+      !card && m.text ? h('div', { class: 'msg-text', 'data-testid': 'msg-text' }, textNodes(m.text, m.private)) : null,
       attachmentNodes(m.attachments || [], pending ? pending.previews : [])),
     articleLinks(m),
     status);

@@ -1,6 +1,6 @@
 // The agent's conversation workspace (#/conversations, #/conversations/<id>):
 // the list on the left, the open conversation in the centre (header, messages,
-// reply box), the customer on the right. At phone widths: list OR conversation.
+// reply box), the customer and their orders on the right. At phone widths: list OR conversation.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -13,6 +13,7 @@ import { createComposer } from '../chat/composer.js';
 import { createHeader } from '../chat/header.js';
 import { createSidebar } from '../chat/sidebar.js';
 import { createSuggestions } from '../chat/suggestions.js';
+import { createOrders } from '../chat/orders.js';
 
 const SIDE_KEY = 'kefu_conv_side';
 let active = null;
@@ -72,7 +73,7 @@ export function render(container, ctx) {
 
   function teardown() {
     if (!current) return;
-    for (const part of ['header', 'thread', 'composer', 'suggestions', 'sidebar']) {
+    for (const part of ['header', 'thread', 'composer', 'suggestions', 'orders', 'sidebar']) {
       if (current[part]) current[part].destroy();
     }
     current = null;
@@ -147,8 +148,9 @@ export function render(container, ctx) {
         part.composer.append(text);
       },
     });
+    part.orders = createOrders({ conversation, socket });
     part.sidebar = createSidebar({
-      contact, currentId: id, suggestions: part.suggestions.el,
+      contact, currentId: id, suggestions: part.suggestions.el, orders: part.orders,
       onSaved: (c) => {
         const changed = { ...part.conversation, contact: { id: c.id, name: c.name } };
         part.conversation = changed;

@@ -45,6 +45,9 @@ public enum KefuApplication {
         app.lifecycle.use(ChatLifecycle())
         app.knowledge = KnowledgeIndex()
         app.routing = RoutingService(app: app)
+        let orderJobs = OrderJobs()
+        app.orderJobs = orderJobs
+        app.lifecycle.use(orderJobs)
         try routes(app)
         app.kefu.registerDatabaseMetrics()
 

@@ -47,11 +47,5 @@ struct AuditLogController {
         return AuditPageDTO(items: items, nextCursor: rows.count > limit ? page.last.map { String($0.id!) } : nil)
     }
 
-    static func limit(_ raw: String?) throws -> Int {
-        guard let raw else { return 50 }
-        guard let n = Int(raw), (1...200).contains(n) else {
-            throw DomainError.invalid("limit", "limit must be an integer from 1 to 200, got '\(raw)'")
-        }
-        return n
-    }
+    static func limit(_ raw: String?) throws -> Int { try Paging.limit(raw, default: 50, max: 200) }
 }

@@ -105,6 +105,7 @@ enum DemoData {
                                             details: ["created": String(result.created)], on: app.db)
             return accountID
         },
+        DemoStore.seed,
     ]
 
     static let knowledgeFile = "Resources/Knowledge/demo-faq.zh-CN.json"

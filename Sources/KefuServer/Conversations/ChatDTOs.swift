@@ -49,6 +49,8 @@ struct MessagePayload: Content, Equatable {
     var articles: [ArticleRef]
     /// Offer "talk to an agent" under this message.
     var handover: Bool
+    /// A product or order card ("card.product", "card.order").
+    var card: CardDTO? = nil
 
     static func decode(_ json: String?) -> MessagePayload? {
         guard let json, !json.isEmpty else { return nil }

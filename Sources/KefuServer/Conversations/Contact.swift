@@ -17,6 +17,11 @@ final class Contact: Model, @unchecked Sendable {
     @OptionalField(key: "user_agent") var userAgent: String?
     @OptionalField(key: "locale") var locale: String?
     @OptionalField(key: "ip") var ip: String?
+    /// The shop platform's customer id, when the widget named a verified customer or an
+    /// order's buyer was linked to this profile.
+    @OptionalField(key: "external_id") var externalID: String?
+    /// Price tier from the platform: regular, member, vip.
+    @OptionalField(key: "tier") var tier: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
 

@@ -23,12 +23,7 @@ struct UpdateConversationRequest: StrictContent {
     enum CodingKeys: String, CodingKey { case status, assigneeId, inboxId, priority, tags, snoozedUntil }
 
     /// ISO 8601 with or without fractional seconds (JavaScript's `toISOString()` has them).
-    static func parseTime(_ raw: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return plain.date(from: raw) ?? fractional.date(from: raw)
-    }
+    static func parseTime(_ raw: String) -> Date? { ISODates.parse(raw) }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

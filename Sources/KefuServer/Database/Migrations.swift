@@ -10,5 +10,6 @@ enum KefuMigrations {
         M004_CreateConversations(),      // live chat: contacts, conversations, messages, attachments
         M005_CreateKnowledge(),          // knowledge: articles, help centre, FAQ bot, unanswered questions
         M006_CreateRouting(),            // routing: queue, presence, auto-replies, quick phrases, reporting events
+        M007_CreateOrders(),             // orders: products, orders, price changes, payment reminders, webhooks
     ]
 }

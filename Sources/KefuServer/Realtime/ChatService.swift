@@ -63,8 +63,9 @@ final class ChatService: Sendable {
 
     // MARK: publishing
 
-    /// After commit: deliver new messages here and tell the other instances.
-    private func messagesStored(_ stored: [StoredMessage]) {
+    /// After commit: deliver new messages here and tell the other instances (the writer calls
+    /// it; so does code that inserts messages inside its own transaction).
+    func messagesStored(_ stored: [StoredMessage]) {
         for s in stored { publishLocally(s) }
         guard let bus else { return }
         let grouped = Dictionary(grouping: stored, by: { $0.message.conversationId })

@@ -69,9 +69,30 @@ extension Request {
                               field: unknown)
         }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .custom(ISODates.decode)
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw DecodingErrorMapper.domainError(error)
         }
+    }
+}
+
+/// ISO-8601 times in request bodies, with or without fractional seconds
+/// ("2026-11-22T10:00:00Z", "2026-11-22T10:00:00.250+08:00").
+enum ISODates {
+    static func decode(_ decoder: any Decoder) throws -> Date {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        if let date = parse(text) { return date }
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO-8601 time like 2026-11-22T10:00:00+08:00")
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        if let date = plain.date(from: text) { return date }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)
     }
 }

@@ -5,7 +5,13 @@ import NIOConcurrencyHelpers
 import Vapor
 
 struct WidgetSessionRequest: StrictContent {
-    static let allowedFields: Set<String> = ["inboxKey", "visitorToken", "locale", "page"]
+    static let allowedFields: Set<String> = ["inboxKey", "visitorToken", "locale", "page", "customer"]
+    /// The shop's signed-in customer, signed by the shop (see ``CustomerIdentity``).
+    struct Customer: Codable {
+        var id: String
+        var name: String?
+        var hash: String
+    }
     struct Page: Codable {
         var url: String?
         var title: String?
@@ -15,6 +21,7 @@ struct WidgetSessionRequest: StrictContent {
     var visitorToken: String?
     var locale: String?
     var page: Page?
+    var customer: Customer?
 }
 
 struct WidgetSessionDTO: Content {
@@ -79,8 +86,26 @@ struct WidgetController {
         }
         let locale = UILocale.negotiate(explicit: input.locale, acceptLanguage: req.headers.first(name: .acceptLanguage))
         let page = input.page
-        let fresh = contact == nil
-        let visitor = contact ?? Contact(accountID: inbox.accountID)
+        var fresh = contact == nil
+        var visitor = contact ?? Contact(accountID: inbox.accountID)
+        var tokenForKnownCustomer = false
+        if let customer = input.customer {
+            let externalID = try ExternalID.validate(customer.id, field: "customer.id")
+            let secret = try await OrderSettingsStore.load(inbox.accountID, on: req.db).identitySecret
+            guard CustomerIdentity.verify(id: externalID, hash: customer.hash, secret: secret) else {
+                throw DomainError.invalid("customer.hash", "customer.hash is not the shop's signature of customer.id")
+            }
+            if let known = try await Contact.query(on: req.db).filter(\.$accountID == inbox.accountID)
+                .filter(\.$externalID == externalID).first() {
+                // The customer chatted before (another browser or device): continue as them.
+                if known.id != visitor.id { tokenForKnownCustomer = true }
+                visitor = known
+                fresh = false
+            } else {
+                visitor.externalID = externalID
+            }
+            if visitor.name == nil { visitor.name = Self.clip(customer.name?.trimmingCharacters(in: .whitespacesAndNewlines), 100) }
+        }
         visitor.currentPage = Self.clip(page?.url, 1000)
         visitor.pageTitle = Self.clip(page?.title, 300)
         if fresh || page?.referrer?.isEmpty == false { visitor.referrer = Self.clip(page?.referrer, 1000) }
@@ -91,6 +116,7 @@ struct WidgetController {
         if fresh {
             let secret = SecureToken.make(bytes: 32, prefix: "v_")
             token = secret
+            let visitor = visitor
             try await req.db.transaction { tx in
                 try await visitor.create(on: tx)
                 try await VisitorToken(accountID: inbox.accountID, inboxID: inbox.id!, contactID: visitor.id!,
@@ -99,6 +125,13 @@ struct WidgetController {
         } else {
             try await visitor.save(on: req.db)
         }
+        if tokenForKnownCustomer {
+            let secret = SecureToken.make(bytes: 32, prefix: "v_")
+            token = secret
+            try await VisitorToken(accountID: inbox.accountID, inboxID: inbox.id!, contactID: visitor.id!,
+                                   tokenHash: TokenHash.sha256(secret)).create(on: req.db)
+        }
+        if input.customer != nil { try await OrderStore.linkOrders(contact: visitor, on: req.db) }
         let latest = try await Conversation.query(on: req.db).filter(\.$accountID == inbox.accountID)
             .filter(\.$contactID == visitor.id!).filter(\.$inboxID == inbox.id!).filter(\.$mergedIntoID == nil)
             .sort(\.$createdAt, .descending).first()

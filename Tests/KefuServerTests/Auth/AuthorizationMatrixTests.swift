@@ -58,6 +58,62 @@ final class AuthorizationMatrixTests: XCTestCase {
         let doomedPhrase = QuickPhrase(accountID: shop1.account.id!, ownerID: nil)
         doomedPhrase.text = "旧短语"
         try await doomedPhrase.create(on: app.db)
+        // Orders: M-1 of the visitor (as buyer B-1), M-2 and M-3 with a price change waiting.
+        visitor.contact.externalID = "B-1"
+        try await visitor.contact.save(on: app.db)
+        let store = OrderStore(app: app)
+        func order(_ status: String = "unpaid") -> OrderUpsert {
+            OrderUpsert(status: status, currency: "CNY", lines: [.init(sku: "S-1", title: "T恤", quantity: 1, unitPrice: 7900)], shippingFee: 1000,
+                        buyer: .init(externalId: "B-1", name: "王女士"))
+        }
+        for id in ["M-1", "M-2", "M-3"] { _ = try await store.upsert(order: id, order(), accountID: shop1.account.id!) }
+        _ = try await store.upsert(product: "P-1", ProductUpsert(title: "T恤", currency: "CNY", marketPrice: 7900), accountID: shop1.account.id!)
+        let owner1 = try await Credentials.session(for: shop1.agent, on: app.db)
+        var pending: [String] = []
+        for id in ["M-2", "M-3"] {
+            let response = try await app.send(.POST, "/api/v1/orders/\(id)/price-changes", as: owner1,
+                                              json: #"{"target":"shipping","newAmount":0,"reason":"包邮"}"#)
+            XCTAssertEqual(response.status, .accepted, response.body.string)
+            pending.append(try response.content.decode(PriceChangeResultDTO.self).change.id.uuidString)
+        }
+        let reminderRule = ReminderRuleRecord()
+        reminderRule.accountID = shop1.account.id!
+        reminderRule.name = "30 分钟"
+        reminderRule.active = true
+        reminderRule.ruleJSON = OrderJSON.encode(ReminderRule(timeZone: "Asia/Shanghai"))
+        reminderRule.createdAt = Date()
+        reminderRule.updatedAt = Date()
+        try await reminderRule.create(on: app.db)
+        let doomedReminderRule = ReminderRuleRecord()
+        doomedReminderRule.accountID = shop1.account.id!
+        doomedReminderRule.name = "旧规则"
+        doomedReminderRule.active = false
+        doomedReminderRule.ruleJSON = reminderRule.ruleJSON
+        doomedReminderRule.createdAt = Date()
+        doomedReminderRule.updatedAt = Date()
+        try await doomedReminderRule.create(on: app.db)
+        var hooks: [WebhookEndpoint] = []
+        for _ in 0..<2 {
+            let hook = WebhookEndpoint()
+            hook.accountID = shop1.account.id!
+            hook.url = "http://127.0.0.1:9/hook"
+            hook.events = "order.reminded"
+            hook.secret = WebhookSigner.newSecret()
+            hook.active = false
+            hook.createdAt = Date()
+            try await hook.create(on: app.db)
+            hooks.append(hook)
+        }
+        let delivery = WebhookDelivery()
+        delivery.accountID = shop1.account.id!
+        delivery.webhookID = hooks[0].id!
+        delivery.event = "order.reminded"
+        delivery.payload = "{}"
+        delivery.status = "failed"
+        delivery.attempts = 8
+        delivery.createdAt = Date()
+        try await delivery.create(on: app.db)
+        let orderBody = #"{"status":"unpaid","currency":"CNY","lines":[{"sku":"S","title":"T","quantity":1,"unitPrice":100}],"buyer":{"externalId":"B-9"}}"#
         var counter = 0
         func unique() -> Int { counter += 1; return counter }
 
@@ -188,6 +244,59 @@ final class AuthorizationMatrixTests: XCTestCase {
             "POST /api/v1/quick-phrases/:id/use": { _ in
                 .init(path: "/api/v1/quick-phrases/\(phrase.id!.uuidString)/use", json: #"{"conversationId":"\#(conversationID)"}"#,
                       status: row(401, 200, 200, 404, 403)) },
+            // Orders
+            "PUT /api/v1/orders/:externalId": { _ in .init(path: "/api/v1/orders/N-\(unique())", json: orderBody, status: row(401, 403, 201, 201, 201)) },
+            "GET /api/v1/orders/:externalId": { _ in .init(path: "/api/v1/orders/M-1", status: row(401, 200, 200, 404, 404)) },
+            "PUT /api/v1/products/:externalId": { _ in
+                .init(path: "/api/v1/products/P-\(unique())", json: #"{"title":"袜子","currency":"CNY","marketPrice":990}"#,
+                      status: row(401, 403, 201, 201, 201)) },
+            "GET /api/v1/products": { _ in .init(path: "/api/v1/products?q=T", status: row(401, 200, 200, 200, 200)) },
+            "GET /api/v1/contacts/:id/orders": { _ in .init(path: "/api/v1/contacts/\(contactID)/orders", status: row(401, 200, 200, 404, 404)) },
+            "POST /api/v1/conversations/:id/cards": { _ in
+                .init(path: conv + "/cards", json: #"{"kind":"product","externalId":"P-1"}"#, status: row(401, 201, 201, 404, 403)) },
+            "POST /api/v1/orders/:externalId/price-changes": { _ in
+                .init(path: "/api/v1/orders/M-1/price-changes", json: #"{"target":"shipping","newAmount":1000,"reason":"核对运费"}"#,
+                      status: row(401, 200, 200, 404, 404)) },
+            "GET /api/v1/price-changes": { _ in .init(path: "/api/v1/price-changes?status=pending", status: row(401, 403, 200, 200, 200)) },
+            "POST /api/v1/price-changes/:id/approve": { _ in
+                .init(path: "/api/v1/price-changes/\(pending[0])/approve", json: #"{"note":"老顾客"}"#, status: row(401, 403, 200, 404, 404)) },
+            "POST /api/v1/price-changes/:id/reject": { _ in
+                .init(path: "/api/v1/price-changes/\(pending[1])/reject", json: #"{"note":"不行"}"#, status: row(401, 403, 200, 404, 404)) },
+            "POST /api/v1/orders/:externalId/remind": { _ in
+                .init(path: "/api/v1/orders/M-1/remind", json: "{}", status: row(401, 201, 429, 404, 404)) },
+            "POST /api/v1/orders/import": { _ in
+                .init(path: "/api/v1/orders/import",
+                      json: "external_id,status,currency,buyer_id,sku,title,quantity,unit_price\nI-1,unpaid,CNY,B-8,S,T,1,1.00\n",
+                      status: row(401, 403, 200, 200, 200)) },
+            "POST /api/v1/products/import": { _ in
+                .init(path: "/api/v1/products/import", json: "external_id,title,currency,market_price\nPI-1,杯子,CNY,9.90\n",
+                      status: row(401, 403, 200, 200, 200)) },
+            "GET /api/v1/order-settings": { _ in .init(path: "/api/v1/order-settings", status: row(401, 200, 200, 200, 200)) },
+            "PUT /api/v1/order-settings": { _ in
+                .init(path: "/api/v1/order-settings", json: #"{"priceLimits":{"maxDiscountPercent":{"agent":10,"admin":100}}}"#,
+                      status: row(401, 403, 200, 200, 200)) },
+            "GET /api/v1/reminder-rules": { _ in .init(path: "/api/v1/reminder-rules", status: row(401, 200, 200, 200, 200)) },
+            "POST /api/v1/reminder-rules": { _ in
+                .init(path: "/api/v1/reminder-rules", json: #"{"name":"一小时","timeZone":"Asia/Shanghai","delayMinutes":60,"active":false}"#,
+                      status: row(401, 403, 201, 201, 201)) },
+            "PATCH /api/v1/reminder-rules/:id": { _ in
+                .init(path: "/api/v1/reminder-rules/\(reminderRule.id!.uuidString)", json: #"{"delayMinutes":45}"#, status: row(401, 403, 200, 404, 404)) },
+            "DELETE /api/v1/reminder-rules/:id": { _ in
+                .init(path: "/api/v1/reminder-rules/\(doomedReminderRule.id!.uuidString)", status: row(401, 403, 204, 404, 404)) },
+            "GET /api/v1/reminders/stats": { _ in .init(path: "/api/v1/reminders/stats?days=7", status: row(401, 403, 200, 200, 200)) },
+            "GET /api/v1/webhooks": { _ in .init(path: "/api/v1/webhooks", status: row(401, 403, 200, 200, 200)) },
+            "POST /api/v1/webhooks": { _ in
+                .init(path: "/api/v1/webhooks", json: #"{"url":"http://127.0.0.1:9/h","events":["order.reminded"],"active":false}"#,
+                      status: row(401, 403, 201, 201, 201)) },
+            "PATCH /api/v1/webhooks/:id": { _ in
+                .init(path: "/api/v1/webhooks/\(hooks[0].id!.uuidString)", json: #"{"active":false}"#, status: row(401, 403, 200, 404, 404)) },
+            "DELETE /api/v1/webhooks/:id": { _ in
+                .init(path: "/api/v1/webhooks/\(hooks[1].id!.uuidString)", status: row(401, 403, 204, 404, 404)) },
+            "GET /api/v1/webhooks/deliveries": { _ in .init(path: "/api/v1/webhooks/deliveries", status: row(401, 403, 200, 200, 200)) },
+            "POST /api/v1/webhooks/deliveries/:id/replay": { _ in
+                .init(path: "/api/v1/webhooks/deliveries/\(delivery.id!.uuidString)/replay", status: row(401, 403, 200, 404, 404)) },
+            "POST /demo/platform/webhook": { _ in .init(path: "/demo/platform/webhook", json: "{}", status: all(404)) },
+            "POST /demo/platform/orders/:externalId/pay": { _ in .init(path: "/demo/platform/orders/M-1/pay", status: all(404)) },
             // The public help centre.
             "GET /help/:shop": { _ in .init(path: help, status: all(200)) },
             "GET /help/:shop/c/**": { _ in .init(path: help + "/c/%E5%94%AE%E5%90%8E", status: all(200)) },
