@@ -50,3 +50,23 @@ def wid_shown(drv, name: str) -> bool:
         return wid(drv, name).is_displayed()
     except (NoSuchElementException, StaleElementReferenceException):
         return False
+
+
+def press(drv, element) -> None:
+    """Clicks ``element`` after centring it (sticky bars and side columns can cover what is near them)."""
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    wait(drv).until(lambda d: element.is_displayed() and element.is_enabled(), "not clickable")
+    element.click()
+
+
+def tap(drv, name: str, extra: str = "") -> None:
+    """Clicks the visible element with data-testid ``name`` (plus an ``extra`` selector)."""
+    press(drv, visible(drv, name, extra))
+
+
+def fill(drv, name: str, text: str) -> None:
+    """Replaces the value of the visible input or textarea with data-testid ``name``."""
+    box = visible(drv, name)
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.clear()
+    box.send_keys(text)

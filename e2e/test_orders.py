@@ -1,0 +1,427 @@
+"""Orders inside the conversation, end to end, against the real server with the demo shop.
+
+"An agent sends an order card, lowers the shipping fee, and the shopper sees both in the
+widget, with screenshots."
+
+1. 8号 小美 signs in to the workbench (her agent socket makes her the one online agent of
+   售前, which routes round robin). The shopper opens /demo/shop?customer=C1001 — signed in as
+   王女士 (VIP) — opens the widget and asks "这个订单能便宜点运费吗": the conversation is 小美's
+   and linked to 王女士's orders.
+2. 小美 opens it, the 订单 tab lists E20261122001 (unpaid, VIP prices) and she sends it as a
+   card: the thread and the widget show the card (title, price ¥230.80).
+3. She lowers the shipping fee from ¥10.00 to ¥9.00 (10 %: within an agent's limit, applied at
+   once): the panel shows the new total ¥229.80 and the shopper reads "运费已修改为¥9.00，订单
+   合计¥229.80，请刷新后付款".
+4. She asks for free shipping (100 %: pending); 2号 小李 approves it on #/price-changes; the
+   shopper reads the second message (¥0.00, total ¥220.80).
+5. 催付: the first reminder reaches the shopper, the second is refused (reminded_recently) with
+   a visible error.
+6. The shopper pays on the demo page ("立即付款") and the widget confirms the payment.
+7. The owner opens #/order-settings: the demo reminder rule, the demo platform's webhook and
+   its delivered deliveries are listed.
+
+The steps share browsers and build on each other, so they are one scenario test.
+"""
+
+from __future__ import annotations
+
+import time
+
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from conftest import save_screenshot
+from widget_fixtures import DEMO_PASSWORD, AgentAPI, demo_server  # noqa: F401  (fixtures)
+from ui import wait, css, find, visible, shadow, press, tap, fill
+
+WAIT = 20
+OWNER_EMAIL = "owner@demo.kefu.local"
+SUPERVISOR_EMAIL = "li@demo.kefu.local"
+AGENT_EMAIL = "mei@demo.kefu.local"
+
+CUSTOMER_ID, CUSTOMER_NAME = "C1001", "王女士"
+ORDER = "E20261122001"
+QUESTION = "这个订单能便宜点运费吗"
+REASON_SMALL = "老顾客，运费优惠1元"
+REASON_FREE = "VIP 老顾客包邮"
+PAID_TEXT = "您的付款已成功，我们会及时为您发货"
+RULE_NAME = "下单 30 分钟未付款"
+WEBHOOK_PATH = "/demo/platform/webhook"
+
+# The widget's rendered messages (text or card), read out of its open shadow root.
+WIDGET_MESSAGES_JS = """
+const host = document.querySelector('kefu-widget');
+if (!host || !host.shadowRoot) return null;
+const text = (r, id) => (r.querySelector('[data-testid="' + id + '"]') || {}).textContent || '';
+return Array.from(host.shadowRoot.querySelectorAll('[data-testid="kefu-message"]')).map((r) => ({
+  seq: Number(r.getAttribute('data-seq') || 0), sender: r.getAttribute('data-sender'),
+  text: text(r, 'kefu-message-text'),
+  card: r.querySelector('[data-testid="kefu-card"]') ? {
+    kind: r.querySelector('[data-testid="kefu-card"]').getAttribute('data-kind'),
+    title: text(r, 'kefu-card-title'), price: text(r, 'kefu-card-price'),
+    status: text(r, 'kefu-card-status'), subtitle: text(r, 'kefu-card-subtitle'),
+  } : null,
+}));
+"""
+
+THREAD_JS = """
+return Array.from(document.querySelectorAll('[data-testid="thread-messages"] [data-testid="msg"]')).map((m) => {
+  const card = m.querySelector('[data-testid="msg-card"]');
+  return {
+    seq: Number(m.getAttribute('data-seq') || 0), sender: m.getAttribute('data-sender-type'),
+    text: (m.querySelector('[data-testid="msg-text"]') || {}).textContent || '',
+    card: card ? { id: card.getAttribute('data-external-id'),
+                   title: (card.querySelector('[data-testid="msg-card-title"]') || {}).textContent || '',
+                   price: (card.querySelector('[data-testid="msg-card-price"]') || {}).textContent || '' } : null,
+  };
+});
+"""
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+def yuan(minor: int) -> str:
+    """¥ and two decimals, as zh-CN's Intl formats CNY: 22980 → "¥229.80"."""
+    return f"¥{minor // 100:,}.{minor % 100:02d}"
+
+
+def sign_in(drv, base: str, email: str, badge: str) -> None:
+    drv.delete_all_cookies()
+    drv.get(base + "/")
+    fill(drv, "signin-email", email)
+    fill(drv, "signin-password", DEMO_PASSWORD)
+    tap(drv, "signin-submit")
+    # bcrypt at the shipped cost in a debug build on a busy 2-CPU machine can take long.
+    wait(drv, 45).until(lambda d: d.find_element(By.CSS_SELECTOR, css("agent-badge")).text == badge, f"not signed in as {badge}")
+
+
+def browser_api(drv, base: str) -> AgentAPI:
+    """A requests session with the browser's session cookie; the CSRF token from /auth/me."""
+    api = AgentAPI(base)
+    for cookie in drv.get_cookies():
+        api.cookies.set(cookie["name"], cookie["value"])
+    me = api.get(api.url("/api/v1/auth/me"), timeout=20)
+    assert me.status_code == 200, me.text
+    api.headers["X-CSRF-Token"] = me.json()["csrfToken"]
+    api.me = me.json()
+    return api
+
+
+def get_json(api: AgentAPI, path: str, **params) -> dict:
+    answer = api.get(api.url(path), params=params, timeout=20)
+    assert answer.status_code == 200, f"GET {path}: {answer.status_code} {answer.text}"
+    return answer.json()
+
+
+def same(a: str | None, b: str | None) -> bool:
+    return (a or "").lower() == (b or "").lower()
+
+
+def conversation_of(api: AgentAPI, text: str) -> dict:
+    """The conversation (among those the agent sees) holding the shopper's message ``text``."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        for c in get_json(api, "/api/v1/conversations", filter="all", limit=50)["items"]:
+            items = get_json(api, f"/api/v1/conversations/{c['id']}/messages", limit=20)["items"]
+            if any(m["senderType"] == "visitor" and m["text"] == text for m in items):
+                return c
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no conversation holds {text!r}")
+        time.sleep(0.3)  # polling the server for the shopper's message, not the page
+
+
+def widget(drv, name: str):
+    return shadow(drv).find_element(By.CSS_SELECTOR, css(name))
+
+
+def widget_shown(drv, name: str) -> bool:
+    try:
+        return widget(drv, name).is_displayed()
+    except (NoSuchElementException, StaleElementReferenceException):
+        return False
+
+
+def widget_messages(drv) -> list[dict]:
+    return drv.execute_script(WIDGET_MESSAGES_JS) or []
+
+
+def widget_message(drv, predicate, what: str, timeout: float = WAIT) -> dict:
+    def found(d):
+        return next((m for m in widget_messages(d) if predicate(m)), False)
+    return wait(drv, timeout).until(found, f"no widget message: {what}; have {widget_messages(drv)}")
+
+
+def open_widget(drv) -> None:
+    wait(drv).until(lambda d: widget_shown(d, "kefu-launcher") or widget_shown(d, "kefu-panel"), "the chat button never appeared")
+    if not widget_shown(drv, "kefu-panel"):
+        widget(drv, "kefu-launcher").click()
+    wait(drv).until(lambda d: widget_shown(d, "kefu-panel"), "the chat panel did not open")
+
+
+def thread(drv) -> list[dict]:
+    return drv.execute_script(THREAD_JS) or []
+
+
+def order_item(drv):
+    return visible(drv, "order-item", f'[data-order-id="{ORDER}"]')
+
+
+def in_order(drv, name: str):
+    """The element with data-testid ``name`` inside the order's panel entry."""
+    return order_item(drv).find_element(By.CSS_SELECTOR, css(name))
+
+
+def order_text(drv, name: str) -> str:
+    try:
+        return in_order(drv, name).text
+    except (NoSuchElementException, StaleElementReferenceException):
+        return ""
+
+
+def wait_order_text(drv, name: str, expected: str) -> None:
+    wait(drv).until(lambda d: order_text(d, name) == expected,
+                    f"the panel's {name} shows {order_text(drv, name)!r}, not {expected!r}")
+
+
+def server_order(api: AgentAPI) -> dict:
+    return get_json(api, f"/api/v1/orders/{ORDER}")
+
+
+def change_price(drv, amount: str | None, reason: str, *, free: bool = False) -> None:
+    """Opens the price-change dialog of the order, targets the shipping fee and fills it in."""
+    press(drv, in_order(drv, "order-change-price"))
+    visible(drv, "pricechange-dialog")
+    Select(visible(drv, "pricechange-target")).select_by_value("shipping")
+    if free:
+        tap(drv, "pricechange-free-shipping")
+    else:
+        fill(drv, "pricechange-amount", amount)
+    fill(drv, "pricechange-reason", reason)
+
+
+def submit_price_change(drv, status: str) -> str:
+    """Submits the dialog; returns the result's text once it shows ``status`` (fails on an error)."""
+    tap(drv, "pricechange-submit")
+
+    def outcome(d):
+        if d.find_elements(By.CSS_SELECTOR, css("pricechange-result")):
+            return d.find_element(By.CSS_SELECTOR, css("pricechange-result"))
+        error = d.find_element(By.CSS_SELECTOR, css("pricechange-error"))
+        if error.is_displayed() and error.text.strip():
+            raise AssertionError(f"the price change was refused: {error.text}")
+        return False
+    result = wait(drv).until(outcome, "no price-change result")
+    assert result.get_attribute("data-status") == status, f"{result.get_attribute('data-status')}: {result.text}"
+    return result.text
+
+
+def js_errors(drv) -> list[str]:
+    """Console errors that are not expected 4xx answers (the refused reminder) or a socket going away."""
+    try:
+        entries = drv.get_log("browser")
+    except WebDriverException:
+        return []
+    return [e["message"] for e in entries if e["level"] == "SEVERE"
+            and "Failed to load resource" not in e["message"] and "WebSocket connection to" not in e["message"]]
+
+
+def raw_keys(drv) -> list[str]:
+    """Untranslated i18n keys ("orders.something") shown as text anywhere on the page."""
+    return drv.execute_script(r"""
+      const text = document.body.innerText;
+      return Array.from(new Set(text.match(/\b(?:orders|pricechange|reminders|webhooks|orderchat|common|chat|nav)\.[a-zA-Z][\w.]*\b/g) || []));
+    """) or []
+
+
+# ---- the scenario -----------------------------------------------------------------------------
+
+def test_agent_sends_order_card_and_changes_shipping_shopper_sees_both(demo_server, make_driver):
+    base = demo_server.url
+    owner = AgentAPI(base)
+    owner.login(OWNER_EMAIL, DEMO_PASSWORD)
+
+    # The demo order, from the demo data: VIP prices DRESS-FR 169.00 + 2 × MUG-400 25.90, shipping 10.00.
+    order = server_order(owner)
+    assert order["status"] == "unpaid" and order["buyer"]["tier"] == "vip" and order["currency"] == "CNY", order
+    lines = {line["sku"]: line for line in order["lines"]}
+    assert (lines["DRESS-FR"]["unitPrice"], lines["MUG-400"]["unitPrice"], lines["MUG-400"]["quantity"]) == (16900, 2590, 2), lines
+    subtotal = sum(line["unitPrice"] * line["quantity"] for line in order["lines"])
+    assert subtotal == order["subtotal"] == 22080, order
+    assert order["shippingFee"] == 1000 and order["discount"] == 0 and order["total"] == subtotal + 1000, order
+    total_before, total_small, total_free = subtotal + 1000, subtotal + 900, subtotal  # ¥230.80, ¥229.80, ¥220.80
+
+    # -- 8号 小美 signs in: her agent socket makes her the one online agent of 售前.
+    mei = make_driver("zh-CN", 1400, 900)
+    sign_in(mei, base, AGENT_EMAIL, "8号 小美")
+    mei_api = browser_api(mei, base)
+    mei_id = mei_api.me["user"]["id"]
+    wait(mei).until(lambda d: next((a for a in get_json(owner, "/api/v1/live")["agents"] if same(a["id"], mei_id)), {}).get("status") == "online",
+                    "小美 is not online for routing")
+
+    # -- the shopper, signed in on the demo shop as 王女士, asks about the shipping fee.
+    shopper = make_driver("zh-CN", 1280, 900)
+    shopper.get(f"{base}/demo/shop?customer={CUSTOMER_ID}")
+    script = shopper.find_element(By.CSS_SELECTOR, "script[data-inbox]")
+    assert script.get_attribute("data-customer-id") == CUSTOMER_ID and script.get_attribute("data-customer-name") == CUSTOMER_NAME
+    assert script.get_attribute("data-customer-hash"), "the widget is not told who the customer is"
+    visible(shopper, f"demo-pay-{ORDER}")
+    open_widget(shopper)
+    box = widget(shopper, "kefu-input")
+    box.send_keys(QUESTION)
+    box.send_keys(Keys.ENTER)
+    widget_message(shopper, lambda m: m["text"] == QUESTION and m["seq"] > 0, "the question, acknowledged")
+
+    conversation = conversation_of(mei_api, QUESTION)
+    assert same(conversation.get("assigneeId"), mei_id), f"the conversation is not 小美's: {conversation}"
+    linked = get_json(mei_api, f"/api/v1/contacts/{conversation['contactId']}/orders")
+    assert linked["externalId"] == CUSTOMER_ID and linked["tier"] == "vip", linked
+    assert ORDER in [o["externalId"] for o in linked["orders"]], linked
+
+    # -- 小美 opens the conversation and the 订单 tab: E20261122001, unpaid, VIP.
+    mei.get(f"{base}/#/conversations/{conversation['id']}")
+    wait(mei).until(lambda d: any(m["text"] == QUESTION for m in thread(d)), "the shopper's question is not in the thread")
+    tap(mei, "side-tab-orders")
+    visible(mei, "order-panel")
+    tier = visible(mei, "order-tier")
+    assert tier.get_attribute("data-tier") == "vip" and tier.text == "VIP", tier.get_attribute("outerHTML")
+    assert CUSTOMER_ID in visible(mei, "order-buyer-id").text
+    item = order_item(mei)
+    assert item.get_attribute("data-status") == "unpaid"
+    assert in_order(mei, "order-status").text == "待付款"
+    wait_order_text(mei, "order-total", yuan(total_before))
+    assert order_text(mei, "order-shipping") == yuan(1000)
+    assert [li.get_attribute("data-sku") for li in item.find_elements(By.CSS_SELECTOR, css("order-line"))] == ["DRESS-FR", "MUG-400"]
+
+    # -- send the order card: it lands in the thread.
+    press(mei, in_order(mei, "order-send-card"))
+    card = wait(mei).until(lambda d: next((m["card"] for m in thread(d) if m["card"] and m["card"]["id"] == ORDER and m["seq"] > 0), False),
+                           "the order card is not in the thread")
+    assert card["title"] == lines["DRESS-FR"]["title"] and card["price"] == yuan(total_before), card
+    assert not raw_keys(mei), raw_keys(mei)
+    save_screenshot(mei, "orders-workbench-card")
+
+    # -- lower the shipping fee 10.00 → 9.00 (10 %, within an agent's limit): applied at once.
+    change_price(mei, "9.00", REASON_SMALL)
+    wait(mei).until(lambda d: "10%" in find(d, "pricechange-preview").text, f"preview: {find(mei, 'pricechange-preview').text!r}")
+    assert yuan(total_small) in find(mei, "pricechange-preview").text, find(mei, "pricechange-preview").text
+    assert not find(mei, "pricechange-needs-approval").is_displayed(), "a change within the limit is announced as needing approval"
+    assert not raw_keys(mei), raw_keys(mei)
+    save_screenshot(mei, "orders-pricechange-dialog")
+    result = submit_price_change(mei, "applied")
+    assert f"{yuan(1000)} → {yuan(900)}" in result and yuan(total_small) in result, result
+    tap(mei, "pricechange-close")
+    wait(mei).until(lambda d: not d.find_elements(By.CSS_SELECTOR, css("pricechange-dialog")), "the dialog did not close")
+    wait_order_text(mei, "order-shipping", yuan(900))
+    wait_order_text(mei, "order-total", yuan(total_small))
+    changed = server_order(owner)
+    assert (changed["shippingFee"], changed["total"]) == (900, total_small), changed
+
+    # -- the shopper sees the card and 小美's message about the new fee.
+    shown_card = widget_message(shopper, lambda m: m["card"] and m["card"]["kind"] == "order", "the order card")
+    assert shown_card["sender"] == "agent", shown_card
+    assert shown_card["card"]["title"] == lines["DRESS-FR"]["title"] and shown_card["card"]["price"] == yuan(total_before), shown_card
+    note = widget_message(shopper, lambda m: "运费已修改" in m["text"], "the shipping-fee message")
+    assert note["sender"] == "agent", note
+    for part in (f"订单{ORDER}", f"运费已修改为{yuan(900)}", f"订单合计{yuan(total_small)}", "请刷新后付款"):
+        assert part in note["text"], f"{part!r} not in {note['text']!r}"
+    assert note["seq"] > shown_card["seq"] > 0
+    save_screenshot(shopper, "orders-widget-card-message")
+
+    # -- free shipping (100 %): above an agent's limit, it waits for a supervisor.
+    change_price(mei, None, REASON_FREE, free=True)
+    assert find(mei, "pricechange-amount").get_attribute("value") == "0.00"
+    wait(mei).until(lambda d: find(d, "pricechange-needs-approval").is_displayed(), "free shipping is not announced as needing approval")
+    submit_price_change(mei, "pending")
+    tap(mei, "pricechange-close")
+    pending = wait(mei).until(lambda d: in_order(d, "order-pending-change"), "the panel shows no pending change")
+    assert yuan(0) in pending.text, pending.text
+    assert not in_order(mei, "order-change-price").is_enabled(), "a second change can be started while one waits"
+    assert server_order(owner)["shippingFee"] == 900
+
+    # -- 2号 小李 (supervisor) sees it on the approvals page, but free shipping (100 %) is above her
+    #    own limit (supervisor 30 %, the standard limits): her approval is refused, visibly, and the
+    #    change keeps waiting. The owner (limit 100 %) approves it on the same page.
+    li = make_driver("zh-CN", 1400, 900)
+    sign_in(li, base, SUPERVISOR_EMAIL, "2号 小李")
+    li.get(f"{base}/#/price-changes")
+    row = visible(li, "pricechange-row", f'[data-order-id="{ORDER}"]')
+    assert row.find_element(By.CSS_SELECTOR, css("pricechange-row-amounts")).text == f"{yuan(900)} → {yuan(0)}"
+    assert row.find_element(By.CSS_SELECTOR, css("pricechange-row-reason")).text == REASON_FREE
+    assert "8号" in row.text and "小美" in row.text, row.text
+    assert not raw_keys(li), raw_keys(li)
+    save_screenshot(li, "orders-approvals")
+    limits = get_json(owner, "/api/v1/order-settings")["priceLimits"]
+    supervisor_limit = limits["maxShippingDiscountPercent"].get("supervisor", limits["maxDiscountPercent"]["supervisor"])
+    assert supervisor_limit < 100, f"the supervisor may now approve free shipping ({limits}): let 小李 approve instead"
+    press(li, row.find_element(By.CSS_SELECTOR, css("pricechange-approve")))
+    refusal = wait(li).until(lambda d: (lambda e: e if e.is_displayed() and e.text.strip() else False)(
+        visible(d, "pricechange-row", f'[data-order-id="{ORDER}"]').find_element(By.CSS_SELECTOR, css("pricechange-row-error"))),
+        "小李's refused approval shows no error")
+    assert "超出了你的审批权限" in refusal.text, refusal.text
+    save_screenshot(li, "orders-approvals-refused")
+    assert server_order(owner)["pendingChange"]["status"] == "pending"
+
+    sign_in(li, base, OWNER_EMAIL, "1号 店长")
+    li.get(f"{base}/#/price-changes")
+    row = visible(li, "pricechange-row", f'[data-order-id="{ORDER}"]')
+    press(li, row.find_element(By.CSS_SELECTOR, css("pricechange-approve")))
+    wait(li).until(lambda d: not d.find_elements(By.CSS_SELECTOR, css("pricechange-row", f'[data-order-id="{ORDER}"]')),
+                   "the approved change is still pending")
+    decided = visible(li, "pricechange-recent-row", '[data-status="approved"]')
+    assert "E20261122001" in decided.text and "1号 店长" in decided.text, decided.text
+    approved = server_order(owner)
+    assert (approved["shippingFee"], approved["total"], approved["pendingChange"]) == (0, total_free, None), approved
+
+    # -- the shopper reads the second message; 小美's panel follows.
+    free_note = widget_message(shopper, lambda m: f"运费已修改为{yuan(0)}" in m["text"], "the free-shipping message")
+    assert f"订单合计{yuan(total_free)}" in free_note["text"] and "请刷新后付款" in free_note["text"], free_note
+    wait_order_text(mei, "order-shipping", "包邮")
+    wait_order_text(mei, "order-total", yuan(total_free))
+    wait(mei).until(lambda d: not order_item(d).find_elements(By.CSS_SELECTOR, css("order-pending-change")), "the pending note stayed")
+
+    # -- 催付: the first reminder is sent, the second refused with a visible error.
+    press(mei, in_order(mei, "order-remind"))
+    wait(mei).until(lambda d: in_order(d, "order-reminders").get_attribute("data-sent") == "1", "the reminder count did not turn 1")
+    reminder = widget_message(shopper, lambda m: "还未付款" in m["text"], "the payment reminder")
+    for part in (f"订单{ORDER}", yuan(total_free), "点此完成支付"):
+        assert part in reminder["text"], f"{part!r} not in {reminder['text']!r}"
+    press(mei, in_order(mei, "order-remind"))
+    error = wait(mei).until(lambda d: in_order(d, "order-error") if in_order(d, "order-error").is_displayed() else False,
+                            "the second reminder shows no error")
+    assert "刚刚催付过" in error.text, error.text
+    assert in_order(mei, "order-reminders").get_attribute("data-sent") == "1"
+    assert not raw_keys(mei), raw_keys(mei)
+    save_screenshot(mei, "orders-workbench-remind-refused")
+
+    # -- the shopper pays on the demo page: the widget confirms the payment.
+    press(shopper, visible(shopper, f"demo-pay-{ORDER}"))
+    paid = widget_message(shopper, lambda m: m["text"] == PAID_TEXT, "the payment confirmation")
+    assert paid["seq"] > reminder["seq"], (paid, reminder)
+    assert "待发货" in visible(shopper, f"demo-order-{ORDER}").text
+    assert not shopper.find_elements(By.CSS_SELECTOR, css(f"demo-pay-{ORDER}")), "the paid order can still be paid"
+    save_screenshot(shopper, "orders-widget-paid")
+    wait(mei).until(lambda d: order_item(d).get_attribute("data-status") == "paid", "小美's panel does not show the order paid")
+
+    # -- the owner's order settings: the demo rule, the demo platform's webhook, delivered deliveries.
+    hook = next(w for w in get_json(owner, "/api/v1/webhooks")["webhooks"] if w["url"].endswith(WEBHOOK_PATH))
+    wait(li).until(lambda d: sum(x["status"] == "delivered" for x in get_json(owner, "/api/v1/webhooks/deliveries", webhook=hook["id"])["deliveries"]) >= 3,
+                   f"the demo platform did not receive the deliveries: {get_json(owner, '/api/v1/webhooks/deliveries')}")
+    li.get(f"{base}/#/order-settings")
+    rule = wait(li).until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, css("rule-row-name")) if RULE_NAME in r.text), False),
+                          "the demo reminder rule is not listed")
+    assert rule.is_displayed()
+    hook_row = visible(li, "webhook-row", f'[data-webhook-id="{hook["id"]}"]')
+    assert hook_row.find_element(By.CSS_SELECTOR, css("webhook-row-url")).text.endswith(WEBHOOK_PATH)
+    wait(li).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, css("delivery-row", '[data-status="delivered"]'))) >= 3,
+                   "the delivery log does not show the delivered deliveries")
+    assert not li.find_elements(By.CSS_SELECTOR, css("delivery-row", '[data-status="failed"]')), "a delivery to the demo platform failed"
+    assert not raw_keys(li), raw_keys(li)
+    li.execute_script("arguments[0].scrollIntoView({block: 'start'});", visible(li, "delivery-list"))
+    save_screenshot(li, "orders-settings")
+
+    for drv in (mei, shopper, li):
+        assert js_errors(drv) == [], js_errors(drv)
+    owner.close()
+    mei_api.close()
