@@ -53,6 +53,7 @@ public enum KefuApplication {
 
         app.asyncCommands.use(SetupCommand(), as: "setup")
         app.asyncCommands.use(DemoCommand(), as: "demo")
+        app.asyncCommands.use(ImportCommand(), as: "import")
     }
 }
 
