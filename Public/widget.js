@@ -77,7 +77,6 @@
     'widget.leave.failed': 'Your message could not be sent. Please try again.',
     'widget.leave.textRequired': 'Please write your message.',
     'widget.card.order': 'Order', 'widget.card.product': 'Product', 'widget.card.open': 'Open in the shop',
-    'widget.card.lines': '{count} items',
     'widget.card.status.created': 'To be confirmed', 'widget.card.status.unpaid': 'Awaiting payment',
     'widget.card.status.paid': 'Paid', 'widget.card.status.shipped': 'Shipped', 'widget.card.status.delivered': 'Delivered',
     'widget.card.status.completed': 'Completed', 'widget.card.status.cancelled': 'Cancelled',
@@ -421,7 +420,6 @@
     '.card-sub{font-size:12px;color:#5b6675;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
     '.card-foot{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;margin-top:2px}',
     '.card-price{font-weight:700;color:#e4393c;font-size:14px;font-variant-numeric:tabular-nums}',
-    '.card-lines{font-size:12px;color:#8a94a3}',
     '.card-status{font-size:11px;line-height:16px;padding:0 6px;border-radius:8px;background:#eef1f5;color:#5b6675}',
     '.card-status-unpaid,.card-status-created{background:#fff4e0;color:#a35f00}',
     '.card-status-paid,.card-status-shipped{background:#e6efff;color:#1d5fc9}',
@@ -667,7 +665,6 @@
     var foot = h('div', { class: 'card-foot' });
     var price = formatMoney(card.amount, card.currency);
     if (price) foot.appendChild(h('span', { class: 'card-price', 'data-testid': 'kefu-card-price', text: price }));
-    if (kind === 'order' && Number(card.lines) > 0) foot.appendChild(h('span', { class: 'card-lines', text: t('widget.card.lines', { count: Number(card.lines) }) }));
     if (kind === 'order' && CARD_STATUSES.indexOf(card.status) >= 0) {
       foot.appendChild(h('span', { class: 'card-status card-status-' + card.status, 'data-testid': 'kefu-card-status', 'data-status': card.status, text: t('widget.card.status.' + card.status) }));
     }

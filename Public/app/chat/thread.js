@@ -78,8 +78,7 @@ function cardNode(card) {
     h('div', { class: 'msg-card-title', 'data-testid': 'msg-card-title' }, card.title),
     card.subtitle ? h('div', { class: 'msg-card-sub' }, card.subtitle) : null,
     h('div', { class: 'msg-card-foot' },
-      amount ? h('span', { class: 'msg-card-price', 'data-testid': 'msg-card-price' }, amount) : null,
-      kind === 'order' && Number(card.lines) > 0 ? h('span', { class: 'msg-card-lines' }, t('orders.cardLines', { count: card.lines })) : null));
+      amount ? h('span', { class: 'msg-card-price', 'data-testid': 'msg-card-price' }, amount) : null));
 }
 
 /** A reply this agent sent (acknowledged, public, with text): it can become a quick phrase. */

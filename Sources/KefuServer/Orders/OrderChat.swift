@@ -62,7 +62,8 @@ struct OrderChat {
     func orderCard(_ order: Order, catalog: MessageCatalog, locale: Locale) -> (CardDTO, String) {
         let lines = OrderJSON.lines(order.linesJSON)
         let title = lines.first?.title ?? order.number
-        var subtitle = catalog.text("orderchat.card.lines", ["count": String(lines.reduce(0) { $0 + $1.quantity })])
+        var subtitle = catalog.text("orderchat.card.summary", ["order_no": order.number,
+                                                               "count": String(lines.reduce(0) { $0 + $1.quantity })])
         if let carrier = order.carrier, let tracking = order.trackingNo {
             let latest = OrderJSON.tracking(order.trackingEventsJSON).first?.text ?? ""
             subtitle = catalog.text("orderchat.card.tracking", ["carrier": carrier, "tracking_no": tracking, "latest": latest])
@@ -71,7 +72,7 @@ struct OrderChat {
         let payable = OrderStatus(rawValue: order.status)?.isBeforePayment ?? false
         let card = CardDTO(kind: "order", externalId: order.externalID, title: title, subtitle: subtitle,
                            imageUrl: lines.first?.imageUrl, url: payable ? (order.payLink ?? order.url) : order.url,
-                           currency: order.currency, amount: order.total, status: order.status, lines: lines.count)
+                           currency: order.currency, amount: order.total, status: order.status)
         let text = catalog.text("orderchat.card.order", ["order_no": order.number, "amount": Self.money(order.total, order.currency, locale)])
         return (card, text)
     }
@@ -80,7 +81,7 @@ struct OrderChat {
         let price = ProductDTO.price(product, tier: tier)
         let card = CardDTO(kind: "product", externalId: product.externalID, title: product.title,
                            subtitle: product.category.isEmpty ? nil : product.category, imageUrl: product.imageURL, url: product.url,
-                           currency: product.currency, amount: price, status: nil, lines: nil)
+                           currency: product.currency, amount: price, status: nil)
         let text = catalog.text("orderchat.card.product", ["title": product.title, "amount": Self.money(price, product.currency, locale)])
         return (card, text)
     }

@@ -151,7 +151,6 @@ struct CardDTO: Content, Equatable {
     var currency: String
     var amount: Int64
     var status: String?
-    var lines: Int?
 }
 
 /// JSON columns of orders, read leniently (a row is never unreadable).
