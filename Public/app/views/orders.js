@@ -699,6 +699,8 @@ function createWebhooks() {
       state.hooks = (data && data.webhooks) || [];
       drawHooks();
       drawFilters();
+      // The delivery log names each delivery's endpoint: draw it again now that they are known.
+      if (state.deliveries.length) drawDeliveries();
     } catch (error) {
       hooksHost.replaceChildren(loadError(error, loadHooks));
     }
@@ -725,7 +727,8 @@ function createWebhooks() {
   }
 
   function hookUrl(id) {
-    const hook = state.hooks.find((w) => w.id === id);
+    const wanted = String(id || '').toLowerCase();
+    const hook = state.hooks.find((w) => String(w.id).toLowerCase() === wanted);
     return hook ? hook.url : '';
   }
 
