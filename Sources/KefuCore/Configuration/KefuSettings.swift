@@ -46,6 +46,9 @@ public struct KefuSettings: Equatable, Sendable {
     public var postgresPoolSize: Int
     /// bcrypt cost factor for stored passwords (each step doubles the work).
     public var bcryptCost: Int = 12
+    /// Whether webhooks may go to loopback, private and link-local addresses (off: refused,
+    /// except the built-in demo platform on Kefu's own address).
+    public var webhooksAllowPrivate: Bool = false
 
     public struct RateLimit: Equatable, Sendable, CustomStringConvertible {
         public var limit: Int
@@ -67,6 +70,7 @@ public struct KefuSettings: Equatable, Sendable {
             "KEFU_PUBLIC_URL", "KEFU_SECURE_COOKIES", "KEFU_CORS_ORIGINS", "KEFU_MAX_BODY_BYTES",
             "KEFU_LOGIN_LIMIT_IP", "KEFU_LOGIN_LIMIT_ACCOUNT", "KEFU_SESSION_IDLE_HOURS", "KEFU_LOG_LEVEL",
             "KEFU_RESOURCES_DIR", "KEFU_POSTGRES_POOL_SIZE", "KEFU_BCRYPT_COST", "KEFU_TEST_DATABASE_URL",
+            "KEFU_WEBHOOKS_ALLOW_PRIVATE",
         ]
         if let unknown = env.keys.filter({ $0.hasPrefix("KEFU_") && !known.contains($0) }).sorted().first {
             throw ConfigurationError(variable: unknown, message: "is not a Kefu setting (known: \(known.sorted().joined(separator: ", ")))")
@@ -146,6 +150,13 @@ public struct KefuSettings: Equatable, Sendable {
         if let dir = value("KEFU_RESOURCES_DIR") { settings.resourcesDirectory = dir }
         if let size = try integer("KEFU_POSTGRES_POOL_SIZE", in: 1...256) { settings.postgresPoolSize = size }
         if let cost = try integer("KEFU_BCRYPT_COST", in: 4...16) { settings.bcryptCost = cost }
+        if let raw = value("KEFU_WEBHOOKS_ALLOW_PRIVATE") {
+            switch raw.lowercased() {
+            case "1", "true", "yes", "on": settings.webhooksAllowPrivate = true
+            case "0", "false", "no", "off": settings.webhooksAllowPrivate = false
+            default: throw ConfigurationError(variable: "KEFU_WEBHOOKS_ALLOW_PRIVATE", message: "must be true or false, got '\(raw)'")
+            }
+        }
         return settings
     }
 }

@@ -71,6 +71,16 @@ struct WebhookWorker {
         headers.replaceOrAdd(name: .userAgent, value: "Kefu-Webhooks/1")
         var status: Int?
         var failure: String?
+        if let refused = await WebhookGuard.refusal(endpoint.url, app: app) {
+            // Final: sending again would be refused again until an admin changes the URL.
+            delivery.attempts += 1
+            delivery.lastStatusCode = nil
+            delivery.lastError = "refused: " + refused
+            delivery.status = "failed"
+            delivery.nextAttemptAt = nil
+            try await delivery.save(on: db)
+            return
+        }
         do {
             let response = try await app.client.post(URI(string: endpoint.url), headers: headers) { request in
                 request.body = ByteBuffer(data: body)

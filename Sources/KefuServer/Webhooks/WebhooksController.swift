@@ -44,12 +44,15 @@ struct WebhookInput: StrictContent {
     var events: [String]?
     var active: Bool?
 
-    func apply(to endpoint: WebhookEndpoint, creating: Bool) throws(DomainError) {
+    func apply(to endpoint: WebhookEndpoint, creating: Bool, settings: KefuSettings) throws(DomainError) {
         if creating {
             if url == nil { throw .invalid("url", "url is required") }
             if events == nil { throw .invalid("events", "events are required") }
         }
-        if let url { endpoint.url = try WebhookURL.validate(url) }
+        if let url {
+            endpoint.url = try WebhookURL.validate(url)
+            try WebhookGuard.checkSaved(endpoint.url, settings: settings)
+        }
         if let events { endpoint.events = try WebhookEvent.parse(events).map(\.rawValue).joined(separator: "|") }
         if let active { endpoint.active = active }
     }
@@ -78,7 +81,7 @@ struct WebhooksController {
         endpoint.active = true
         endpoint.secret = WebhookSigner.newSecret()
         endpoint.createdAt = Date()
-        try input.apply(to: endpoint, creating: true)
+        try input.apply(to: endpoint, creating: true, settings: req.application.kefu.settings)
         try await save(endpoint, action: "webhook.create", principal, req)
         return try await WebhookDTO(endpoint).encodeResponse(status: .created, for: req)
     }
@@ -86,7 +89,7 @@ struct WebhooksController {
     func update(_ req: Request) async throws -> WebhookDTO {
         let principal = try req.requirePrincipal()
         let endpoint = try await find(req, principal)
-        try req.decodeStrict(WebhookInput.self).apply(to: endpoint, creating: false)
+        try req.decodeStrict(WebhookInput.self).apply(to: endpoint, creating: false, settings: req.application.kefu.settings)
         try await save(endpoint, action: "webhook.update", principal, req)
         return WebhookDTO(endpoint)
     }

@@ -286,7 +286,7 @@ final class AuthorizationMatrixTests: XCTestCase {
             "GET /api/v1/reminders/stats": { _ in .init(path: "/api/v1/reminders/stats?days=7", status: row(401, 403, 200, 200, 200)) },
             "GET /api/v1/webhooks": { _ in .init(path: "/api/v1/webhooks", status: row(401, 403, 200, 200, 200)) },
             "POST /api/v1/webhooks": { _ in
-                .init(path: "/api/v1/webhooks", json: #"{"url":"http://127.0.0.1:9/h","events":["order.reminded"],"active":false}"#,
+                .init(path: "/api/v1/webhooks", json: #"{"url":"https://hooks.example.com/h","events":["order.reminded"],"active":false}"#,
                       status: row(401, 403, 201, 201, 201)) },
             "PATCH /api/v1/webhooks/:id": { _ in
                 .init(path: "/api/v1/webhooks/\(hooks[0].id!.uuidString)", json: #"{"active":false}"#, status: row(401, 403, 200, 404, 404)) },

@@ -10,7 +10,9 @@ import XCTVapor
 /// back-off after a failure, given up after a refusal, listed and replayed by an admin.
 final class WebhookTests: XCTestCase {
     private func setUp(_ statuses: [HTTPStatus]) async throws -> (OrdersFixture, WebhookReceiver, WebhookDTO) {
-        let f = try await OrdersFixture.make(for: self)
+        // The local receiver is on loopback, which only an operator's setting allows.
+        let app = try await TestApp.make(for: self) { $0.webhooksAllowPrivate = true }
+        let f = try await OrdersFixture.make(for: self, app: app)
         let receiver = try await WebhookReceiver(statuses: statuses)
         let url = try await receiver.start(for: self)
         let created = try await f.app.send(.POST, "/api/v1/webhooks", as: f.admin,
@@ -79,6 +81,10 @@ final class WebhookTests: XCTestCase {
     func testBadEndpointsAreRefused() async throws {
         let f = try await OrdersFixture.make(for: self)
         for (json, field) in [(#"{"url":"ftp://x.example/h","events":["order.reminded"]}"#, "url"),
+                              (#"{"url":"http://127.0.0.1:8080/admin","events":["order.reminded"]}"#, "url"),
+                              (#"{"url":"http://169.254.169.254/latest/meta-data","events":["order.reminded"]}"#, "url"),
+                              (#"{"url":"http://[::1]/h","events":["order.reminded"]}"#, "url"),
+                              (#"{"url":"http://localhost/h","events":["order.reminded"]}"#, "url"),
                               (#"{"url":"https://x.example/h","events":["order.eaten"]}"#, "events"),
                               (#"{"url":"https://x.example/h","events":[]}"#, "events")] {
             let response = try await f.app.send(.POST, "/api/v1/webhooks", as: f.admin, json: json)
@@ -87,5 +93,26 @@ final class WebhookTests: XCTestCase {
         }
         let count = try await WebhookEndpoint.query(on: f.app.db).count()
         XCTAssertEqual(count, 0)
+    }
+
+    /// A host that resolves to an internal address is refused when sending, and not retried.
+    func testADeliveryToAnInternalAddressIsRefusedWhenSending() async throws {
+        let f = try await OrdersFixture.make(for: self)
+        let hook = WebhookEndpoint()
+        hook.accountID = f.shop.account.id!
+        // 2130706433 is 127.0.0.1 written as one number, which resolvers accept.
+        hook.url = "http://2130706433:9/hook"
+        hook.events = "order.price_changed"
+        hook.secret = WebhookSigner.newSecret()
+        hook.active = true
+        hook.createdAt = Date()
+        try await hook.create(on: f.app.db)
+        try await f.putOrder("E1", OrdersFixture.orderJSON())
+        let change = try await f.app.send(.POST, "/api/v1/orders/E1/price-changes", as: f.agent,
+                                          json: #"{"target":"shipping","newAmount":900,"reason":"老顾客"}"#)
+        XCTAssertEqual(change.status, .ok)
+        let refused = try await delivery(f) { $0.status == "failed" }
+        XCTAssertEqual(refused.attempts, 1)
+        XCTAssertTrue(refused.lastError?.hasPrefix("refused:") == true, refused.lastError ?? "")
     }
 }
