@@ -76,6 +76,7 @@
     'widget.leave.done': 'We\'ve got your message and will reply as soon as we\'re back.',
     'widget.leave.failed': 'Your message could not be sent. Please try again.',
     'widget.leave.textRequired': 'Please write your message.',
+    'widget.shop': 'Shop service',
     'widget.card.order': 'Order', 'widget.card.product': 'Product', 'widget.card.open': 'Open in the shop',
     'widget.card.status.created': 'To be confirmed', 'widget.card.status.unpaid': 'Awaiting payment',
     'widget.card.status.paid': 'Paid', 'widget.card.status.shipped': 'Shipped', 'widget.card.status.delivered': 'Delivered',
@@ -692,7 +693,9 @@
       row.appendChild(h('div', { class: 'who' }, [h('span', { 'data-testid': 'kefu-auto-sender', text: senderLabel(m.sender) || t('widget.bot.name') }),
         h('span', { class: 'autotag', 'data-testid': 'kefu-auto-tag', text: t('widget.auto.tag') })]));
     } else if (bot) {
-      row.appendChild(h('div', { class: 'who' }, [h('span', { class: 'botname', 'data-testid': 'kefu-bot-label', text: (m.sender && m.sender.name) || t('widget.bot.name') })]));
+      // Order messages (a price change approved later, a payment confirmation) speak for the shop.
+      var botName = payloadType(m).indexOf('order.') === 0 ? t('widget.shop') : t('widget.bot.name');
+      row.appendChild(h('div', { class: 'who' }, [h('span', { class: 'botname', 'data-testid': 'kefu-bot-label', text: (m.sender && m.sender.name) || botName })]));
     } else if (side === 'them' && m.sender) {
       var who = senderLabel(m.sender);
       if (who) row.appendChild(h('div', { class: 'who', text: who }));

@@ -23,7 +23,10 @@ public struct PriceChangeLimits: Codable, Sendable, Hashable {
     }
 
     /// Agents 10 %, supervisors 30 %, admins and owners anything; the same for shipping.
-    public static let standard = PriceChangeLimits(maxDiscountPercent: ["agent": 10, "supervisor": 30, "admin": 100, "owner": 100])
+    /// Agents up to 10 % off on their own; supervisors 30 % off prices and any shipping fee
+    /// (包邮, free shipping, is the most common concession); admins and owners anything.
+    public static let standard = PriceChangeLimits(maxDiscountPercent: ["agent": 10, "supervisor": 30, "admin": 100, "owner": 100],
+                                                   maxShippingDiscountPercent: ["agent": 10, "supervisor": 100, "admin": 100, "owner": 100])
 
     enum CodingKeys: String, CodingKey { case maxDiscountPercent, maxShippingDiscountPercent, rolesAllowedToRaise }
 

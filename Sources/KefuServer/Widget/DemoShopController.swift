@@ -69,18 +69,19 @@ struct DemoShopController {
             let lines = OrderJSON.lines(order.linesJSON).map { "\(HTMLText.escape($0.title)) × \($0.quantity)" }.joined(separator: "<br>")
             let money = { (minor: Int64) in HTMLText.escape(OrderChat.money(minor, order.currency, Locale(identifier: "zh-CN"))) }
             let id = HTMLText.escape(order.externalID)
+            // The pay button sits by the order number, on the left, where the open chat does not cover it.
             let pay = order.status == "unpaid"
                 ? "<form method=\"post\" action=\"/demo/platform/orders/\(id)/pay\"><button type=\"submit\" data-testid=\"demo-pay-\(id)\">立即付款</button></form>"
                 : ""
             return """
-                <tr data-testid="demo-order-\(id)"><td>\(HTMLText.escape(order.number))</td><td>\(lines)</td>\
+                <tr data-testid="demo-order-\(id)"><td>\(HTMLText.escape(order.number))\(pay)</td><td>\(lines)</td>\
                 <td>运费 \(money(order.shippingFee))</td><td class="total">\(money(order.total))</td>\
-                <td>\(names[order.status] ?? HTMLText.escape(order.status))</td><td>\(pay)</td></tr>
+                <td>\(names[order.status] ?? HTMLText.escape(order.status))</td></tr>
                 """
         }
         return """
             <section id="orders" class="orders"><div class="section-head"><h2>我的订单</h2><span>\(HTMLText.escape(customer.name))</span></div>
-            <table><thead><tr><th>订单号</th><th>商品</th><th>运费</th><th>实付</th><th>状态</th><th></th></tr></thead>
+            <table><thead><tr><th>订单号</th><th>商品</th><th>运费</th><th>实付</th><th>状态</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></section>
             """
     }

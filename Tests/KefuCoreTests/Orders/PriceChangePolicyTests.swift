@@ -71,7 +71,7 @@ final class PriceChangePolicyTests: XCTestCase {
 
         // check
         XCTAssertEqual(try decide(1000, 900, target: .shippingFee), .allowed)
-        XCTAssertEqual(freeByAgent, .needsApproval("a discount of 100% on the shipping fee is above the agent limit of 10%; needs approval by an admin or an owner"))
+        XCTAssertEqual(freeByAgent, .needsApproval("a discount of 100% on the shipping fee is above the agent limit of 10%; needs approval by a supervisor, an admin or an owner"))
         XCTAssertEqual(freeWithOverride, .allowed)
         XCTAssertEqual(generous.limit(for: "owner", on: .shippingFee), 100, "no shipping entry: the unit-price limit")
     }
