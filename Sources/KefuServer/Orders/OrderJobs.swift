@@ -47,16 +47,19 @@ final class OrderJobs: LifecycleHandler, Sendable {
         await task?.value
     }
 
+    /// One pass: claims batches until no due job is left (or 10 s passed, so the other kind gets
+    /// its turn), reminders first, then webhook deliveries.
     static func pass(_ app: Application) async {
+        await drain("reminders", app) { try await Reminders(app: app).runOnce() == Reminders.batch }
+        await drain("webhooks", app) { try await WebhookWorker(app: app).runOnce() == WebhookWorker.batch }
+    }
+
+    private static func drain(_ component: String, _ app: Application, _ batch: () async throws -> Bool) async {
+        let deadline = Date().addingTimeInterval(10)
         do {
-            try await Reminders(app: app).runOnce()
+            while try await batch(), Date() < deadline, !Task.isCancelled {}
         } catch {
-            app.logger.warning("reminder pass failed", metadata: ["error": "\(error)", "component": "reminders"])
-        }
-        do {
-            try await WebhookWorker(app: app).runOnce()
-        } catch {
-            app.logger.warning("webhook pass failed", metadata: ["error": "\(error)", "component": "webhooks"])
+            app.logger.warning("\(component) pass failed", metadata: ["error": "\(error)", "component": "\(component)"])
         }
     }
 }

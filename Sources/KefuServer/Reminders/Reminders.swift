@@ -10,6 +10,7 @@ struct Reminders {
     let app: Application
     static let lease: TimeInterval = 60
     static let maxAttempts = 5
+    static let batch = 50
 
     // MARK: scheduling
 
@@ -67,7 +68,8 @@ struct Reminders {
     /// One pass: claims due jobs (lease, `FOR UPDATE SKIP LOCKED` on PostgreSQL) and runs each.
     @discardableResult
     func runOnce(now: Date = Date()) async throws -> Int {
-        let ids = try await JobClaim.claim(table: ReminderJob.schema, dueColumn: "due_at", limit: 50, lease: Self.lease, now: now, on: app.db)
+        let ids = try await JobClaim.claim(table: ReminderJob.schema, dueColumn: "due_at", limit: Self.batch, lease: Self.lease, now: now,
+                                           on: app.db)
         for id in ids {
             do {
                 try await run(id, now: now)

@@ -46,13 +46,18 @@ struct WebhookWorker {
     let app: Application
     static let lease: TimeInterval = 60
     static let timeout: TimeAmount = .seconds(10)
+    static let batch = 20
 
     /// One pass: claims up to 20 due deliveries and sends them. Returns how many were tried.
     @discardableResult
     func runOnce(now: Date = Date()) async throws -> Int {
-        let ids = try await JobClaim.claim(table: WebhookDelivery.schema, dueColumn: "next_attempt_at", limit: 20,
+        let ids = try await JobClaim.claim(table: WebhookDelivery.schema, dueColumn: "next_attempt_at", limit: Self.batch,
                                            lease: Self.lease, now: now, on: app.db)
-        for id in ids { try await send(id) }
+        // Receivers answer at their own pace: the batch goes out in parallel.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for id in ids { group.addTask { try await send(id) } }
+            try await group.waitForAll()
+        }
         return ids.count
     }
 
