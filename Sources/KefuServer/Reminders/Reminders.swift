@@ -105,7 +105,8 @@ struct Reminders {
             }
             let status = OrderStatus(rawValue: order.status) ?? .cancelled
             let history = try await Self.history(order, on: tx)
-            let lastBuyer = try await Self.lastBuyerMessage(order, on: tx)
+            // Only rules that pause for a chatting buyer need the buyer's last message.
+            let lastBuyer = rule.skipIfChattedWithinMinutes > 0 ? try await Self.lastBuyerMessage(order, on: tx) : nil
             switch ReminderSchedule.decide(now: now, orderStatus: status, orderCreatedAt: order.placedAt, remindersSent: history.map(\.sentAt),
                                            lastBuyerMessageAt: lastBuyer, rule: rule) {
             case .done(let why):
