@@ -7,6 +7,8 @@ and a first start with no configuration at all.
 - A wrong ``KEFU_PORT`` or ``KEFU_DATABASE_URL`` stops ``kefu serve`` with exactly one line on
   stderr naming the variable.
 - ``kefu demo`` twice: the second run says the demo shop exists and exits 0.
+- ``kefu import products|orders FILE``: shows its progress, stores every row; a file with a bad
+  row exits non-zero naming the line and stores nothing of it.
 - In an empty folder with no ``KEFU_*`` variable, ``kefu serve`` creates
   ``./kefu-data/kefu.sqlite`` and answers ``/health`` and ``/ready`` (the time to ready is
   printed, not asserted).
@@ -85,6 +87,30 @@ def test_setup_refuses_a_password_over_72_bytes(binary, tmp_path):
     assert "72" in output(result) and "password" in output(result).lower(), output(result)
     with sqlite3.connect(tmp_path / "cli.sqlite") as db:
         assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+
+
+def test_import_shows_progress_and_is_all_or_nothing(binary, tmp_path):
+    env = db_env(tmp_path)
+    assert kefu(binary, tmp_path, "setup", "--shop", SHOP, "--email", EMAIL, "--password", PASSWORD, env=env).returncode == 0
+    products = tmp_path / "products.csv"
+    products.write_text("external_id,title,keywords,currency,market_price,member_price\n"
+                        + "".join(f"P-{i},商品 {i},袜子|纯棉,CNY,{i}.90,{i}.50\n" for i in range(1, 251)), encoding="utf-8")
+    imported = kefu(binary, tmp_path, "import", "products", str(products), env=env)
+    assert imported.returncode == 0, output(imported)
+    assert "products: 250/250 (100 %)" in imported.stdout and "products: 100/250" in imported.stdout, imported.stdout
+    assert "250 new" in imported.stdout, imported.stdout
+    orders = tmp_path / "orders.csv"
+    orders.write_text("external_id,status,currency,buyer_id,shipping_fee,sku,title,quantity,unit_price\n"
+                      "O-1,unpaid,CNY,C1,10,P-1,商品 1,2,1.90\n"
+                      "O-2,unpaid,CNY,C2,0,P-2,商品 2,1,-2.90\n", encoding="utf-8")
+    refused = kefu(binary, tmp_path, "import", "orders", str(orders), "--shop", SHOP, env=env)
+    assert refused.returncode != 0, output(refused)
+    assert "line 3" in output(refused) and "unit_price" in output(refused), output(refused)
+    missing = kefu(binary, tmp_path, "import", "orders", str(tmp_path / "nope.csv"), env=env)
+    assert missing.returncode != 0 and "nope.csv" in output(missing), output(missing)
+    with sqlite3.connect(tmp_path / "cli.sqlite") as db:
+        assert db.execute("SELECT count(*), sum(market_price) FROM products").fetchone() == (250, sum(i * 100 + 90 for i in range(1, 251)))
+        assert db.execute("SELECT count(*) FROM orders").fetchone()[0] == 0, "a refused file stored orders"
 
 
 def test_setup_without_shop_says_so(binary, tmp_path):
