@@ -176,6 +176,9 @@ export function createThread({ conversation, socket }) {
       const named = m.sender && m.sender.agentNumber !== undefined && m.sender.agentNumber !== null
         ? agentLabel(m.sender) : (m.sender && m.sender.name);
       const auto = m.payload && typeof m.payload.type === 'string' && m.payload.type.startsWith('auto.');
+      // Order messages without a stored sender (a price change approved later, a payment
+      // confirmation, an automatic reminder) speak for the shop.
+      if (!named && m.payload && typeof m.payload.type === 'string' && m.payload.type.startsWith('order.')) return t('orders.shopSender');
       if (!named) return t('chat.bot');
       return auto ? `${named} · ${t('chat.bot')}` : named;
     }
