@@ -523,6 +523,10 @@ export function createOrders({ conversation, socket }) {
       if (m.senderType === 'visitor' || m.private) return;
       if (m.senderType === 'system' || (m.payload && typeof m.payload === 'object')) refreshSoon();
     }),
+    // The platform or a colleague changed one of this customer's orders.
+    socket.on('order.updated', (frame) => {
+      if (String(frame.contactId || '').toLowerCase() === String(conversation.contactId || '').toLowerCase()) refreshSoon();
+    }),
     socket.on('status', ({ state: s, reconnected }) => { if (s === 'open' && reconnected) refreshSoon(); }),
   ];
 

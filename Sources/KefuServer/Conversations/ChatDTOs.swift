@@ -200,4 +200,12 @@ enum ServerFrame {
     }
 
     struct Pong: Encodable { var type = "pong" }
+    /// An order of a customer changed (platform update, price change, reminder): order panels
+    /// showing that customer load it again.
+    struct OrderUpdated: Encodable {
+        var type = "order.updated"
+        var contactId: UUID
+        var externalId: String
+        var status: String
+    }
 }

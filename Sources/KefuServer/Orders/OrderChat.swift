@@ -57,6 +57,15 @@ struct OrderChat {
         try await app.chat.writer.write(message)
     }
 
+    /// Tells the agents' order panels (on every instance) that the customer's order changed.
+    static func announce(_ order: Order, app: Application) {
+        guard let contactID = order.contactID else { return }
+        app.chat.relay(HubEvent(accountID: order.accountID, conversationID: nil, inboxID: nil, contactID: contactID, toVisitor: false,
+                                toAgents: true, frame: FrameCoder.encode(ServerFrame.OrderUpdated(contactId: contactID, externalId: order.externalID,
+                                                                                               status: order.status)),
+                                except: nil))
+    }
+
     // MARK: cards
 
     func orderCard(_ order: Order, catalog: MessageCatalog, locale: Locale) -> (CardDTO, String) {

@@ -24,6 +24,7 @@ struct OrderStore {
             try await Self.apply(valid, accountID: accountID, on: tx)
         }
         if result.becamePaid { try await confirmPayment(result.order) }
+        if result.changed { OrderChat.announce(result.order, app: app) }
         return result
     }
 

@@ -84,6 +84,7 @@ struct PriceChanges {
             return (change, order)
         }
         if change.status == "applied" { try await tellBuyer(change, order: order, approved: false) }
+        OrderChat.announce(order, app: app)
         return PriceChangeResultDTO(status: change.status, change: try await dto(change, order), order: try await OrderViews(db: app.db).dto(order))
     }
 
@@ -126,6 +127,7 @@ struct PriceChanges {
             return (change, order)
         }
         if approve { try await tellBuyer(change, order: order, approved: true) }
+        OrderChat.announce(order, app: app)
         return PriceChangeResultDTO(status: change.status, change: try await dto(change, order), order: try await OrderViews(db: app.db).dto(order))
     }
 

@@ -84,7 +84,7 @@ struct Reminders {
     /// time and the webhook commit together, under the job's row lock, so a reminder is sent
     /// once even if two instances got the same job.
     private func run(_ jobID: UUID, now: Date) async throws {
-        let sent: StoredMessage? = try await WriteTransaction.run(on: app.db) { tx in
+        let sent: (StoredMessage, Order)? = try await WriteTransaction.run(on: app.db) { tx in
             guard try await JobClaim.lockPending(table: ReminderJob.schema, id: jobID, on: tx),
                   let job = try await ReminderJob.find(jobID, on: tx) else { return nil }
             func finish(_ outcome: String) async throws {
@@ -137,10 +137,13 @@ struct Reminders {
                 case .done, .sendNow:
                     try await finish("sent")
                 }
-                return stored
+                return (stored, order)
             }
         }
-        if let sent { app.chat.messagesStored([sent]) }
+        if let (message, order) = sent {
+            app.chat.messagesStored([message])
+            OrderChat.announce(order, app: app)
+        }
     }
 
     private func failed(_ jobID: UUID, error: any Error, now: Date) async throws {
@@ -190,6 +193,7 @@ struct Reminders {
             return (reminder, order, stored)
         }
         app.chat.messagesStored([stored])
+        OrderChat.announce(order, app: app)
         return (reminder, order)
     }
 

@@ -113,6 +113,18 @@ final class OrderAPITests: XCTestCase {
         XCTAssertEqual(panel.tier, "vip")
     }
 
+    func testAgentsHearThatTheCustomersOrderChanged() async throws {
+        let f = try await OrdersFixture.make(for: self)
+        let port = try await TestApp.listen(f.app, for: self)
+        let socket = try await ChatTestClient.connect(port: port, path: "/api/v1/agent/ws", credentials: f.agent, on: f.app)
+        _ = try await socket.next("hello")
+        try await f.putOrder("E6", OrdersFixture.orderJSON())
+        let frame = try await socket.next("order.updated")
+        XCTAssertEqual(frame["externalId"]?.string, "E6")
+        XCTAssertEqual(frame["status"]?.string, "unpaid")
+        XCTAssertEqual(frame["contactId"]?.string?.lowercased(), f.buyer.contact.id!.uuidString.lowercased())
+    }
+
     func testPaymentIsConfirmedInTheChat() async throws {
         let f = try await OrdersFixture.make(for: self)
         try await f.putOrder("E5", OrdersFixture.orderJSON())
