@@ -1,4 +1,4 @@
-// Order settings: the payment-reminder rules (催付), listed and edited.
+// Order settings: the payment-reminder rules, listed and edited.
 import { api, query } from '../../api.js';
 import { h } from '../../dom.js';
 import { t, errorText, formatDateTime } from '../../i18n.js';
