@@ -29,6 +29,17 @@ public enum PriceTier: String, Codable, CaseIterable, Sendable {
         }
         return value
     }
+
+    /// The price a buyer of this tier pays: VIPs the VIP price, else the member price, else the
+    /// market price; members the member price, else the market price; everyone else the
+    /// market price.
+    public func pick<Price>(market: Price, member: Price?, vip: Price?) -> Price {
+        switch self {
+        case .regular: market
+        case .member: member ?? market
+        case .vip: vip ?? member ?? market
+        }
+    }
 }
 
 /// The body of `PUT /api/v1/products/{externalId}`: a product as the shop's platform sends
@@ -180,15 +191,9 @@ public struct ValidProduct: Sendable, Hashable {
         self.status = status
     }
 
-    /// The price a buyer of `tier` pays: VIPs the VIP price, else the member price, else the
-    /// market price; members the member price, else the market price; everyone else the
-    /// market price.
+    /// The price a buyer of `tier` pays (``PriceTier/pick(market:member:vip:)``).
     public func price(for tier: PriceTier) -> Money {
-        switch tier {
-        case .regular: marketPrice
-        case .member: memberPrice ?? marketPrice
-        case .vip: vipPrice ?? memberPrice ?? marketPrice
-        }
+        tier.pick(market: marketPrice, member: memberPrice, vip: vipPrice)
     }
 
     /// The product as a request body again (amounts in minor units), e.g. for ``ProductCSV``.

@@ -93,8 +93,8 @@ public struct ReminderRule: Codable, Sendable, Hashable {
 
     /// The reminder text for one order, the amount formatted for `locale` ("¥12.34").
     public func message(customerName: String, orderNo: String, amount: Money, payLink: String, locale: Locale) -> String {
-        ReplyTemplate.render(template, ["customer_name": customerName, "order_no": orderNo,
-                                        "amount": amount.formatted(locale: locale), "pay_link": payLink])
+        ReminderText.render(template: template, customerName: customerName, orderNo: orderNo, amount: amount, payLink: payLink,
+                            locale: locale)
     }
 
     /// The hours outside the quiet hours, every day, as opening hours: quiet 22:00–08:00 is

@@ -49,7 +49,7 @@ enum DemoStore {
         let now = Date()
         func line(_ sku: String, _ quantity: Int, tier: PriceTier) -> OrderUpsert.LineInput {
             let p = products.first { $0.0 == sku }!
-            let price = tier == .vip ? (p.6 ?? p.4) : tier == .member ? (p.5 ?? p.4) : p.4
+            let price = tier.pick(market: p.4, member: p.5, vip: p.6)
             return .init(sku: sku, title: p.1, quantity: quantity, unitPrice: price, productExternalId: sku,
                          imageUrl: "\(origin)/demo/products/\(p.8).svg")
         }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import KefuCore
 
 /// A shopper: one profile per visitor, with the contact data an agent adds and
 /// what the widget reports (current page, referrer, browser, language).
@@ -30,6 +31,9 @@ final class Contact: Model, @unchecked Sendable {
 
     /// The name agents see: the stored one, else "访客 #ABCD" built by the client from the id.
     var displayName: String? { name }
+
+    /// The language Kefu speaks to this shopper: the widget's, else the default.
+    var uiLocale: UILocale { UILocale.match(locale ?? "") ?? .default }
 }
 
 /// A widget visitor's credential: the token the browser keeps, stored as a hash.

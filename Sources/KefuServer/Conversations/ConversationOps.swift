@@ -38,6 +38,24 @@ enum ConversationOps {
         return true
     }
 
+    /// Before a public reply from the team (a message or a card): a closed conversation opens
+    /// again, the FAQ bot stops, an unassigned conversation goes to the replying agent, and the
+    /// reply counts for routing (first response, answer timeout). True when the conversation
+    /// changed and should be announced.
+    static func beforeTeamReply(_ conversation: Conversation, senderType: SenderType, userID: UUID?,
+                                on db: any Database) async throws -> Bool {
+        var changed = try await reopenIfNeeded(conversation, on: db)
+        guard senderType == .agent, let userID else { return changed }
+        if try await agentTookOver(conversation, on: db) { changed = true }
+        if conversation.assigneeID == nil {
+            conversation.assigneeID = userID
+            try await conversation.save(on: db)
+            changed = true
+        }
+        try await RoutingHooks.agentReplied(conversation, agentID: userID, on: db)
+        return changed
+    }
+
     static func inbox(_ id: UUID, accountID: UUID, on db: any Database) async throws -> Inbox? {
         try await Inbox.query(on: db).filter(\.$accountID == accountID).filter(\.$id == id).first()
     }

@@ -108,16 +108,7 @@ struct ConversationsController {
         let (sender, senderType) = try await Self.sender(principal, on: req.db)
         var changed = false
         if !isPrivate {
-            changed = try await ConversationOps.reopenIfNeeded(conversation, on: req.db)
-            if senderType == .agent, try await ConversationOps.agentTookOver(conversation, on: req.db) { changed = true }
-            if conversation.assigneeID == nil, let userID = principal.userID {
-                conversation.assigneeID = userID
-                try await conversation.save(on: req.db)
-                changed = true
-            }
-            if senderType == .agent, let userID = principal.userID {
-                try await RoutingHooks.agentReplied(conversation, agentID: userID, on: req.db)
-            }
+            changed = try await ConversationOps.beforeTeamReply(conversation, senderType: senderType, userID: principal.userID, on: req.db)
         }
         let attachments = try await ConversationOps.attachments(attachmentIDs, accountID: principal.accountID, uploaderType: "agent",
                                                                 uploaderID: sender.id!, on: req.db)

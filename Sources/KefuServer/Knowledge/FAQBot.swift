@@ -24,7 +24,7 @@ enum FAQBot {
         let text = question.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return }
         let contact = try await ConversationOps.contact(of: conversation, on: db)
-        let locale = UILocale.match(contact?.locale ?? "") ?? .default
+        let locale = contact?.uiLocale ?? .default
         let catalog = app.kefu.catalog(locale)
         let index = try await app.knowledge.index(for: accountID, on: db)
         let found = index.search(String(text.prefix(ArticleRules.maxQuery)), limit: 5, locale: locale.rawValue)
@@ -53,7 +53,7 @@ enum FAQBot {
             throw DomainError(.conflict, code: "bot_inactive", message: "an agent is handling this conversation; ask them directly")
         }
         let contact = try await ConversationOps.contact(of: conversation, on: app.db)
-        let catalog = app.kefu.catalog(UILocale.match(contact?.locale ?? "") ?? .default)
+        let catalog = app.kefu.catalog(contact?.uiLocale ?? .default)
         let index = try await app.knowledge.index(for: conversation.accountID, on: app.db)
         guard let article = index.articles.values.first(where: { $0.id == articleID }) else { throw DomainError.notFound("article") }
         try await post(answer: article, snippet: String(article.answer.prefix(80)), in: conversation, index: index, catalog: catalog, app: app)
@@ -65,7 +65,7 @@ enum FAQBot {
         guard conversation.botActive else { return }
         let db = app.db
         let contact = try await ConversationOps.contact(of: conversation, on: db)
-        let locale = UILocale.match(contact?.locale ?? "") ?? .default
+        let locale = contact?.uiLocale ?? .default
         let catalog = app.kefu.catalog(locale)
         conversation.botActive = false
         conversation.status = .open

@@ -9,9 +9,9 @@ struct OrderChat {
     let app: Application
 
     /// Where to talk to the buyer of `order`: the conversation named (of the same shop), else
-    /// the buyer's latest conversation, else a new one in the shop's first inbox; nil when the
-    /// buyer has never chatted (no contact linked).
-    func conversation(for order: Order, preferred: UUID?, on db: any Database) async throws -> Conversation? {
+    /// the buyer's latest conversation, else (when `create`) a new one in the shop's first inbox;
+    /// nil when the buyer has never chatted (no contact linked).
+    func conversation(for order: Order, preferred: UUID?, create: Bool = true, on db: any Database) async throws -> Conversation? {
         if let preferred {
             guard let named = try await Conversation.query(on: db).filter(\.$accountID == order.accountID)
                 .filter(\.$id == preferred).first() else { throw DomainError.notFound("conversation") }
@@ -22,7 +22,7 @@ struct OrderChat {
             .filter(\.$mergedIntoID == nil).sort(\.$updatedAt, .descending).first() {
             return latest
         }
-        guard let inbox = try await Inbox.query(on: db).filter(\.$accountID == order.accountID).filter(\.$active == true)
+        guard create, let inbox = try await Inbox.query(on: db).filter(\.$accountID == order.accountID).filter(\.$active == true)
             .sort(\.$createdAt).first() else { return nil }
         let conversation = Conversation(accountID: order.accountID, inboxID: inbox.id!, contactID: contactID, now: Date())
         try await conversation.create(on: db)
@@ -32,7 +32,7 @@ struct OrderChat {
     /// The catalogue of the conversation's shopper.
     func catalog(for conversation: Conversation, on db: any Database) async throws -> (MessageCatalog, Locale) {
         let contact = try await ConversationOps.contact(of: conversation, on: db)
-        let locale = UILocale.match(contact?.locale ?? "") ?? .default
+        let locale = contact?.uiLocale ?? .default
         return (app.kefu.catalog(locale), Locale(identifier: locale.rawValue))
     }
 

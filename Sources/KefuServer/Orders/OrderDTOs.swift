@@ -47,11 +47,7 @@ struct ProductDTO: Content {
     }
 
     static func price(_ p: Product, tier: PriceTier) -> Int64 {
-        switch tier {
-        case .vip: p.vipPrice ?? p.memberPrice ?? p.marketPrice
-        case .member: p.memberPrice ?? p.marketPrice
-        case .regular: p.marketPrice
-        }
+        tier.pick(market: p.marketPrice, member: p.memberPrice, vip: p.vipPrice)
     }
 }
 

@@ -116,10 +116,8 @@ struct OrderStore {
 
     /// "您的付款已成功，我们会及时为您发货" in the buyer's latest conversation, if they have one.
     private func confirmPayment(_ order: Order) async throws {
-        guard let contactID = order.contactID,
-              let conversation = try await Conversation.query(on: app.db).filter(\.$accountID == order.accountID)
-                .filter(\.$contactID == contactID).filter(\.$mergedIntoID == nil).sort(\.$updatedAt, .descending).first() else { return }
         let chat = OrderChat(app: app)
+        guard let conversation = try await chat.conversation(for: order, preferred: nil, create: false, on: app.db) else { return }
         let (catalog, _) = try await chat.catalog(for: conversation, on: app.db)
         _ = try await chat.send(chat.message(catalog.text("orderchat.paid"), type: "order.paid", sender: chat.shopSender(catalog),
                                              senderType: .bot, in: conversation))

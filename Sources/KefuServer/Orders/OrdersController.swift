@@ -135,12 +135,9 @@ struct OrdersController {
         default:
             throw DomainError.invalid("kind", "kind must be order or product, got '\(input.kind)'")
         }
-        let reopened = try await ConversationOps.reopenIfNeeded(conversation, on: req.db)
-        let tookOver = try await ConversationOps.agentTookOver(conversation, on: req.db)
-        if reopened || tookOver {
-            req.application.chat.conversationChanged(conversation, contact: try await ConversationOps.contact(of: conversation, on: req.db))
+        if try await ConversationOps.beforeTeamReply(conversation, senderType: .agent, userID: userID, on: req.db) {
+            _ = try await ConversationsController.announce(conversation.id!, accountID: principal.accountID, req)
         }
-        try await RoutingHooks.agentReplied(conversation, agentID: userID, on: req.db)
         let stored = try await chat.send(chat.message(text, type: "card." + card.kind, card: card, sender: ConversationOps.sender(of: user),
                                                       senderType: .agent, in: conversation))
         return try await stored.message.encodeResponse(status: .created, for: req)

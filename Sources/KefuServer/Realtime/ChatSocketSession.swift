@@ -118,16 +118,7 @@ final class ChatSocketSession: Sendable {
         case .staff:
             conversation = try await viewer.conversation(send.conversationID, on: db)
             if !send.isPrivate {
-                changed = try await ConversationOps.reopenIfNeeded(conversation, on: db)
-                if senderType == .agent, try await ConversationOps.agentTookOver(conversation, on: db) { changed = true }
-                if conversation.assigneeID == nil, senderType == .agent, let userID = sender.id {
-                    conversation.assigneeID = userID
-                    try await conversation.save(on: db)
-                    changed = true
-                }
-                if senderType == .agent, let userID = sender.id {
-                    try await RoutingHooks.agentReplied(conversation, agentID: userID, on: db)
-                }
+                changed = try await ConversationOps.beforeTeamReply(conversation, senderType: senderType, userID: sender.id, on: db)
             }
         }
         let uploader = viewer.isVisitor ? "visitor" : "agent"

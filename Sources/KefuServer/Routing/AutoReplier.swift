@@ -114,7 +114,7 @@ struct AutoReplier {
 
     private func shopperLocale(_ conversation: Conversation) async throws -> String {
         let contact = try await ConversationOps.contact(of: conversation, on: app.db)
-        return (UILocale.match(contact?.locale ?? "") ?? .default).rawValue
+        return (contact?.uiLocale ?? .default).rawValue
     }
 
     /// Template variables for a conversation.
