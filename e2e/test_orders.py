@@ -26,8 +26,6 @@ The steps share browsers and build on each other, so they are one scenario test.
 
 from __future__ import annotations
 
-import time
-
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -35,7 +33,9 @@ from selenium.webdriver.support.ui import Select
 
 from conftest import save_screenshot
 from widget_fixtures import DEMO_PASSWORD, AgentAPI, demo_server  # noqa: F401  (fixtures)
-from ui import wait, css, find, visible, shadow, press, tap, fill
+from ui import wait, css, find, visible, press, tap, fill, wid, wid_shown
+from workbench import (browser_api, conversation_of, get_json, js_errors, open_widget, same, sign_in, thread,
+                       widget_message)
 
 WAIT = 20
 OWNER_EMAIL = "owner@demo.kefu.local"
@@ -52,35 +52,6 @@ RULE_NAME = "下单 30 分钟未付款"
 WEBHOOK_PATH = "/demo/platform/webhook"
 
 # The widget's rendered messages (text or card), read out of its open shadow root.
-WIDGET_MESSAGES_JS = """
-const host = document.querySelector('kefu-widget');
-if (!host || !host.shadowRoot) return null;
-const text = (r, id) => (r.querySelector('[data-testid="' + id + '"]') || {}).textContent || '';
-return Array.from(host.shadowRoot.querySelectorAll('[data-testid="kefu-message"]')).map((r) => ({
-  seq: Number(r.getAttribute('data-seq') || 0), sender: r.getAttribute('data-sender'),
-  text: text(r, 'kefu-message-text'), bot: text(r, 'kefu-bot-label'),
-  card: r.querySelector('[data-testid="kefu-card"]') ? {
-    kind: r.querySelector('[data-testid="kefu-card"]').getAttribute('data-kind'),
-    title: text(r, 'kefu-card-title'), price: text(r, 'kefu-card-price'),
-    status: text(r, 'kefu-card-status'), subtitle: text(r, 'kefu-card-subtitle'),
-  } : null,
-}));
-"""
-
-THREAD_JS = """
-return Array.from(document.querySelectorAll('[data-testid="thread-messages"] [data-testid="msg"]')).map((m) => {
-  const card = m.querySelector('[data-testid="msg-card"]');
-  return {
-    seq: Number(m.getAttribute('data-seq') || 0), sender: m.getAttribute('data-sender-type'),
-    text: (m.querySelector('[data-testid="msg-text"]') || {}).textContent || '',
-    card: card ? { id: card.getAttribute('data-external-id'),
-                   title: (card.querySelector('[data-testid="msg-card-title"]') || {}).textContent || '',
-                   price: (card.querySelector('[data-testid="msg-card-price"]') || {}).textContent || '' } : null,
-  };
-});
-"""
-
-
 # ---- helpers ----------------------------------------------------------------------------------
 
 def yuan(minor: int) -> str:
@@ -94,88 +65,6 @@ def page_text(drv, name: str) -> str:
         return "".join(el.text for el in drv.find_elements(By.CSS_SELECTOR, css(name)))
     except WebDriverException:
         return ""
-
-
-def sign_in(drv, base: str, email: str, badge: str) -> None:
-    drv.delete_all_cookies()
-    drv.get(base + "/")
-    fill(drv, "signin-email", email)
-    fill(drv, "signin-password", DEMO_PASSWORD)
-    tap(drv, "signin-submit")
-    # bcrypt at the shipped cost in a debug build on a busy 2-CPU machine can take long.
-    wait(drv, 45).until(lambda d: d.find_element(By.CSS_SELECTOR, css("agent-badge")).text == badge, f"not signed in as {badge}")
-
-
-def browser_api(drv, base: str) -> AgentAPI:
-    """A requests session with the browser's session cookie; the CSRF token from /auth/me."""
-    api = AgentAPI(base)
-    for cookie in drv.get_cookies():
-        api.cookies.set(cookie["name"], cookie["value"])
-    me = api.get(api.url("/api/v1/auth/me"), timeout=20)
-    assert me.status_code == 200, me.text
-    api.headers["X-CSRF-Token"] = me.json()["csrfToken"]
-    api.me = me.json()
-    return api
-
-
-def get_json(api: AgentAPI, path: str, **params) -> dict:
-    answer = api.get(api.url(path), params=params, timeout=20)
-    assert answer.status_code == 200, f"GET {path}: {answer.status_code} {answer.text}"
-    return answer.json()
-
-
-def same(a: str | None, b: str | None) -> bool:
-    return (a or "").lower() == (b or "").lower()
-
-
-def conversation_of(api: AgentAPI, text: str) -> dict:
-    """The conversation (among those the agent sees) holding the shopper's message ``text``."""
-    deadline = time.monotonic() + WAIT
-    while True:
-        for c in get_json(api, "/api/v1/conversations", filter="all", limit=50)["items"]:
-            items = get_json(api, f"/api/v1/conversations/{c['id']}/messages", limit=20)["items"]
-            if any(m["senderType"] == "visitor" and m["text"] == text for m in items):
-                return c
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no conversation holds {text!r}")
-        time.sleep(0.3)  # polling the server for the shopper's message, not the page
-
-
-def widget(drv, name: str):
-    return shadow(drv).find_element(By.CSS_SELECTOR, css(name))
-
-
-def widget_shown(drv, name: str) -> bool:
-    try:
-        return widget(drv, name).is_displayed()
-    except (NoSuchElementException, StaleElementReferenceException):
-        return False
-
-
-def widget_messages(drv) -> list[dict]:
-    return drv.execute_script(WIDGET_MESSAGES_JS) or []
-
-
-def widget_message(drv, predicate, what: str, timeout: float = WAIT) -> dict:
-    def found(d):
-        return next((m for m in widget_messages(d) if predicate(m)), False)
-    return wait(drv, timeout).until(found, f"no widget message: {what}; have {widget_messages(drv)}")
-
-
-def open_widget(drv) -> None:
-    wait(drv).until(lambda d: widget_shown(d, "kefu-launcher") or widget_shown(d, "kefu-panel"), "the chat button never appeared")
-    if not widget_shown(drv, "kefu-panel"):
-        widget(drv, "kefu-launcher").click()
-    wait(drv).until(lambda d: widget_shown(d, "kefu-panel"), "the chat panel did not open")
-    # The panel fades in: wait for the animation so a screenshot does not show it half transparent.
-    wait(drv).until(lambda d: d.execute_script("""
-      const p = document.querySelector('kefu-widget').shadowRoot.querySelector('[data-testid="kefu-panel"]');
-      return getComputedStyle(p).opacity === '1' && p.getAnimations().every((a) => a.playState !== 'running');"""),
-                    "the chat panel never finished opening")
-
-
-def thread(drv) -> list[dict]:
-    return drv.execute_script(THREAD_JS) or []
 
 
 def order_item(drv):
@@ -245,16 +134,6 @@ def submit_price_change(drv, status: str) -> str:
     return result.text
 
 
-def js_errors(drv) -> list[str]:
-    """Console errors that are not expected 4xx answers (the refused reminder) or a socket going away."""
-    try:
-        entries = drv.get_log("browser")
-    except WebDriverException:
-        return []
-    return [e["message"] for e in entries if e["level"] == "SEVERE"
-            and "Failed to load resource" not in e["message"] and "WebSocket connection to" not in e["message"]]
-
-
 def raw_keys(drv) -> list[str]:
     """Untranslated i18n keys ("orders.something") shown as text anywhere on the page."""
     return drv.execute_script(r"""
@@ -306,7 +185,7 @@ def test_agent_sends_order_card_and_changes_shipping_shopper_sees_both(demo_serv
     assert script.get_attribute("data-customer-hash"), "the widget is not told who the customer is"
     visible(shopper, f"demo-pay-{ORDER}")
     open_widget(shopper)
-    box = widget(shopper, "kefu-input")
+    box = wid(shopper, "kefu-input")
     box.send_keys(QUESTION)
     box.send_keys(Keys.ENTER)
     widget_message(shopper, lambda m: m["text"] == QUESTION and m["seq"] > 0, "the question, acknowledged")
@@ -428,12 +307,12 @@ def test_agent_sends_order_card_and_changes_shipping_shopper_sees_both(demo_serv
 
     # -- the shopper pays on the demo page: the widget confirms the payment.
     # She closes the chat first: the confirmation then shows as an unread badge on the launcher.
-    widget(shopper, "kefu-close").click()
-    wait(shopper).until(lambda d: not widget_shown(d, "kefu-panel"), "the chat panel did not close")
+    wid(shopper, "kefu-close").click()
+    wait(shopper).until(lambda d: not wid_shown(d, "kefu-panel"), "the chat panel did not close")
     press(shopper, visible(shopper, f"demo-pay-{ORDER}"))
     wait(shopper).until(lambda d: page_text(d, f"demo-order-{ORDER}") and "待发货" in page_text(d, f"demo-order-{ORDER}"),
                         "the demo page does not show the order paid")
-    wait(shopper).until(lambda d: widget_shown(d, "kefu-badge"), "the payment confirmation raised no unread badge")
+    wait(shopper).until(lambda d: wid_shown(d, "kefu-badge"), "the payment confirmation raised no unread badge")
     open_widget(shopper)
     paid = widget_message(shopper, lambda m: m["text"] == PAID_TEXT, "the payment confirmation")
     assert paid["seq"] > reminder["seq"], (paid, reminder)

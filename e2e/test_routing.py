@@ -16,15 +16,14 @@ The steps share browsers and build on each other, so they are one scenario test.
 
 from __future__ import annotations
 
-import time
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from conftest import save_screenshot
 from widget_fixtures import DEMO_PASSWORD, AgentAPI, demo_server  # noqa: F401  (fixtures)
-from ui import wait, css, visible, shadow
+from ui import wait, css, visible, tap, wid, wid_shown
+from workbench import THREAD_JS, browser_api, conversation_of, js_errors, same, sign_in, widget_message, widget_messages
 
 WAIT = 20
 OWNER_EMAIL = "owner@demo.kefu.local"
@@ -38,87 +37,14 @@ CUSTOMER = "张女士"
 FILLED = "亲，张女士您好，我是8号客服小美"
 
 # The widget's rendered messages, read out of its (open) shadow root.
-WIDGET_MESSAGES_JS = """
-const host = document.querySelector('kefu-widget');
-if (!host || !host.shadowRoot) return null;
-return Array.from(host.shadowRoot.querySelectorAll('[data-testid="kefu-message"]')).map((r) => ({
-  seq: Number(r.getAttribute('data-seq') || 0), sender: r.getAttribute('data-sender'), auto: r.getAttribute('data-auto') || '',
-  who: (r.querySelector('[data-testid="kefu-auto-sender"]') || {}).textContent || '',
-  tag: (r.querySelector('[data-testid="kefu-auto-tag"]') || {}).textContent || '',
-  text: (r.querySelector('[data-testid="kefu-message-text"]') || {}).textContent || '',
-}));
-"""
-
-THREAD_JS = """
-return Array.from(document.querySelectorAll('[data-testid="thread-messages"] [data-testid="msg"]')).map((m) => ({
-  seq: Number(m.getAttribute('data-seq') || 0), sender: m.getAttribute('data-sender-type'),
-  text: (m.querySelector('[data-testid="msg-text"]') || {}).textContent || '',
-}));
-"""
-
-
 # ---- helpers ----------------------------------------------------------------------------------
-
-def tap(drv, name: str, extra: str = "") -> None:
-    el = visible(drv, name, extra)
-    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", el)
-    el.click()
-
-
-def fill(drv, name: str, text: str) -> None:
-    box = visible(drv, name)
-    box.clear()
-    box.send_keys(text)
-
-
-def sign_in(drv, base: str, email: str, badge: str) -> None:
-    drv.get(base + "/")
-    fill(drv, "signin-email", email)
-    fill(drv, "signin-password", DEMO_PASSWORD)
-    tap(drv, "signin-submit")
-    # bcrypt at the shipped cost in a debug build on a busy 2-CPU machine can take long.
-    wait(drv, 45).until(lambda d: d.find_element(By.CSS_SELECTOR, css("agent-badge")).text == badge, f"not signed in as {badge}")
-
-
-def browser_api(drv, base: str) -> AgentAPI:
-    """A requests session with the browser's session cookie; the CSRF token from /auth/me."""
-    api = AgentAPI(base)
-    for cookie in drv.get_cookies():
-        api.cookies.set(cookie["name"], cookie["value"])
-    me = api.get(api.url("/api/v1/auth/me"), timeout=20)
-    assert me.status_code == 200, me.text
-    api.headers["X-CSRF-Token"] = me.json()["csrfToken"]
-    api.me = me.json()
-    return api
-
-
-def wtid(drv, name: str):
-    return shadow(drv).find_element(By.CSS_SELECTOR, css(name))
-
-
-def wshown(drv, name: str) -> bool:
-    try:
-        return wtid(drv, name).is_displayed()
-    except (NoSuchElementException, StaleElementReferenceException):
-        return False
-
-
-def widget_messages(drv) -> list[dict]:
-    return drv.execute_script(WIDGET_MESSAGES_JS) or []
-
-
-def widget_message(drv, predicate, what: str, timeout: float = WAIT) -> dict:
-    def find(d):
-        return next((m for m in widget_messages(d) if predicate(m)), False)
-    return wait(drv, timeout).until(find, f"no widget message: {what}; have {widget_messages(drv)}")
-
 
 def shopper_writes(drv, base: str, text: str) -> None:
     drv.get(base + "/demo/shop")
-    wait(drv).until(lambda d: wtid(d, "kefu-launcher").is_displayed(), "the chat button never appeared")
-    wtid(drv, "kefu-launcher").click()
-    wait(drv).until(lambda d: wshown(d, "kefu-panel"), "the chat panel did not open")
-    box = wtid(drv, "kefu-input")
+    wait(drv).until(lambda d: wid(d, "kefu-launcher").is_displayed(), "the chat button never appeared")
+    wid(drv, "kefu-launcher").click()
+    wait(drv).until(lambda d: wid_shown(d, "kefu-panel"), "the chat panel did not open")
+    box = wid(drv, "kefu-input")
     box.send_keys(text)
     box.send_keys(Keys.ENTER)
     widget_message(drv, lambda m: m["text"] == text and m["seq"] > 0, f"{text!r}, acknowledged")
@@ -132,34 +58,6 @@ def live(api: AgentAPI) -> dict:
     answer = api.get(api.url("/api/v1/live"), timeout=20)
     assert answer.status_code == 200, answer.text
     return answer.json()
-
-
-def same(a: str | None, b: str | None) -> bool:
-    return (a or "").lower() == (b or "").lower()
-
-
-def conversation_of(api: AgentAPI, text: str) -> dict:
-    """The conversation (among those the agent sees) holding the shopper's message ``text``."""
-    deadline = time.monotonic() + WAIT
-    while True:
-        listing = api.get(api.url("/api/v1/conversations"), params={"filter": "all", "limit": 50}, timeout=20)
-        assert listing.status_code == 200, listing.text
-        for c in listing.json()["items"]:
-            items = api.get(api.url(f"/api/v1/conversations/{c['id']}/messages"), params={"limit": 20}, timeout=20).json()["items"]
-            if any(m["senderType"] == "visitor" and m["text"] == text for m in items):
-                return c
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no conversation holds {text!r}: {listing.json()['items']}")
-        time.sleep(0.3)  # polling the server for the shopper's message, not the page
-
-
-def js_errors(drv) -> list[str]:
-    try:
-        entries = drv.get_log("browser")
-    except WebDriverException:
-        return []
-    return [e["message"] for e in entries if e["level"] == "SEVERE"
-            and "Failed to load resource" not in e["message"] and "WebSocket connection to" not in e["message"]]
 
 
 # ---- the scenario -----------------------------------------------------------------------------
@@ -200,7 +98,7 @@ def test_greeting_phrase_queue_and_live_view(demo_server, make_driver):
     assert greeting["who"] == "8号 小美", greeting
     assert greeting["tag"] == "自动回复", greeting
     assert greeting["sender"] == "bot" and "我是8号客服小美" in greeting["text"], greeting
-    assert not wshown(shopper1, "kefu-queue"), "a shopper who was assigned at once sees a queue bar"
+    assert not wid_shown(shopper1, "kefu-queue"), "a shopper who was assigned at once sees a queue bar"
     save_screenshot(shopper1, "routing-greeting")
 
     first = conversation_of(mei_api, FIRST_TEXT)
@@ -238,10 +136,9 @@ def test_greeting_phrase_queue_and_live_view(demo_server, make_driver):
     assert [a["id"] for a in live(owner)["agents"] if a["status"] != "offline"] == [mei_id]
     shopper2 = make_driver("zh-CN", 1280, 900)
     shopper_writes(shopper2, base, SECOND_TEXT)
-    wait(shopper2).until(lambda d: wshown(d, "kefu-queue"), "the second shopper sees no queue bar")
-    wait(shopper2).until(lambda d: wtid(d, "kefu-queue-position").text == "1",
-                         f"queue position {wtid(shopper2, 'kefu-queue-position').text!r}, not 1")
-    queued_text = wtid(shopper2, "kefu-queue").text
+    wait(shopper2).until(lambda d: wid_shown(d, "kefu-queue"), "the second shopper sees no queue bar")
+    wait(shopper2).until(lambda d: wid(d, "kefu-queue-position").text == "1",
+                         f"queue position {wid(shopper2, 'kefu-queue-position').text!r}, not 1")
     assert not any(greeted_by_8(m) for m in widget_messages(shopper2)), "greeted while waiting"
     inbox_live = next(i for i in live(owner)["inboxes"] if same(i["id"], presale["id"]))
     assert inbox_live["queued"] == 1, inbox_live
@@ -251,7 +148,7 @@ def test_greeting_phrase_queue_and_live_view(demo_server, make_driver):
     tap(mei, "conv-resolve")
     wait(mei).until(lambda d: "status-resolved" in visible(d, "conv-status").get_attribute("class"),
                     "the conversation did not turn resolved")
-    wait(shopper2, 15).until(lambda d: not wshown(d, "kefu-queue"), "the queue bar stayed after 小美 freed up")
+    wait(shopper2, 15).until(lambda d: not wid_shown(d, "kefu-queue"), "the queue bar stayed after 小美 freed up")
     greeting2 = widget_message(shopper2, greeted_by_8, "the greeting by 8号 after the wait", timeout=15)
     assert greeting2["who"] == "8号 小美" and greeting2["tag"] == "自动回复", greeting2
     second = conversation_of(mei_api, SECOND_TEXT)

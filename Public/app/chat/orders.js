@@ -10,7 +10,7 @@ import { api, query } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { toast, copyText } from '../ui.js';
-import { debounce } from '../knowledge/shared.js';
+import { debounce, liveSearch } from '../knowledge/shared.js';
 import { relativeTime } from './format.js';
 import { openPriceChangeDialog } from './pricechange.js';
 import {
@@ -492,28 +492,7 @@ export function createOrders({ conversation, socket }) {
     state.searching = false;
     drawProducts();
   }
-  const searchSoon = debounce(runSearch, SEARCH_DELAY_MS);
-  search.addEventListener('input', () => {
-    if (!search.value.trim()) {
-      searchSoon.cancel();
-      runSearch();
-    } else {
-      searchSoon();
-    }
-  });
-  search.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.isComposing && event.keyCode !== 229) {
-      event.preventDefault();
-      searchSoon.cancel();
-      runSearch();
-    } else if (event.key === 'Escape' && search.value) {
-      event.preventDefault();
-      event.stopPropagation();
-      search.value = '';
-      searchSoon.cancel();
-      runSearch();
-    }
-  });
+  const searchSoon = liveSearch(search, runSearch, SEARCH_DELAY_MS);
 
   // Order news in this conversation (a card, a price change, a reminder): look again.
   const offs = [

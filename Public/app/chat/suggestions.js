@@ -5,7 +5,7 @@
 import { api, query } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, errorText } from '../i18n.js';
-import { debounce } from '../knowledge/shared.js';
+import { debounce, liveSearch } from '../knowledge/shared.js';
 
 const REFRESH_DELAY_MS = 700;
 const SEARCH_DELAY_MS = 300;
@@ -146,27 +146,7 @@ export function createSuggestions({ conversation, socket, onInsert }) {
     state.searching = false;
     draw();
   }
-  const searchSoon = debounce(runSearch, SEARCH_DELAY_MS);
-  search.addEventListener('input', () => {
-    if (!search.value.trim()) {
-      searchSoon.cancel();
-      runSearch();
-    } else {
-      searchSoon();
-    }
-  });
-  search.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.isComposing && event.keyCode !== 229) {
-      event.preventDefault();
-      searchSoon.cancel();
-      runSearch();
-    } else if (event.key === 'Escape' && search.value) {
-      event.preventDefault();
-      search.value = '';
-      searchSoon.cancel();
-      runSearch();
-    }
-  });
+  const searchSoon = liveSearch(search, runSearch, SEARCH_DELAY_MS);
 
   // A new question from the shopper: look again.
   const offs = [

@@ -78,6 +78,29 @@ export function debounce(fn, ms) {
 }
 
 /**
+ * Runs `run` as the user types in `input`: `ms` after the last keystroke, at once on Enter
+ * (not while an IME is composing) or when the box is emptied; Escape empties the box.
+ * Returns the pending run, to `.cancel()` when the view goes away.
+ */
+export function liveSearch(input, run, ms) {
+  const soon = debounce(run, ms);
+  const now = () => { soon.cancel(); run(); };
+  input.addEventListener('input', () => { if (input.value.trim()) soon(); else now(); });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      now();
+    } else if (event.key === 'Escape' && input.value) {
+      event.preventDefault();
+      event.stopPropagation();
+      input.value = '';
+      now();
+    }
+  });
+  return soon;
+}
+
+/**
  * Puts server-rendered article HTML into `el` (class kb-prose). Only for the
  * `html` of POST /api/v1/knowledge/preview and an article's `bodyHtml`, which the
  * server sanitises by construction; everything else goes through text nodes.
