@@ -18,6 +18,7 @@ widget, with screenshots."
 5. 催付: the first reminder reaches the shopper, the second is refused (reminded_recently) with
    a visible error.
 6. The shopper pays on the demo page ("立即付款") and the widget confirms the payment.
+   小美 searches 马克杯 and sends it as a product card at 王女士's VIP price; the shopper sees it.
 7. The owner opens #/order-settings: the demo reminder rule, the demo platform's webhook and
    its delivered deliveries are listed.
 
@@ -320,6 +321,24 @@ def test_agent_sends_order_card_and_changes_shipping_shopper_sees_both(demo_serv
     assert not widget_raw_keys(shopper), widget_raw_keys(shopper)
     save_screenshot(shopper, "orders-widget-paid")
     wait(mei).until(lambda d: order_item(d).get_attribute("data-status") == "paid", "小美's panel does not show the order paid")
+
+    # -- a product card: 小美 searches 马克杯 (a keyword of the product), sees 王女士's VIP
+    #    price marked, and sends it; the shopper sees it with that price.
+    fill(mei, "product-search", "马克杯")
+    def mug(d):
+        return visible(d, "product-result", '[data-product-id="MUG-400"]')
+    wait(mei).until(lambda d: mug(d).find_element(By.CSS_SELECTOR, css("product-price", '[data-customer-price="true"]'))
+                    .get_attribute("data-tier") == "vip", "the customer's VIP price is not marked")
+
+    def send_mug(d):
+        button = mug(d).find_element(By.CSS_SELECTOR, css("send-product-card"))
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+        button.click()
+        return True
+    wait(mei).until(send_mug, "could not send the product card")
+    product = widget_message(shopper, lambda m: m["card"] and m["card"]["kind"] == "product", "the product card")
+    assert product["card"]["title"] == "北欧简约陶瓷马克杯 400ml" and product["card"]["price"] == yuan(2590), product
+    assert product["sender"] == "agent", product
 
     # -- the owner's order settings: the demo rule, the demo platform's webhook, delivered deliveries.
     hook = next(w for w in get_json(owner, "/api/v1/webhooks")["webhooks"] if w["url"].endswith(WEBHOOK_PATH))
