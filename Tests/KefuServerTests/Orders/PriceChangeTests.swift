@@ -102,6 +102,24 @@ final class PriceChangeTests: XCTestCase {
         XCTAssertTrue(told.first?.text.contains("「马克杯」的价格已修改为¥24.00") == true, told.first?.text ?? "")
     }
 
+    func testLimitsAreSetByAdminsWithinRange() async throws {
+        let f = try await OrdersFixture.make(for: self)
+        for json in [#"{"priceLimits":{"maxDiscountPercent":{"agent":150}}}"#, #"{"priceLimits":{"maxDiscountPercent":{"intern":5}}}"#,
+                     #"{"priceLimits":{}}"#] {
+            let response = try await f.app.send(.PUT, "/api/v1/order-settings", as: f.admin, json: json)
+            XCTAssertEqual(response.status, .badRequest, json)
+        }
+        let byAgent = try await f.app.send(.PUT, "/api/v1/order-settings", as: f.agent, json: #"{"priceLimits":{"maxDiscountPercent":{"agent":100}}}"#)
+        XCTAssertEqual(byAgent.status, .forbidden)
+        // An admin lowers agents to 5 %: a 10 % shipping discount now waits for approval.
+        let set = try await f.app.send(.PUT, "/api/v1/order-settings", as: f.admin,
+                                       json: #"{"priceLimits":{"maxDiscountPercent":{"agent":5,"supervisor":30,"admin":100,"owner":100}}}"#)
+        XCTAssertEqual(set.status, .ok, set.body.string)
+        try await f.putOrder("E1", OrdersFixture.orderJSON())
+        let change = try await change(f, #"{"target":"shipping","newAmount":900,"reason":"老顾客"}"#)
+        XCTAssertEqual(change.status, .accepted)
+    }
+
     func testRefusalsAreClearAndChangeNothing() async throws {
         let f = try await OrdersFixture.make(for: self)
         try await f.putOrder("E1", OrdersFixture.orderJSON())

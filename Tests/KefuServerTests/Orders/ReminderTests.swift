@@ -93,6 +93,21 @@ final class ReminderTests: XCTestCase {
         XCTAssertEqual(cancelled.errorCode, "not_unpaid")
     }
 
+    func testBadRulesAreRefusedAndNothingIsStored() async throws {
+        let f = try await OrdersFixture.make(for: self)
+        for json in [#"{"name":"x","timeZone":"Mars/Olympus"}"#, #"{"name":"x","timeZone":"Asia/Shanghai","delayMinutes":0}"#,
+                     #"{"name":"x","timeZone":"Asia/Shanghai","quietStart":"25:00"}"#,
+                     #"{"name":"x","timeZone":"Asia/Shanghai","template":"亲，{coupon}"}"#, #"{"timeZone":"Asia/Shanghai"}"#] {
+            let response = try await f.app.send(.POST, "/api/v1/reminder-rules", as: f.admin, json: json)
+            XCTAssertEqual(response.status, .badRequest, json)
+            XCTAssertNotNil(response.errorField, response.body.string)
+        }
+        let byAgent = try await f.app.send(.POST, "/api/v1/reminder-rules", as: f.agent, json: ReminderTests.rule)
+        XCTAssertEqual(byAgent.status, .forbidden)
+        let count = try await ReminderRuleRecord.query(on: f.app.db).count()
+        XCTAssertEqual(count, 0)
+    }
+
     /// Two Kefu instances on one database (PostgreSQL in the suite's second run) work the
     /// same due jobs at once: every order is reminded exactly once.
     func testTwoInstancesSendEachReminderExactlyOnce() async throws {
