@@ -37,25 +37,10 @@ struct MarkdownInline {
 
     // MARK: escaping
 
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars { escape(c, into: &out) }
-        return out
-    }
+    static func escaped(_ text: String) -> String { HTMLEscape.text(text) }
 
     @inline(__always)
-    static func escape(_ c: Unicode.Scalar, into out: inout String) {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        case "\0": out += "\u{FFFD}"
-        default: out.unicodeScalars.append(c)
-        }
-    }
+    static func escape(_ c: Unicode.Scalar, into out: inout String) { HTMLEscape.append(c, into: &out) }
 
     private mutating func escape(_ range: Range<Int>) {
         for k in range { Self.escape(s[k], into: &out) }

@@ -6,10 +6,25 @@ import Vapor
 /// Builds the whole application from settings. The executable and the tests
 /// both call `configure`; nothing else sets the application up.
 public enum KefuApplication {
-    public static func configure(_ app: Application, settings: KefuSettings) async throws {
+    /// What a test or a benchmark pins: the clock, the ids, and whether background jobs run
+    /// by themselves (``JobRunner/Mode``).
+    public struct Runtime: Sendable {
+        public var clock: any WallClock
+        public var ids: any IDSource
+        public var automaticJobs: Bool
+
+        public init(clock: any WallClock = SystemClock(), ids: any IDSource = RandomIDs(), automaticJobs: Bool = true) {
+            self.clock = clock
+            self.ids = ids
+            self.automaticJobs = automaticJobs
+        }
+    }
+
+    public static func configure(_ app: Application, settings: KefuSettings, runtime: Runtime = Runtime()) async throws {
         let directory = try ResourceLoader.locate(configured: settings.resourcesDirectory)
         app.kefu = KefuContext(settings: settings, catalogs: try ResourceLoader.catalogs(in: directory),
-                               resourcesDirectory: directory, openAPIDocument: try ResourceLoader.openAPIDocument(in: directory))
+                               resourcesDirectory: directory, openAPIDocument: try ResourceLoader.openAPIDocument(in: directory),
+                               clock: runtime.clock, ids: runtime.ids)
         MetricsRegistry.install()
         if let level = Logger.Level(rawValue: settings.logLevel) { app.logger.logLevel = level }
 
@@ -41,13 +56,18 @@ public enum KefuApplication {
         } catch {
             throw ConfigurationError(variable: "KEFU_DATABASE_URL", message: "names a database Kefu cannot open or migrate: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
         }
-        app.chat = ChatService(db: app.db, logger: app.logger)
-        app.lifecycle.use(ChatLifecycle())
+        app.chat = ChatService(db: app.db, logger: app.logger, clock: runtime.clock, ids: runtime.ids)
         app.knowledge = KnowledgeIndex()
         app.routing = RoutingService(app: app)
-        let orderJobs = OrderJobs()
-        app.orderJobs = orderJobs
-        app.lifecycle.use(orderJobs)
+        app.events = EventBus()
+        listeners(app.events)
+        try await EventRunner.ensureCursors(app)
+        let runner = JobRunner(mode: runtime.automaticJobs ? .automatic : .manual)
+        jobs(runner)
+        app.jobs = runner
+        // Shut down in reverse: the jobs stop (and are waited for) before the sockets drain.
+        app.lifecycle.use(ChatLifecycle())
+        app.lifecycle.use(runner)
         try routes(app)
         app.kefu.registerDatabaseMetrics()
 

@@ -9,9 +9,16 @@ final class KefuContext: Sendable {
     let catalogs: [UILocale: MessageCatalog]
     let resourcesDirectory: String
     let openAPIDocument: Data
+    /// The application's time: server code takes `now` from it (tests pin it).
+    let clock: any WallClock
+    /// The application's source of new ids.
+    let ids: any IDSource
 
-    init(settings: KefuSettings, catalogs: [UILocale: MessageCatalog], resourcesDirectory: String, openAPIDocument: Data) {
+    init(settings: KefuSettings, catalogs: [UILocale: MessageCatalog], resourcesDirectory: String, openAPIDocument: Data,
+         clock: any WallClock, ids: any IDSource) {
         self.settings = settings
+        self.clock = clock
+        self.ids = ids
         self.loginLimiter = LoginLimiter(perIP: settings.loginLimitPerIP, perAccount: settings.loginLimitPerAccount)
         self.catalogs = catalogs
         self.resourcesDirectory = resourcesDirectory
@@ -33,4 +40,9 @@ extension Application {
         }
         set { storage[KefuContextKey.self] = newValue }
     }
+}
+
+extension Request {
+    /// The application's time now (``KefuContext/clock``).
+    var now: Date { application.kefu.clock.now() }
 }

@@ -18,6 +18,13 @@ struct Principal: Sendable {
     var csrfToken: String?
 
     var actorID: UUID? { userID ?? tokenID }
+
+    /// Who the domain events name for this caller.
+    var actor: EventActor {
+        if let userID { return .agent(userID: userID) }
+        if let tokenID { return .token(tokenID: tokenID) }
+        return .system
+    }
 }
 
 private struct PrincipalKey: StorageKey { typealias Value = Principal }

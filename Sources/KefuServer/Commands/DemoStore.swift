@@ -46,7 +46,7 @@ enum DemoStore {
                                        status: "on_sale")
             _ = try await store.upsert(product: p.0, upsert, accountID: accountID)
         }
-        let now = Date()
+        let now = app.kefu.clock.now()
         func line(_ sku: String, _ quantity: Int, tier: PriceTier) -> OrderUpsert.LineInput {
             let p = products.first { $0.0 == sku }!
             let price = tier.pick(market: p.4, member: p.5, vip: p.6)
@@ -84,7 +84,7 @@ enum DemoStore {
         rule.createdAt = now
         rule.updatedAt = now
         try await rule.create(on: app.db)
-        for (id, upsert) in orders { _ = try await store.upsert(order: id, upsert, accountID: accountID) }
+        for (id, upsert) in orders { _ = try await store.upsert(order: id, upsert, accountID: accountID, by: .system) }
         let hook = WebhookEndpoint()
         hook.accountID = accountID
         hook.url = origin + webhookPath

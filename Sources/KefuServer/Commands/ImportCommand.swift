@@ -35,7 +35,7 @@ struct ImportCommand: AsyncCommand {
         let account = try await Self.shop(signature.shop, on: app.db)
         let console = context.console
         let progress = ImportProgress(kind: kind.rawValue, console: console)
-        let result = try await OrderImport.run(kind, csv: text, accountID: account.id!, timeZone: zone, app: app) { done, total in
+        let result = try await OrderImport.run(kind, csv: text, accountID: account.id!, timeZone: zone, by: .system, app: app) { done, total in
             progress.update(done, total)
         }
         try await AuditLog.recordSystem("\(kind == .orders ? "order" : "product").import", accountID: account.id!, target: kind.rawValue, id: nil,

@@ -99,138 +99,42 @@ struct ConversationsController {
     }
 
     func postMessage(_ req: Request) async throws -> Response {
-        let principal = try req.requirePrincipal()
         let input = try req.decodeStrict(PostMessageRequest.self)
-        let (_, conversation) = try await Self.find(req)
+        let caller = try await Caller.member(try req.requirePrincipal(), on: req.db)
+        let id = try Self.id(req)
         let attachmentIDs = input.attachments ?? []
         let text = try ChatValidate.text(input.text ?? "", hasAttachments: !attachmentIDs.isEmpty)
-        let isPrivate = input.private ?? false
-        let (sender, senderType) = try await Self.sender(principal, on: req.db)
-        var changed = false
-        if !isPrivate {
-            changed = try await ConversationOps.beforeTeamReply(conversation, senderType: senderType, userID: principal.userID, on: req.db)
-        }
-        let attachments = try await ConversationOps.attachments(attachmentIDs, accountID: principal.accountID, uploaderType: "agent",
-                                                                uploaderID: sender.id!, on: req.db)
-        let stored = try await req.application.chat.writer.write(NewMessage(
-            accountID: principal.accountID, conversationID: conversation.id!, senderType: senderType, sender: sender,
-            clientMessageID: input.clientMessageId, text: text, isPrivate: isPrivate, attachments: attachments, event: nil, createdAt: nil))
-        if changed { try await Self.announce(conversation.id!, accountID: principal.accountID, req) }
+        let stored = try await req.application.conversations.send(
+            MessageDraft(text: text, isPrivate: input.private ?? false, attachmentIDs: attachmentIDs, clientMessageID: input.clientMessageId),
+            in: id, by: caller)
         return try await stored.message.encodeResponse(status: stored.duplicate ? .ok : .created, for: req)
     }
 
     func update(_ req: Request) async throws -> ConversationDTO {
-        let principal = try req.requirePrincipal()
         let input = try req.decodeStrict(UpdateConversationRequest.self)
-        let (_, conversation) = try await Self.find(req)
-        var events: [(String, String)] = []
-        if let raw = input.status {
-            let status = try ConversationStatus.parse(raw)
-            if status == .snoozed {
-                guard let until = input.snoozedUntil, until > Date() else {
-                    throw DomainError.invalid("snoozedUntil", "snoozing needs snoozedUntil in the future")
-                }
-                conversation.snoozedUntil = until
-            } else {
-                conversation.snoozedUntil = nil
-            }
-            if status != conversation.status { events.append(("status", status.rawValue)) }
-            conversation.status = status
-        } else if input.snoozedUntil != nil {
-            throw DomainError.invalid("snoozedUntil", "snoozedUntil goes with status snoozed")
-        }
-        let previousAssignee = conversation.assigneeID
-        if let assignee = input.assigneeId {
-            if let id = assignee {
-                guard let user = try await User.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$id == id)
-                    .filter(\.$active == true).first() else {
-                    throw DomainError.invalid("assigneeId", "assigneeId names no active member of this shop")
-                }
-                events.append(("assigned", "\(user.agentNumber) \(user.displayName)"))
-            } else {
-                events.append(("unassigned", ""))
-            }
-            conversation.assigneeID = assignee
-        }
-        if let inboxID = input.inboxId, inboxID != conversation.inboxID {
-            guard let inbox = try await Inbox.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$id == inboxID).first() else {
-                throw DomainError.invalid("inboxId", "inboxId names no inbox of this shop")
-            }
-            conversation.inboxID = inboxID
-            if input.assigneeId == nil { conversation.assigneeID = nil }
-            events.append(("transferred", inbox.name))
-        }
-        if let raw = input.priority { conversation.priority = try ConversationPriority.parse(raw) }
-        if let tags = input.tags { conversation.tagList = try ChatValidate.tags(tags) }
-        conversation.updatedAt = Date()
-        let reporting = input.assigneeId != nil || input.inboxId != nil
-            ? RoutingHooks.assignedByHand(conversation, previous: previousAssignee, by: principal.userID) : []
-        try await req.db.transaction { tx in
-            try await conversation.save(on: tx)
-            for event in reporting { try await event.create(on: tx) }
-        }
-        let (sender, _) = try await Self.sender(principal, on: req.db)
-        for (event, detail) in events {
-            _ = try await req.application.chat.writer.write(NewMessage(
-                accountID: principal.accountID, conversationID: conversation.id!, senderType: .system, sender: sender, clientMessageID: nil,
-                text: detail, isPrivate: true, attachments: [], event: "conversation.\(event)", createdAt: nil))
-        }
-        if conversation.queuedAt != nil {
-            try await req.application.routing.route(conversation.id!, accountID: principal.accountID)
-        }
-        // A resolution or a new assignee may free a place for someone in the queue.
-        if input.status != nil || input.assigneeId != nil { req.application.routing.kick() }
-        return try await Self.announce(conversation.id!, accountID: principal.accountID, req)
+        let caller = try await Caller.member(try req.requirePrincipal(), on: req.db)
+        let update = ConversationUpdate(
+            status: try input.status.map { raw throws(DomainError) in try ConversationStatus.parse(raw) }, snoozedUntil: input.snoozedUntil,
+            assignee: input.assigneeId, inbox: input.inboxId,
+            priority: try input.priority.map { raw throws(DomainError) in try ConversationPriority.parse(raw) },
+            tags: try input.tags.map { raw throws(DomainError) in try ChatValidate.tags(raw) })
+        return try await req.application.conversations.update(try Self.id(req), update, by: caller)
     }
 
-    /// Appends the source conversation's messages (same customer) to this one, in
-    /// their order and with new sequence numbers, and resolves the source.
+    /// Appends the source conversation's messages (same customer) to this one, in their
+    /// order and with new sequence numbers, and resolves the source.
     func merge(_ req: Request) async throws -> ConversationDTO {
-        let principal = try req.requirePrincipal()
         let input = try req.decodeStrict(MergeRequest.self)
-        let (viewer, target) = try await Self.find(req)
-        let source = try await viewer.conversation(input.sourceConversationId, on: req.db)
-        guard source.id != target.id else { throw DomainError.invalid("sourceConversationId", "a conversation cannot be merged into itself") }
-        guard source.contactID == target.contactID else {
-            throw DomainError.invalid("sourceConversationId", "only conversations of the same customer can be merged")
-        }
-        guard source.mergedIntoID == nil else { throw DomainError.conflict("sourceConversationId", "that conversation was already merged") }
-        let messages = try await Message.query(on: req.db).filter(\.$accountID == principal.accountID)
-            .filter(\.$conversationID == source.id!).sort(\.$seq).all()
-        let senders = try await MessageRows.senderDirectory(for: messages, accountID: principal.accountID, on: req.db)
-        // Messages are appended in their original order and keep their original time;
-        // the source's own system events stay with it.
-        for m in messages where m.senderType != .system {
-            _ = try await req.application.chat.writer.write(NewMessage(
-                accountID: principal.accountID, conversationID: target.id!, senderType: m.senderType,
-                sender: m.senderID.map { senders[$0] ?? SenderDTO(id: $0) }, clientMessageID: nil, text: m.text, isPrivate: m.isPrivate,
-                attachments: MessageRows.attachments(m.attachments), event: m.event, createdAt: m.createdAt))
-        }
-        source.mergedIntoID = target.id
-        source.status = .resolved
-        source.updatedAt = Date()
-        try await source.save(on: req.db)
-        let (sender, _) = try await Self.sender(principal, on: req.db)
-        _ = try await req.application.chat.writer.write(NewMessage(
-            accountID: principal.accountID, conversationID: target.id!, senderType: .system, sender: sender, clientMessageID: nil,
-            text: String(messages.count), isPrivate: true, attachments: [], event: "conversation.merged", createdAt: nil))
-        _ = try await Self.announce(source.id!, accountID: principal.accountID, req)
-        return try await Self.announce(target.id!, accountID: principal.accountID, req)
+        let caller = try await Caller.member(try req.requirePrincipal(), on: req.db)
+        return try await req.application.conversations.merge(input.sourceConversationId, into: try Self.id(req), by: caller)
     }
 
     func read(_ req: Request) async throws -> ConversationDTO {
         let input = try req.decodeStrict(ReadRequest.self)
-        let (viewer, conversation) = try await Self.find(req)
-        guard input.seq >= 0 else { throw DomainError.invalid("seq", "seq must be ≥ 0") }
-        let upTo = min(input.seq, conversation.lastSeq)
-        conversation.agentReadSeq = max(conversation.agentReadSeq, upTo)
-        if upTo >= conversation.lastSeq { conversation.agentUnread = 0 }
-        try await conversation.save(on: req.db)
-        req.application.chat.relay(HubEvent(
-            accountID: viewer.accountID, conversationID: conversation.id, inboxID: conversation.inboxID, contactID: conversation.contactID,
-            toVisitor: true, toAgents: true,
-            frame: FrameCoder.encode(ServerFrame.Read(conversationId: conversation.id!, reader: "agent", seq: upTo)), except: nil))
-        return ConversationDTO(conversation, contact: try await ConversationOps.contact(of: conversation, on: req.db))
+        let caller = try await Caller.member(try req.requirePrincipal(), on: req.db)
+        let id = try Self.id(req)
+        try await req.application.conversations.markRead(id, seq: input.seq, by: caller)
+        return try await req.application.conversations.dto(id, as: caller)
     }
 
     // MARK: helpers
@@ -241,23 +145,10 @@ struct ConversationsController {
         return (viewer, try await viewer.conversation(req.parameters.get("id", as: UUID.self), on: req.db))
     }
 
-    @discardableResult
-    static func announce(_ id: UUID, accountID: UUID, _ req: Request) async throws -> ConversationDTO {
-        guard let fresh = try await Conversation.query(on: req.db).filter(\.$accountID == accountID).filter(\.$id == id).first() else {
-            throw DomainError.notFound("conversation")
-        }
-        let contact = try await ConversationOps.contact(of: fresh, on: req.db)
-        req.application.chat.conversationChanged(fresh, contact: contact)
-        return ConversationDTO(fresh, contact: contact)
-    }
-
-    static func sender(_ principal: Principal, on db: any Database) async throws -> (SenderDTO, SenderType) {
-        if let userID = principal.userID,
-           let user = try await User.query(on: db).filter(\.$accountID == principal.accountID).filter(\.$id == userID).first() {
-            return (ConversationOps.sender(of: user), .agent)
-        }
-        let name = principal.label.hasPrefix("token:") ? String(principal.label.dropFirst(6)) : principal.label
-        return (SenderDTO(id: principal.tokenID, name: name, agentNumber: nil), .bot)
+    /// The conversation id of the path (one that is not a UUID is simply not found).
+    static func id(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw DomainError.notFound("conversation") }
+        return id
     }
 
     static func contacts(for conversations: [Conversation], accountID: UUID, on db: any Database) async throws -> [UUID: Contact] {

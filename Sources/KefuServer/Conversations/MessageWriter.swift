@@ -18,6 +18,14 @@ struct NewMessage: Sendable {
     var payload: MessagePayload? = nil
     /// Kept from the original when messages are copied (merge); now otherwise.
     var createdAt: Date?
+    /// Who caused it (the domain events carry it).
+    var actor: EventActor
+    /// What it is for the conversation's rules (``ConversationChange/message(_:)``).
+    var role: MessageRole
+    /// Automatic replies that fire with this message: their cool-downs start in its transaction.
+    var autoFired: [String] = []
+    /// A copy of a message of another conversation (merge): no rules, no events.
+    var isCopy = false
 }
 
 /// What the writer stored (or found stored, for a resend).
@@ -29,25 +37,39 @@ struct StoredMessage: Sendable {
     var duplicate: Bool
 }
 
-/// Writes messages with group commit: messages that arrive while a transaction
-/// runs wait and go together into the next one. Each message gets the next
-/// sequence number of its conversation in the same transaction, and callers
-/// are answered only after the commit. Stored messages are published to the hub.
+/// A message written, with what it did to its conversation.
+struct WrittenMessage: Sendable {
+    var stored: StoredMessage
+    /// `message.created` first, then what the message changed (reopened, taken, answered …).
+    var events: [DomainEvent]
+    /// The conversation's listed fields changed (agents hear of it), or this is its first message.
+    var announce: Bool
+}
+
+/// Writes messages with group commit: messages that arrive while a transaction runs wait and
+/// go together into the next one. Each message gets the next sequence number of its
+/// conversation, the conversation's rules are applied to it and its domain events go to the
+/// outbox, all in that transaction; callers are answered only after the commit. The writer
+/// only publishes the stored messages to the sockets: listeners run in the callers' tasks.
 actor MessageWriter {
     private let db: any Database
     private let logger: Logger
+    private let clock: any WallClock
+    private let ids: any IDSource
     private let publish: @Sendable ([StoredMessage]) -> Void
-    private var pending: [(NewMessage, CheckedContinuation<StoredMessage, any Error>)] = []
+    private var pending: [(NewMessage, CheckedContinuation<WrittenMessage, any Error>)] = []
     private var flushing = false
     static let maxBatch = 256
 
-    init(db: any Database, logger: Logger, publish: @escaping @Sendable ([StoredMessage]) -> Void) {
+    init(db: any Database, logger: Logger, clock: any WallClock, ids: any IDSource, publish: @escaping @Sendable ([StoredMessage]) -> Void) {
         self.db = db
         self.logger = logger
+        self.clock = clock
+        self.ids = ids
         self.publish = publish
     }
 
-    func write(_ message: NewMessage) async throws -> StoredMessage {
+    func write(_ message: NewMessage) async throws -> WrittenMessage {
         try await withCheckedThrowingContinuation { continuation in
             pending.append((message, continuation))
             if !flushing {
@@ -62,17 +84,17 @@ actor MessageWriter {
             let batch = Array(pending.prefix(Self.maxBatch))
             pending.removeFirst(batch.count)
             do {
-                let stored = try await writeBatch(batch.map(\.0))
-                let fresh = stored.filter { !$0.duplicate }
+                let written = try await writeBatch(batch.map(\.0))
+                let fresh = written.map(\.stored).filter { !$0.duplicate }
                 if !fresh.isEmpty { publish(fresh) }
-                for (i, item) in batch.enumerated() { item.1.resume(returning: stored[i]) }
+                for (i, item) in batch.enumerated() { item.1.resume(returning: written[i]) }
             } catch {
                 // One bad message must not fail the others: write them one by one.
                 for item in batch {
                     do {
-                        let stored = try await writeBatch([item.0])
-                        if !stored[0].duplicate { publish(stored) }
-                        item.1.resume(returning: stored[0])
+                        let written = try await writeBatch([item.0])
+                        if !written[0].stored.duplicate { publish([written[0].stored]) }
+                        item.1.resume(returning: written[0])
                     } catch {
                         logger.warning("message not stored", metadata: ["error": "\(error)", "component": "message-writer"])
                         item.1.resume(throwing: error)
@@ -83,30 +105,36 @@ actor MessageWriter {
         flushing = false
     }
 
-    private func writeBatch(_ messages: [NewMessage]) async throws -> [StoredMessage] {
-        try await WriteTransaction.run(on: db) { conn in
+    private func writeBatch(_ messages: [NewMessage]) async throws -> [WrittenMessage] {
+        let now = clock.now()
+        let ids = self.ids
+        return try await WriteTransaction.run(on: db) { conn in
             let sql = conn as! any SQLDatabase
-            var results: [StoredMessage] = []
+            var results: [WrittenMessage] = []
             var inBatch: [String: StoredMessage] = [:]
             for m in messages {
                 let key = m.clientMessageID.map { "\(m.conversationID)|\(m.senderType)|\(m.sender?.id?.uuidString ?? "")|\($0)" }
                 if let key, let earlier = inBatch[key] {
                     var again = earlier
                     again.duplicate = true
-                    results.append(again)
+                    results.append(WrittenMessage(stored: again, events: [], announce: false))
                     continue
                 }
-                let stored = try await Self.insert(m, on: sql)
-                if let key { inBatch[key] = stored }
-                results.append(stored)
+                let written = try await MessageInsert.run(m, on: sql, now: now, ids: ids)
+                if let key { inBatch[key] = written.stored }
+                results.append(written)
             }
+            try await EventOutbox.append(results.flatMap(\.events), on: sql)
             return results
         }
     }
+}
 
-    /// Inserts one message inside the open transaction, or returns the stored one
-    /// for a client message id this sender already used.
-    static func insert(_ m: NewMessage, on sql: any SQLDatabase) async throws -> StoredMessage {
+/// Storing one message inside an open transaction: the writer's batches and the operations
+/// that write a message together with other changes (reminders, merges, timeline entries).
+enum MessageInsert {
+    /// Inserts `m`, or finds the stored one for a client message id this sender already used.
+    static func run(_ m: NewMessage, on sql: any SQLDatabase, now: Date, ids: any IDSource) async throws -> WrittenMessage {
         if let clientID = m.clientMessageID, let senderID = m.sender?.id,
            let row = try await sql.raw("""
                SELECT m.id, m.seq, m.created_at, m.text, m.private, m.attachments, m.event, m.payload, c.inbox_id, c.contact_id
@@ -122,12 +150,13 @@ actor MessageWriter {
                 event: try row.decode(column: "event", as: String?.self),
                 payload: MessagePayload.decode(try row.decode(column: "payload", as: String?.self)), clientMessageId: clientID,
                 createdAt: try row.decode(column: "created_at", as: Date.self))
-            return StoredMessage(accountID: m.accountID, message: dto, inboxID: try row.decode(column: "inbox_id", as: UUID.self),
-                                 contactID: try row.decode(column: "contact_id", as: UUID.self), duplicate: true)
+            let stored = StoredMessage(accountID: m.accountID, message: dto, inboxID: try row.decode(column: "inbox_id", as: UUID.self),
+                                       contactID: try row.decode(column: "contact_id", as: UUID.self), duplicate: true)
+            return WrittenMessage(stored: stored, events: [], announce: false)
         }
 
-        let now = m.createdAt ?? Date()
-        let micros = Conversation.micros(now)
+        let at = m.createdAt ?? now
+        let micros = Conversation.micros(at)
         let visible = !m.isPrivate && m.senderType != .system
         let preview = visible ? String((m.text.isEmpty ? (m.attachments.isEmpty ? "" : "[image]") : m.text).prefix(120)) : nil
         let fromVisitor = m.senderType == .visitor ? 1 : 0
@@ -136,28 +165,47 @@ actor MessageWriter {
             UPDATE conversations SET last_seq = last_seq + 1, updated_at = \(bind: now),
               last_message_preview = CASE WHEN \(bind: visible) AND activity_us <= \(bind: micros)
                 THEN \(bind: preview ?? "") ELSE last_message_preview END,
-              last_message_at = CASE WHEN \(bind: visible) AND activity_us < \(bind: micros) THEN \(bind: now) ELSE last_message_at END,
+              last_message_at = CASE WHEN \(bind: visible) AND activity_us < \(bind: micros) THEN \(bind: at) ELSE last_message_at END,
               activity_us = CASE WHEN \(bind: visible) AND activity_us < \(bind: micros) THEN \(bind: micros) ELSE activity_us END,
               agent_unread = agent_unread + \(bind: fromVisitor), visitor_unread = visitor_unread + \(bind: toVisitor)
             WHERE id = \(bind: m.conversationID) AND account_id = \(bind: m.accountID)
-            RETURNING last_seq, inbox_id, contact_id
+            RETURNING last_seq, \(unsafeRaw: ConversationRows.stateColumns)
             """).first() else {
             throw DomainError.notFound("conversation")
         }
         let seq = try row.decode(column: "last_seq", as: Int.self)
-        let id = UUID()
+        var change = ConversationChange(try ConversationRows.state(row, id: m.conversationID), now: now)
+        if !m.isCopy { change.message(m.role) }
+        var memory: AutoState?
+        if !m.autoFired.isEmpty {
+            var fired = AutoState.decode(try row.decode(column: "auto_state", as: String?.self))
+            for key in m.autoFired { fired.fired[key] = now }
+            memory = fired
+        }
+        if change.changed || memory != nil {
+            try await ConversationRows.save(change.state, autoState: memory, accountID: m.accountID, now: now, on: sql)
+        }
+        let id = ids.make()
         try await sql.raw("""
             INSERT INTO messages (id, account_id, conversation_id, seq, sender_type, sender_id, client_message_id, text, private, attachments, event, payload, created_at)
             VALUES (\(bind: id), \(bind: m.accountID), \(bind: m.conversationID), \(bind: seq), \(bind: m.senderType.rawValue),
                     \(bind: m.sender?.id), \(bind: m.clientMessageID), \(bind: m.text), \(bind: m.isPrivate),
                     \(bind: MessageRows.encode(m.attachments)), \(bind: m.event),
-                    \(bind: m.payload.map { FrameCoder.encode($0) }), \(bind: now))
+                    \(bind: m.payload.map { FrameCoder.encode($0) }), \(bind: at))
             """).run()
         let dto = MessageDTO(id: id, conversationId: m.conversationID, seq: seq, senderType: m.senderType, sender: m.sender,
                              text: m.text, private: m.isPrivate, attachments: m.attachments, event: m.event, payload: m.payload,
-                             clientMessageId: m.clientMessageID, createdAt: now)
-        return StoredMessage(accountID: m.accountID, message: dto, inboxID: try row.decode(column: "inbox_id", as: UUID.self),
-                             contactID: try row.decode(column: "contact_id", as: UUID.self), duplicate: false)
+                             clientMessageId: m.clientMessageID, createdAt: at)
+        let state = change.state
+        let stored = StoredMessage(accountID: m.accountID, message: dto, inboxID: state.inboxID, contactID: state.contactID, duplicate: false)
+        guard !m.isCopy else { return WrittenMessage(stored: stored, events: [], announce: false) }
+        let created = Fact.messageCreated(MessageCreated(
+            conversation: state.snapshot, messageID: id, seq: seq, senderType: m.senderType, senderID: m.sender?.id, isPrivate: m.isPrivate,
+            text: m.text, payloadType: m.payload?.type, systemEvent: m.event, attachments: m.attachments.count))
+        let events = ([created] + change.facts).map {
+            DomainEvent(id: ids.make(), accountID: m.accountID, occurredAt: now, actor: m.actor, fact: $0)
+        }
+        return WrittenMessage(stored: stored, events: events, announce: change.announce || seq == 1)
     }
 }
 

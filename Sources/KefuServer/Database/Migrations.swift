@@ -11,5 +11,6 @@ enum KefuMigrations {
         M005_CreateKnowledge(),          // knowledge: articles, help centre, FAQ bot, unanswered questions
         M006_CreateRouting(),            // routing: queue, presence, auto-replies, quick phrases, reporting events
         M007_CreateOrders(),             // orders: products, orders, price changes, payment reminders, webhooks
+        M008_CreateEventOutbox(),        // domain events: the outbox, durable listeners' cursors and failures
     ]
 }

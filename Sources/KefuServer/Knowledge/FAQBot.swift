@@ -12,7 +12,7 @@ enum FAQBot {
     static let policy = ConfidencePolicy()
 
     /// Whether a new or reopened conversation in `inbox` starts with the bot.
-    static func startsWithBot(_ inbox: Inbox, at now: Date = Date()) -> Bool {
+    static func startsWithBot(_ inbox: Inbox, at now: Date) -> Bool {
         inbox.botMode.botAnswers(hours: inbox.businessHours, at: now)
     }
 
@@ -59,18 +59,15 @@ enum FAQBot {
         try await post(answer: article, snippet: String(article.answer.prefix(80)), in: conversation, index: index, catalog: catalog, app: app)
     }
 
-    /// The shopper asks for a person: the bot steps back, the team sees the conversation
-    /// (with the bot transcript), and the question the bot could not settle is kept.
-    static func handover(_ conversation: Conversation, app: Application) async throws {
+    /// The shopper asks for a person: the bot says so and steps back, the team sees the
+    /// conversation (with the bot transcript), routing looks for an agent, and the question
+    /// the bot could not settle is kept.
+    static func handover(_ conversation: Conversation, by caller: Caller, app: Application) async throws {
         guard conversation.botActive else { return }
         let db = app.db
         let contact = try await ConversationOps.contact(of: conversation, on: db)
         let locale = contact?.uiLocale ?? .default
         let catalog = app.kefu.catalog(locale)
-        conversation.botActive = false
-        conversation.status = .open
-        conversation.updatedAt = Date()
-        try await conversation.save(on: db)
         if try await lastBotPayload(conversation, on: db)?.type == "bot.suggest",
            let question = try await Message.query(on: db).filter(\.$accountID == conversation.accountID)
             .filter(\.$conversationID == conversation.id!).filter(\.$senderType == .visitor).filter(\.$text != "")
@@ -81,12 +78,7 @@ enum FAQBot {
         }
         try await write(text: catalog.text("bot.handover"), payload: MessagePayload(type: "bot.handover", articles: [], handover: false),
                         in: conversation, catalog: catalog, app: app)
-        _ = try await app.chat.writer.write(NewMessage(
-            accountID: conversation.accountID, conversationID: conversation.id!, senderType: .system, sender: nil, clientMessageID: nil,
-            text: catalog.text("bot.handoverEvent"), isPrivate: true, attachments: [], event: "conversation.handover", createdAt: nil))
-        try await ConversationEvent("handover", conversation: conversation).create(on: db)
-        app.chat.conversationChanged(conversation, contact: contact)
-        try await app.routing.route(conversation.id!, accountID: conversation.accountID)
+        try await app.conversations.handOver(conversation.id!, reason: .shopperAsked, timelineText: catalog.text("bot.handoverEvent"), by: caller)
     }
 
     // MARK: writing
@@ -115,10 +107,7 @@ enum FAQBot {
 
     private static func write(text: String, payload: MessagePayload, in conversation: Conversation, catalog: MessageCatalog,
                               app: Application) async throws {
-        _ = try await app.chat.writer.write(NewMessage(
-            accountID: conversation.accountID, conversationID: conversation.id!, senderType: .bot,
-            sender: SenderDTO(id: nil, name: catalog.text("bot.name"), agentNumber: nil), clientMessageID: nil,
-            text: String(text.prefix(ChatLimits.maxTextCharacters)), isPrivate: false, attachments: [], event: nil, payload: payload,
-            createdAt: nil))
+        let bot = Caller.bot(conversation.accountID, sender: SenderDTO(id: nil, name: catalog.text("bot.name"), agentNumber: nil))
+        try await app.conversations.send(MessageDraft(text: text, payload: payload), in: conversation.id!, by: bot)
     }
 }

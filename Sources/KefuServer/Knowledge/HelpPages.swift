@@ -1,24 +1,8 @@
 import Foundation
 import KefuCore
 
-/// HTML text escaping for server-rendered pages.
+/// URL pieces for server-rendered pages (text is escaped with ``HTMLEscape``).
 enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-
     /// A path segment, percent-encoded.
     static func segment(_ text: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
@@ -45,8 +29,8 @@ struct HelpPages {
     let widgetKey: String?
 
     var base: String { "/help/\(helpSlug)" }
-    func t(_ key: String, _ vars: [String: String] = [:]) -> String { HTMLText.escape(catalog.text(key, vars)) }
-    func e(_ text: String) -> String { HTMLText.escape(text) }
+    func t(_ key: String, _ vars: [String: String] = [:]) -> String { HTMLEscape.text(catalog.text(key, vars)) }
+    func e(_ text: String) -> String { HTMLEscape.text(text) }
     func articleURL(_ slug: String) -> String { "\(base)/a/\(HTMLText.segment(slug))" }
     func categoryURL(_ path: String) -> String { "\(base)/c/" + path.split(separator: "/").map { HTMLText.segment(String($0)) }.joined(separator: "/") }
 

@@ -29,11 +29,12 @@ struct WidgetBotController {
     }
 
     func handover(_ req: Request) async throws -> HandoverDTO {
-        let visitor = try await WidgetController.visitor(req)
+        let caller = try await WidgetController.caller(req)
         let input = try req.decodeStrict(HandoverRequest.self)
-        let conversation = try await visitor.viewer.conversation(input.conversationId, on: req.db)
-        try await FAQBot.handover(conversation, app: req.application)
-        return HandoverDTO(conversationId: conversation.id!, botActive: conversation.botActive)
+        let conversation = try await req.application.conversations.find(input.conversationId, as: caller)
+        try await FAQBot.handover(conversation, by: caller, app: req.application)
+        let now = try await req.application.conversations.find(input.conversationId, as: caller)
+        return HandoverDTO(conversationId: now.id!, botActive: now.botActive)
     }
 
     func answer(_ req: Request) async throws -> HTTPStatus {
@@ -47,7 +48,7 @@ struct WidgetBotController {
     /// `GET /api/v1/help/search?q=&locale=&inbox=KEY`: published articles of the inbox's shop.
     func search(_ req: Request) async throws -> PublicSearchDTO {
         let ip = req.clientIP ?? "unknown"
-        if case .refused(let retry) = searchLimiter.withLockedValue({ $0.hit(ip, now: Date().timeIntervalSince1970) }) {
+        if case .refused(let retry) = searchLimiter.withLockedValue({ $0.hit(ip, now: req.application.kefu.clock.now().timeIntervalSince1970) }) {
             throw DomainError(.rateLimited, code: "rate_limited", message: "too many searches; try again in \(retry) seconds", retryAfter: retry)
         }
         guard let key = req.query[String.self, at: "inbox"], !key.isEmpty else {
@@ -71,7 +72,9 @@ struct WidgetBotController {
     /// What the widget needs to know about the bot and the help centre when a session starts.
     static func sessionInfo(inbox: Inbox, conversation: Conversation?, locale: UILocale, req: Request)
         async throws -> (bot: WidgetSessionDTO.BotInfo, help: WidgetSessionDTO.HelpInfo) {
-        let active = conversation.map { $0.botActive || ($0.status == .resolved && FAQBot.startsWithBot(inbox)) } ?? FAQBot.startsWithBot(inbox)
+        let now = req.application.kefu.clock.now()
+        let active = conversation.map { $0.botActive || ($0.status == .resolved && FAQBot.startsWithBot(inbox, at: now)) }
+            ?? FAQBot.startsWithBot(inbox, at: now)
         let index = try await req.application.knowledge.index(for: inbox.accountID, on: req.db)
         let hot = index.hot(limit: 5, locale: locale.rawValue).map { WidgetSessionDTO.HotQuestion(id: $0.id, title: $0.title) }
         let url = index.articles.isEmpty ? nil : DemoShopController.origin(req) + KnowledgeStore.helpPath(index.helpSlug)

@@ -4,29 +4,51 @@ import KefuCore
 import Vapor
 
 /// Messages about orders in the buyer's conversation: cards, "运费已修改，请刷新后付款",
-/// payment confirmations and reminders, in the buyer's language.
+/// payment confirmations and reminders, in the buyer's language (sent through the
+/// ``Conversations`` service like every message).
 struct OrderChat {
     let app: Application
 
-    /// Where to talk to the buyer of `order`: the conversation named (of the same shop), else
-    /// the buyer's latest conversation, else (when `create`) a new one in the shop's first inbox;
-    /// nil when the buyer has never chatted (no contact linked).
-    func conversation(for order: Order, preferred: UUID?, create: Bool = true, on db: any Database) async throws -> Conversation? {
+    /// Where to talk to the buyer of `order`, inside `unit`'s transaction: the conversation
+    /// named (of this buyer, and one `caller` can see), else the buyer's latest conversation
+    /// `caller` can see, else (when `create`) a new one in an inbox of the caller's (the
+    /// shop's first for Kefu itself and supervisors). Nil when the buyer has never been
+    /// identified in the widget. An agent may not make Kefu write into a conversation of
+    /// another inbox or of another buyer.
+    func conversation(for order: Order, preferred: UUID?, visibleTo caller: Caller, create: Bool = true,
+                      in unit: UnitOfWork) async throws -> Conversation? {
+        let db = unit.db
         if let preferred {
-            guard let named = try await Conversation.query(on: db).filter(\.$accountID == order.accountID)
-                .filter(\.$id == preferred).first() else { throw DomainError.notFound("conversation") }
+            let named = try await caller.viewer.conversation(preferred, on: db)
+            guard try await Self.belongs(named, to: order, on: db) else {
+                throw DomainError.invalid("conversationId", "that conversation is not with the buyer of this order")
+            }
             return named
         }
         guard let contactID = order.contactID else { return nil }
-        if let latest = try await Conversation.query(on: db).filter(\.$accountID == order.accountID).filter(\.$contactID == contactID)
+        if let latest = try await caller.viewer.conversations(on: db).filter(\.$contactID == contactID)
             .filter(\.$mergedIntoID == nil).sort(\.$updatedAt, .descending).first() {
             return latest
         }
-        guard create, let inbox = try await Inbox.query(on: db).filter(\.$accountID == order.accountID).filter(\.$active == true)
-            .sort(\.$createdAt).first() else { return nil }
-        let conversation = Conversation(accountID: order.accountID, inboxID: inbox.id!, contactID: contactID, now: Date())
-        try await conversation.create(on: db)
-        return conversation
+        if case .staff(_, _, _, .some) = caller.viewer,
+           try await Conversation.query(on: db).filter(\.$accountID == order.accountID).filter(\.$contactID == contactID).first() != nil {
+            throw DomainError(.conflict, code: "buyer_in_other_inbox",
+                              message: "the buyer chats with another inbox of the shop; ask a colleague there or a supervisor")
+        }
+        guard create else { return nil }
+        var inboxes = Inbox.query(on: db).filter(\.$accountID == order.accountID).filter(\.$active == true)
+        if case .staff(_, _, _, let mine?) = caller.viewer { inboxes = inboxes.filter(\.$id ~~ Array(mine)) }
+        guard let inbox = try await inboxes.sort(\.$createdAt).first() else { return nil }
+        return try await app.conversations.open(contactID: contactID, inboxID: inbox.id!, accountID: order.accountID, botActive: false,
+                                                by: caller.actor, in: unit)
+    }
+
+    /// Whether `conversation` is with the buyer of `order` (the linked profile, or a profile
+    /// identified as the order's buyer).
+    static func belongs(_ conversation: Conversation, to order: Order, on db: any Database) async throws -> Bool {
+        if let contactID = order.contactID { return conversation.contactID == contactID }
+        return try await Contact.query(on: db).filter(\.$accountID == order.accountID).filter(\.$id == conversation.contactID)
+            .filter(\.$externalID == order.buyerExternalID).first() != nil
     }
 
     /// The catalogue of the conversation's shopper.
@@ -45,25 +67,9 @@ struct OrderChat {
         (try? Money(minor: minor, currency: currency))?.formatted(locale: locale) ?? "\(minor) \(currency)"
     }
 
-    /// A message for the writer (group commit, published after commit).
-    func message(_ text: String, type: String, card: CardDTO? = nil, sender: SenderDTO, senderType: SenderType,
-                 in conversation: Conversation) -> NewMessage {
-        NewMessage(accountID: conversation.accountID, conversationID: conversation.id!, senderType: senderType, sender: sender,
-                   clientMessageID: nil, text: String(text.prefix(ChatLimits.maxTextCharacters)), isPrivate: false, attachments: [],
-                   event: nil, payload: MessagePayload(type: type, articles: [], handover: false, card: card), createdAt: nil)
-    }
-
-    func send(_ message: NewMessage) async throws -> StoredMessage {
-        try await app.chat.writer.write(message)
-    }
-
-    /// Tells the agents' order panels (on every instance) that the customer's order changed.
-    static func announce(_ order: Order, app: Application) {
-        guard let contactID = order.contactID else { return }
-        app.chat.relay(HubEvent(accountID: order.accountID, conversationID: nil, inboxID: nil, contactID: contactID, toVisitor: false,
-                                toAgents: true, frame: FrameCoder.encode(ServerFrame.OrderUpdated(contactId: contactID, externalId: order.externalID,
-                                                                                               status: order.status)),
-                                except: nil))
+    /// A message about an order (a card, a reminder, "运费已修改"), typed `type`.
+    static func draft(_ text: String, type: String, card: CardDTO? = nil) -> MessageDraft {
+        MessageDraft(text: text, payload: MessagePayload(type: type, articles: [], handover: false, card: card))
     }
 
     // MARK: cards
@@ -78,10 +84,10 @@ struct OrderChat {
             subtitle = catalog.text("orderchat.card.tracking", ["carrier": carrier, "tracking_no": tracking, "latest": latest])
         }
         // Before payment the card opens the payment page; afterwards the order's page.
-        let payable = OrderStatus(rawValue: order.status)?.isBeforePayment ?? false
+        let payable = order.status.isBeforePayment
         let card = CardDTO(kind: "order", externalId: order.externalID, title: title, subtitle: subtitle,
                            imageUrl: lines.first?.imageUrl, url: payable ? (order.payLink ?? order.url) : order.url,
-                           currency: order.currency, amount: order.total, status: order.status)
+                           currency: order.currency, amount: order.total, status: order.status.rawValue)
         let text = catalog.text("orderchat.card.order", ["order_no": order.number, "amount": Self.money(order.total, order.currency, locale)])
         return (card, text)
     }

@@ -34,7 +34,7 @@ struct ProductDTO: Content {
     var stock: Int
     var imageUrl: String?
     var url: String?
-    var status: String
+    var status: ProductStatus
     var updatedAt: Date
 
     init(_ p: Product, tier: PriceTier = .regular) {
@@ -58,7 +58,7 @@ struct OrderDTO: Content {
     var id: UUID
     var externalId: String
     var number: String
-    var status: String
+    var status: OrderStatus
     var beforePayment: Bool
     var currency: String
     var lines: [OrderLineDTO]
@@ -81,7 +81,7 @@ struct OrderDTO: Content {
 
     init(_ o: Order, reminders: [Reminder] = [], pendingChange: PriceChangeDTO? = nil) {
         id = o.id!; externalId = o.externalID; number = o.number; status = o.status
-        beforePayment = OrderStatus(rawValue: o.status)?.isBeforePayment ?? false
+        beforePayment = o.status.isBeforePayment
         currency = o.currency; lines = OrderJSON.lines(o.linesJSON)
         subtotal = o.subtotal; shippingFee = o.shippingFee; discount = o.discount; total = o.total
         buyer = Buyer(externalId: o.buyerExternalID, name: o.buyerName, tier: o.buyerTier)
@@ -104,7 +104,7 @@ struct PriceChangeDTO: Content {
     var newAmount: Int64
     var discountPercent: Int
     var reason: String
-    var status: String
+    var status: PriceChangeStatus
     var requestedBy: SenderDTO?
     var decidedBy: SenderDTO?
     var decidedAt: Date?
@@ -123,7 +123,7 @@ struct PriceChangeDTO: Content {
 struct ReminderDTO: Content {
     var id: UUID
     var orderExternalId: String
-    var kind: String
+    var kind: ReminderKind
     var ruleId: UUID?
     var agentId: UUID?
     var sentAt: Date

@@ -18,21 +18,21 @@ enum OrderImport {
         var unchanged: Int
     }
 
-    static func run(_ kind: Kind, csv: String, accountID: UUID, timeZone: TimeZone, app: Application,
+    static func run(_ kind: Kind, csv: String, accountID: UUID, timeZone: TimeZone, by actor: EventActor, app: Application,
                     progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Result {
         switch kind {
         case .products:
             let rows = try ProductCSV.parse(csv)
             let valid = try rows.map { row throws(DomainError) in try located(row.line) { () throws(DomainError) in try row.upsert.validated(externalId: row.externalId) } }
-            return try await write(kind, count: valid.count, app: app, progress: progress) { index, tx in
-                let (_, created, changed) = try await OrderStore.apply(valid[index], accountID: accountID, on: tx)
+            return try await write(kind, count: valid.count, app: app, progress: progress) { index, unit in
+                let (_, created, changed) = try await OrderStore.apply(valid[index], accountID: accountID, now: unit.now, on: unit.db)
                 return created ? .created : changed ? .updated : .unchanged
             } lineOf: { rows[$0].line }
         case .orders:
             let rows = try OrderCSV.parse(csv, timeZone: timeZone)
             let valid = try rows.map { row throws(DomainError) in try located(row.line) { () throws(DomainError) in try row.upsert.validated(externalId: row.externalId) } }
-            return try await write(kind, count: valid.count, app: app, progress: progress) { index, tx in
-                let result = try await OrderStore.apply(valid[index], accountID: accountID, on: tx)
+            return try await write(kind, count: valid.count, app: app, progress: progress) { index, unit in
+                let result = try await OrderStore.apply(valid[index], accountID: accountID, by: actor, imported: true, in: unit)
                 return result.created ? .created : result.changed ? .updated : .unchanged
             } lineOf: { rows[$0].line }
         }
@@ -41,15 +41,15 @@ enum OrderImport {
     enum Outcome { case created, updated, unchanged }
 
     private static func write(_ kind: Kind, count: Int, app: Application, progress: @escaping @Sendable (Int, Int) -> Void,
-                              _ apply: @escaping @Sendable (Int, any Database) async throws -> Outcome,
+                              _ apply: @escaping @Sendable (Int, UnitOfWork) async throws -> Outcome,
                               lineOf: @escaping @Sendable (Int) -> Int) async throws -> Result {
         guard count <= 100_000 else { throw DomainError.invalid("file", "a file holds at most 100000 records, this one \(count)") }
-        return try await WriteTransaction.run(on: app.db) { tx in
+        return try await app.write { unit in
             var result = Result(kind: kind.rawValue, records: count, created: 0, updated: 0, unchanged: 0)
             for index in 0..<count {
                 let outcome: Outcome
                 do {
-                    outcome = try await apply(index, tx)
+                    outcome = try await apply(index, unit)
                 } catch let error as DomainError {
                     throw DomainError(error.kind, code: error.code, message: "line \(lineOf(index)): \(error.message)", field: error.field)
                 }
@@ -89,7 +89,8 @@ struct OrderImportController {
         }
         let zoneName = req.query[String.self, at: "timeZone"] ?? "Asia/Shanghai"
         guard let zone = TimeZone(identifier: zoneName) else { throw DomainError.invalid("timeZone", "unknown time zone '\(zoneName)'") }
-        let result = try await OrderImport.run(kind, csv: text, accountID: principal.accountID, timeZone: zone, app: req.application)
+        let result = try await OrderImport.run(kind, csv: text, accountID: principal.accountID, timeZone: zone, by: principal.actor,
+                                               app: req.application)
         try await AuditLog.record("\(kind == .orders ? "order" : "product").import", target: kind.rawValue, id: nil,
                                   details: ["records": String(result.records), "created": String(result.created), "updated": String(result.updated)],
                                   by: principal, ip: req.clientIP, on: req.db)

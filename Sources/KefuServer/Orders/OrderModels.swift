@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import KefuCore
 
 /// A product of the shop, kept current by the shop platform (`PUT /api/v1/products/{externalId}`).
 /// Prices are integer minor units in `currency`.
@@ -20,7 +21,7 @@ final class Product: Model, @unchecked Sendable {
     @Field(key: "stock") var stock: Int
     @OptionalField(key: "image_url") var imageURL: String?
     @OptionalField(key: "url") var url: String?
-    @Field(key: "status") var status: String
+    @Enum(key: "status") var status: ProductStatus
     /// Title, keywords and id folded for search (lower case, simplified script).
     @Field(key: "search_text") var searchText: String
     @Field(key: "created_at") var createdAt: Date
@@ -31,7 +32,7 @@ final class Product: Model, @unchecked Sendable {
     /// Everything the platform sets, to tell a real change from the same update sent again.
     var snapshot: [String] {
         [title, keywords, category, currency, String(marketPrice), memberPrice.map(String.init) ?? "-", vipPrice.map(String.init) ?? "-",
-         String(stock), imageURL ?? "-", url ?? "-", status]
+         String(stock), imageURL ?? "-", url ?? "-", status.rawValue]
     }
 }
 
@@ -43,9 +44,9 @@ final class Order: Model, @unchecked Sendable {
     @Field(key: "account_id") var accountID: UUID
     @Field(key: "external_id") var externalID: String
     @Field(key: "number") var number: String
-    @Field(key: "status") var status: String
+    @Enum(key: "status") var status: OrderStatus
     /// The status an open refund / return request returns to when it is withdrawn.
-    @OptionalField(key: "status_before_request") var statusBeforeRequest: String?
+    @OptionalEnum(key: "status_before_request") var statusBeforeRequest: OrderStatus?
     @Field(key: "currency") var currency: String
     @Field(key: "lines") var linesJSON: String
     @Field(key: "subtotal") var subtotal: Int64
@@ -70,7 +71,7 @@ final class Order: Model, @unchecked Sendable {
 
     /// Everything the platform sets, to tell a real change from the same update sent again.
     var snapshot: [String] {
-        [number, status, statusBeforeRequest ?? "-", currency, linesJSON, String(subtotal), String(shippingFee), String(discount),
+        [number, status.rawValue, statusBeforeRequest?.rawValue ?? "-", currency, linesJSON, String(subtotal), String(shippingFee), String(discount),
          String(total), buyerExternalID, buyerName ?? "-", buyerTier, contactID?.uuidString ?? "-", payLink ?? "-", url ?? "-",
          String(placedAt.timeIntervalSince1970), paidAt.map { String($0.timeIntervalSince1970) } ?? "-", carrier ?? "-",
          trackingNo ?? "-", trackingEventsJSON]
@@ -92,8 +93,7 @@ final class PriceChange: Model, @unchecked Sendable {
     @Field(key: "new_amount") var newAmount: Int64
     @Field(key: "discount_percent") var discountPercent: Int
     @Field(key: "reason") var reason: String
-    /// pending, applied (within the requester's limit), approved (and applied), rejected.
-    @Field(key: "status") var status: String
+    @Enum(key: "status") var status: PriceChangeStatus
     @OptionalField(key: "requested_by") var requestedBy: UUID?
     @Field(key: "requested_role") var requestedRole: String
     @OptionalField(key: "conversation_id") var conversationID: UUID?
@@ -142,7 +142,7 @@ final class Reminder: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "account_id") var accountID: UUID
     @Field(key: "order_id") var orderID: UUID
-    @Field(key: "kind") var kind: String
+    @Enum(key: "kind") var kind: ReminderKind
     @OptionalField(key: "rule_id") var ruleID: UUID?
     @OptionalField(key: "agent_id") var agentID: UUID?
     @OptionalField(key: "conversation_id") var conversationID: UUID?
@@ -162,8 +162,7 @@ final class ReminderJob: Model, @unchecked Sendable {
     @Field(key: "account_id") var accountID: UUID
     @Field(key: "order_id") var orderID: UUID
     @Field(key: "rule_id") var ruleID: UUID
-    /// pending, done, failed.
-    @Field(key: "status") var status: String
+    @Enum(key: "status") var status: JobStatus
     @Field(key: "due_at") var dueAt: Date
     @Field(key: "attempts") var attempts: Int
     @OptionalField(key: "last_error") var lastError: String?
@@ -198,8 +197,7 @@ final class WebhookDelivery: Model, @unchecked Sendable {
     @Field(key: "webhook_id") var webhookID: UUID
     @Field(key: "event") var event: String
     @Field(key: "payload") var payload: String
-    /// pending, delivered, failed.
-    @Field(key: "status") var status: String
+    @Enum(key: "status") var status: DeliveryStatus
     @Field(key: "attempts") var attempts: Int
     @OptionalField(key: "next_attempt_at") var nextAttemptAt: Date?
     @OptionalField(key: "last_status_code") var lastStatusCode: Int?

@@ -18,23 +18,24 @@ struct OrderStore {
         var changed: Bool = true
     }
 
-    func upsert(order externalId: String, _ input: OrderUpsert, accountID: UUID, on db: (any Database)? = nil) async throws -> OrderResult {
+    /// The platform's update of one order, in its own transaction, caused by `actor`.
+    func upsert(order externalId: String, _ input: OrderUpsert, accountID: UUID, by actor: EventActor) async throws -> OrderResult {
         let valid = try input.validated(externalId: externalId)
-        let result = try await WriteTransaction.run(on: db ?? app.db) { tx in
-            try await Self.apply(valid, accountID: accountID, on: tx)
+        return try await app.write { unit in
+            try await Self.apply(valid, accountID: accountID, by: actor, imported: false, in: unit)
         }
-        if result.becamePaid { try await confirmPayment(result.order) }
-        if result.changed { OrderChat.announce(result.order, app: app) }
-        return result
     }
 
-    static func apply(_ valid: ValidOrder, accountID: UUID, on tx: any Database) async throws -> OrderResult {
-        let now = Date()
+    /// Stores one validated order inside `unit`, recording `order.updated` (and `order.paid`
+    /// when it left the before-payment statuses) unless nothing changed. `imported`: part of
+    /// a file import, which the chat does not tell buyers about.
+    static func apply(_ valid: ValidOrder, accountID: UUID, by actor: EventActor, imported: Bool, in unit: UnitOfWork) async throws -> OrderResult {
+        let tx = unit.db
+        let now = unit.now
         let existing = try await Order.query(on: tx).filter(\.$accountID == accountID).filter(\.$externalID == valid.externalId).first()
         if let existing { _ = try await JobClaim.lockRow(table: Order.schema, id: existing.id!, on: tx) }
-        let current = existing.flatMap { OrderStatus(rawValue: $0.status) }
-        let (status, before) = try OrderTransition.check(
-            current: current, statusBeforeRequest: existing?.statusBeforeRequest.flatMap(OrderStatus.init(rawValue:)), requested: valid.status)
+        let current = existing?.status
+        let (status, before) = try OrderTransition.check(current: current, statusBeforeRequest: existing?.statusBeforeRequest, requested: valid.status)
         if let existing, let current {
             if existing.currency != valid.currency, !current.isBeforePayment {
                 throw DomainError(.conflict, code: "amounts_locked", message: "the currency of a paid order cannot change", field: "currency")
@@ -46,13 +47,14 @@ struct OrderStore {
         let order = existing ?? Order()
         let snapshotBefore = existing?.snapshot
         if existing == nil {
+            order.id = unit.ids.make()
             order.accountID = accountID
             order.externalID = valid.externalId
             order.createdAt = now
         }
         order.number = valid.number
-        order.status = status.rawValue
-        order.statusBeforeRequest = before?.rawValue
+        order.status = status
+        order.statusBeforeRequest = before
         order.currency = valid.currency
         let lines = valid.lines.map { line in
             OrderLineDTO(sku: line.line.sku, title: line.line.title, quantity: line.line.quantity, unitPrice: line.line.unitPrice.minor,
@@ -88,8 +90,11 @@ struct OrderStore {
         guard order.snapshot != snapshotBefore else { return OrderResult(order: order, created: false, becamePaid: false, changed: false) }
         order.updatedAt = now
         try await order.save(on: tx)
-        if status == .unpaid, current != .unpaid { try await Reminders.schedule(order, on: tx) }
+        if status == .unpaid, current != .unpaid { try await Reminders.schedule(order, on: tx, now: now) }
         if becamePaid { try await Reminders.recordPayment(order, on: tx) }
+        var facts: [Fact] = [.orderUpdated(OrderUpdated(order: order.facts, previousStatus: current, imported: imported))]
+        if becamePaid { facts.append(.orderPaid(OrderPaid(order: order.facts, paidAt: order.paidAt ?? now, imported: imported))) }
+        unit.record(facts, accountID: accountID, actor: actor)
         return OrderResult(order: order, created: existing == nil, becamePaid: becamePaid)
     }
 
@@ -104,7 +109,7 @@ struct OrderStore {
 
     /// A stored order as the platform would send it (to send it back with one change).
     static func platformView(_ order: Order) -> OrderUpsert {
-        OrderUpsert(number: order.number, status: order.status, currency: order.currency,
+        OrderUpsert(number: order.number, status: order.status.rawValue, currency: order.currency,
                     lines: OrderJSON.lines(order.linesJSON).map { .init(sku: $0.sku, title: $0.title, quantity: $0.quantity, unitPrice: $0.unitPrice,
                                                                         productExternalId: $0.productExternalId, imageUrl: $0.imageUrl) },
                     shippingFee: order.shippingFee, discount: order.discount,
@@ -114,25 +119,16 @@ struct OrderStore {
                     payLink: order.payLink, url: order.url)
     }
 
-    /// "您的付款已成功，我们会及时为您发货" in the buyer's latest conversation, if they have one.
-    private func confirmPayment(_ order: Order) async throws {
-        let chat = OrderChat(app: app)
-        guard let conversation = try await chat.conversation(for: order, preferred: nil, create: false, on: app.db) else { return }
-        let (catalog, _) = try await chat.catalog(for: conversation, on: app.db)
-        _ = try await chat.send(chat.message(catalog.text("orderchat.paid"), type: "order.paid", sender: chat.shopSender(catalog),
-                                             senderType: .bot, in: conversation))
-    }
-
     // MARK: products
 
     func upsert(product externalId: String, _ input: ProductUpsert, accountID: UUID) async throws -> (Product, created: Bool) {
         let valid = try input.validated(externalId: externalId)
-        let (product, created, _) = try await WriteTransaction.run(on: app.db) { tx in try await Self.apply(valid, accountID: accountID, on: tx) }
+        let now = app.kefu.clock.now()
+        let (product, created, _) = try await WriteTransaction.run(on: app.db) { tx in try await Self.apply(valid, accountID: accountID, now: now, on: tx) }
         return (product, created)
     }
 
-    static func apply(_ valid: ValidProduct, accountID: UUID, on tx: any Database) async throws -> (Product, created: Bool, changed: Bool) {
-        let now = Date()
+    static func apply(_ valid: ValidProduct, accountID: UUID, now: Date, on tx: any Database) async throws -> (Product, created: Bool, changed: Bool) {
         let existing = try await Product.query(on: tx).filter(\.$accountID == accountID).filter(\.$externalID == valid.externalId).first()
         let product = existing ?? Product()
         let snapshotBefore = existing?.snapshot
@@ -151,7 +147,7 @@ struct OrderStore {
         product.stock = valid.stock
         product.imageURL = valid.imageUrl
         product.url = valid.url
-        product.status = valid.status.rawValue
+        product.status = valid.status
         product.searchText = searchText(valid.title, valid.keywords, valid.category, valid.externalId)
         guard product.snapshot != snapshotBefore else { return (product, false, false) }
         product.updatedAt = now
@@ -176,5 +172,13 @@ struct OrderStore {
             contact.tier = tier
             try await contact.save(on: db)
         }
+    }
+}
+
+extension Order {
+    /// The order as domain events carry it.
+    var facts: OrderSnapshot {
+        OrderSnapshot(id: id!, externalID: externalID, number: number, contactID: contactID, buyerExternalID: buyerExternalID,
+                      status: status, currency: currency, total: total)
     }
 }

@@ -17,7 +17,7 @@ struct OrderViews {
         let ids = orders.compactMap(\.id)
         let reminders = try await Reminder.query(on: db).filter(\.$accountID == accountID).filter(\.$orderID ~~ ids).all()
         let pending = try await PriceChange.query(on: db).filter(\.$accountID == accountID).filter(\.$orderID ~~ ids)
-            .filter(\.$status == "pending").all()
+            .filter(\.$status == .pending).all()
         let byID = Dictionary(uniqueKeysWithValues: orders.map { ($0.id!, $0) })
         let pendingDTOs = try await changeDTOs(pending, orders: byID)
         return orders.map { order in

@@ -49,7 +49,8 @@ struct OrdersController {
         let principal = try req.requirePrincipal()
         let externalId = try Self.externalID(req)
         let body = try req.decodeStrict(OrderUpsertBody.self)
-        let result = try await OrderStore(app: req.application).upsert(order: externalId, body.upsert, accountID: principal.accountID)
+        let result = try await OrderStore(app: req.application).upsert(order: externalId, body.upsert, accountID: principal.accountID,
+                                                                       by: principal.actor)
         return try await OrderViews(db: req.db).dto(result.order).encodeResponse(status: result.created ? .created : .ok, for: req)
     }
 
@@ -109,15 +110,14 @@ struct OrdersController {
         return ProductsDTO(products: products.map { ProductDTO($0, tier: tier) })
     }
 
-    /// Sends a product or order card into the conversation, as the agent.
+    /// Sends a product or order card into the conversation, as the agent (a reply like any other).
     func sendCard(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let (_, userID) = try req.requireSessionUser()
+        _ = try req.requireSessionUser()
         let input = try req.decodeStrict(CardRequest.self)
-        let (_, conversation) = try await ConversationsController.find(req)
-        guard let user = try await User.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$id == userID).first() else {
-            throw DomainError.forbidden("this action needs a signed-in team member")
-        }
+        let caller = try await Caller.member(principal, on: req.db)
+        let conversations = req.application.conversations
+        let conversation = try await conversations.find(try ConversationsController.id(req), as: caller)
         let chat = OrderChat(app: req.application)
         let (catalog, locale) = try await chat.catalog(for: conversation, on: req.db)
         let card: CardDTO
@@ -135,11 +135,7 @@ struct OrdersController {
         default:
             throw DomainError.invalid("kind", "kind must be order or product, got '\(input.kind)'")
         }
-        if try await ConversationOps.beforeTeamReply(conversation, senderType: .agent, userID: userID, on: req.db) {
-            _ = try await ConversationsController.announce(conversation.id!, accountID: principal.accountID, req)
-        }
-        let stored = try await chat.send(chat.message(text, type: "card." + card.kind, card: card, sender: ConversationOps.sender(of: user),
-                                                      senderType: .agent, in: conversation))
+        let stored = try await conversations.send(OrderChat.draft(text, type: "card." + card.kind, card: card), in: conversation.id!, by: caller)
         return try await stored.message.encodeResponse(status: .created, for: req)
     }
 
@@ -148,17 +144,14 @@ struct OrdersController {
         let order = try await Self.order(req, principal)
         let input = try req.decodeStrict(PriceChangeRequest.self)
         let result = try await PriceChanges(app: req.application).request(input, order: order.id!, by: principal, ip: req.clientIP)
-        return try await result.encodeResponse(status: result.status == "pending" ? .accepted : .ok, for: req)
+        return try await result.encodeResponse(status: result.status == .pending ? .accepted : .ok, for: req)
     }
 
     func listPriceChanges(_ req: Request) async throws -> PriceChangesDTO {
         let principal = try req.requirePrincipal()
         var query = PriceChange.query(on: req.db).filter(\.$accountID == principal.accountID)
-        if let status = req.query[String.self, at: "status"] {
-            guard ["pending", "applied", "approved", "rejected"].contains(status) else {
-                throw DomainError.invalid("status", "status must be pending, applied, approved or rejected")
-            }
-            query = query.filter(\.$status == status)
+        if let raw = req.query[String.self, at: "status"] {
+            query = query.filter(\.$status == (try PriceChangeStatus.parse(raw)))
         }
         let limit = try Paging.limit(req, default: 100, max: 500)
         let changes = try await query.sort(\.$createdAt, .descending).limit(limit).all()

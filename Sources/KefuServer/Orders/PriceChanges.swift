@@ -18,7 +18,7 @@ struct PriceDecisionRequest: StrictContent {
 }
 
 struct PriceChangeResultDTO: Content {
-    var status: String
+    var status: PriceChangeStatus
     var change: PriceChangeDTO
     var order: OrderDTO
 }
@@ -36,18 +36,19 @@ struct PriceChanges {
         guard let target = Target(rawValue: input.target) else {
             throw DomainError.invalid("target", "target must be shipping or line, got '\(input.target)'")
         }
-        if let conversationID = input.conversationId,
-           try await Conversation.query(on: app.db).filter(\.$accountID == principal.accountID).filter(\.$id == conversationID).first() == nil {
-            throw DomainError.notFound("conversation")
-        }
+        let caller = try await Caller.member(principal, on: app.db)
         let limits = OrderSettingsStore.limits(try await OrderSettingsStore.load(principal.accountID, on: app.db))
-        let (change, order) = try await WriteTransaction.run(on: app.db) { tx in
+        let (change, order) = try await app.write { unit in
+            let tx = unit.db
             let order = try await Self.lockedOrder(orderID, accountID: principal.accountID, on: tx)
+            // Where the buyer is told: a conversation the requester can see, with this buyer.
+            let conversation = try await OrderChat(app: app).conversation(for: order, preferred: input.conversationId, visibleTo: caller,
+                                                                         create: false, in: unit)
             if try await PriceChange.query(on: tx).filter(\.$accountID == principal.accountID).filter(\.$orderID == orderID)
-                .filter(\.$status == "pending").first() != nil {
+                .filter(\.$status == .pending).first() != nil {
                 throw DomainError(.conflict, code: "change_pending", message: "another price change of this order waits for approval")
             }
-            let status = try Self.status(order)
+            let status = Self.status(order)
             guard status.isBeforePayment else {
                 throw DomainError(.conflict, code: "not_before_payment",
                                   message: "prices can only change before payment; this order is \(status.rawValue)", field: "status")
@@ -66,25 +67,25 @@ struct PriceChanges {
             change.reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
             change.requestedBy = principal.userID
             change.requestedRole = principal.role.rawValue
-            change.conversationID = input.conversationId
-            change.createdAt = Date()
+            change.conversationID = conversation?.id
+            change.createdAt = unit.now
             switch Self.decide(change, role: principal.role.rawValue, limits: limits, status: status) {
             case .refused(let error):
                 throw error
             case .allowed:
-                change.status = "applied"
+                change.status = .applied
                 try await change.create(on: tx)
-                try await Self.apply(change, to: order, on: tx)
+                try await Self.apply(change, to: order, unit: unit, actor: caller.actor)
             case .needsApproval:
-                change.status = "pending"
+                change.status = .pending
                 try await change.create(on: tx)
+                unit.record([.orderUpdated(OrderUpdated(order: order.facts, previousStatus: order.status))], accountID: order.accountID,
+                            actor: caller.actor)
             }
-            try await AuditLog.record(change.status == "pending" ? "price_change.request" : "price_change.apply", target: "order",
+            try await AuditLog.record(change.status == .pending ? "price_change.request" : "price_change.apply", target: "order",
                                       id: order.externalID, details: Self.auditDetails(change), by: principal, ip: ip, on: tx)
             return (change, order)
         }
-        if change.status == "applied" { try await tellBuyer(change, order: order, approved: false) }
-        OrderChat.announce(order, app: app)
         return PriceChangeResultDTO(status: change.status, change: try await dto(change, order), order: try await OrderViews(db: app.db).dto(order))
     }
 
@@ -96,15 +97,17 @@ struct PriceChanges {
             throw DomainError.invalid("note", "note is longer than \(PriceChangePolicy.maxReasonLength) characters")
         }
         let limits = OrderSettingsStore.limits(try await OrderSettingsStore.load(principal.accountID, on: app.db))
-        let (change, order) = try await WriteTransaction.run(on: app.db) { tx in
+        let actor = principal.actor
+        let (change, order) = try await app.write { unit in
+            let tx = unit.db
             guard let change = try await PriceChange.query(on: tx).filter(\.$accountID == principal.accountID)
                 .filter(\.$id == changeID).first() else { throw DomainError.notFound("price change") }
-            guard change.status == "pending" else {
+            guard change.status == .pending else {
                 throw DomainError(.conflict, code: "already_decided", message: "this price change was already \(change.status)")
             }
             let order = try await Self.lockedOrder(change.orderID, accountID: principal.accountID, on: tx)
             if approve {
-                let status = try Self.status(order)
+                let status = Self.status(order)
                 // The order may have changed meanwhile (paid, or the amount changed on the platform).
                 let current = try Self.originalAmount(order, target: Target(rawValue: change.target) ?? .shipping, sku: change.sku)
                 guard current == change.originalAmount else {
@@ -115,19 +118,21 @@ struct PriceChanges {
                 case .needsApproval(let why): throw DomainError.forbidden("your own limit is too low to approve this: \(why)")
                 case .allowed: break
                 }
-                try await Self.apply(change, to: order, on: tx)
+                change.decidedBy = principal.userID
+                try await Self.apply(change, to: order, unit: unit, actor: actor)
+            } else {
+                unit.record([.orderUpdated(OrderUpdated(order: order.facts, previousStatus: order.status))], accountID: order.accountID,
+                            actor: actor)
             }
-            change.status = approve ? "approved" : "rejected"
+            change.status = approve ? .approved : .rejected
             change.decidedBy = principal.userID
-            change.decidedAt = Date()
+            change.decidedAt = unit.now
             change.note = note?.isEmpty == true ? nil : note
             try await change.save(on: tx)
             try await AuditLog.record(approve ? "price_change.approve" : "price_change.reject", target: "order", id: order.externalID,
                                       details: Self.auditDetails(change), by: principal, ip: ip, on: tx)
             return (change, order)
         }
-        if approve { try await tellBuyer(change, order: order, approved: true) }
-        OrderChat.announce(order, app: app)
         return PriceChangeResultDTO(status: change.status, change: try await dto(change, order), order: try await OrderViews(db: app.db).dto(order))
     }
 
@@ -145,12 +150,7 @@ struct PriceChanges {
         return order
     }
 
-    static func status(_ order: Order) throws(DomainError) -> OrderStatus {
-        guard let status = OrderStatus(rawValue: order.status) else {
-            throw DomainError(.conflict, code: "unknown_status", message: "the order's stored status '\(order.status)' is unknown")
-        }
-        return status
-    }
+    static func status(_ order: Order) -> OrderStatus { order.status }
 
     static func originalAmount(_ order: Order, target: Target, sku: String?) throws(DomainError) -> Int64 {
         switch target {
@@ -175,8 +175,9 @@ struct PriceChanges {
                                         reason: change.reason)
     }
 
-    /// Writes the new amount into the order, recomputes the totals, queues the webhook.
-    static func apply(_ change: PriceChange, to order: Order, on db: any Database) async throws {
+    /// Writes the new amount into the order, recomputes the totals and records
+    /// `order.price_changed` (the webhook and the message to the buyer follow from it).
+    static func apply(_ change: PriceChange, to order: Order, unit: UnitOfWork, actor: EventActor) async throws {
         var lines = OrderJSON.lines(order.linesJSON)
         var shipping = order.shippingFee
         if change.target == Target.line.rawValue {
@@ -191,63 +192,21 @@ struct PriceChanges {
         order.shippingFee = shipping
         order.subtotal = amounts.subtotal
         order.total = amounts.total
-        order.updatedAt = Date()
-        try await order.save(on: db)
-        try await Webhooks.emit(.orderPriceChanged, accountID: order.accountID, data: PriceChangedEvent(
-            orderExternalId: order.externalID, target: change.target, sku: change.sku, currency: change.currency,
-            originalAmount: change.originalAmount, newAmount: change.newAmount, shippingFee: order.shippingFee,
-            subtotal: order.subtotal, discount: order.discount, total: order.total, reason: change.reason,
-            changedBy: change.requestedBy, approvedBy: change.decidedBy), on: db)
-    }
-
-    struct PriceChangedEvent: Codable, Sendable {
-        var orderExternalId: String
-        var target: String
-        var sku: String?
-        var currency: String
-        var originalAmount: Int64
-        var newAmount: Int64
-        var shippingFee: Int64
-        var subtotal: Int64
-        var discount: Int64
-        var total: Int64
-        var reason: String
-        var changedBy: UUID?
-        var approvedBy: UUID?
+        order.updatedAt = unit.now
+        try await order.save(on: unit.db)
+        unit.record([.priceChanged(PriceChanged(
+            order: order.facts, changeID: change.id!, target: change.target, sku: change.sku, originalAmount: change.originalAmount,
+            newAmount: change.newAmount, shippingFee: order.shippingFee, subtotal: order.subtotal, discount: order.discount,
+            reason: change.reason, changedBy: change.requestedBy, approvedBy: change.decidedBy, conversationID: change.conversationID))],
+            accountID: order.accountID, actor: actor)
     }
 
     static func auditDetails(_ change: PriceChange) -> [String: String] {
         var details = ["target": change.target, "from": String(change.originalAmount), "to": String(change.newAmount),
                        "currency": change.currency, "percent": String(change.discountPercent), "reason": change.reason,
-                       "status": change.status]
+                       "status": change.status.rawValue]
         if let sku = change.sku { details["sku"] = sku }
         if let note = change.note { details["note"] = note }
         return details
-    }
-
-    /// "运费已修改为…，请刷新后付款" in the buyer's conversation: from the agent who changed it,
-    /// or from the shop when a supervisor approved it later.
-    private func tellBuyer(_ change: PriceChange, order: Order, approved: Bool) async throws {
-        let chat = OrderChat(app: app)
-        guard let conversation = try await chat.conversation(for: order, preferred: change.conversationID, on: app.db) else { return }
-        let (catalog, locale) = try await chat.catalog(for: conversation, on: app.db)
-        var values = ["order_no": order.number, "amount": OrderChat.money(change.newAmount, change.currency, locale),
-                      "total": OrderChat.money(order.total, order.currency, locale)]
-        let key: String
-        if change.target == Target.shipping.rawValue {
-            key = "orderchat.shippingChanged"
-        } else {
-            key = "orderchat.priceChanged"
-            values["title"] = OrderJSON.lines(order.linesJSON).first { $0.sku == change.sku }?.title ?? change.sku ?? ""
-        }
-        var sender = chat.shopSender(catalog)
-        var senderType = SenderType.bot
-        if !approved, let userID = change.requestedBy,
-           let user = try await User.query(on: app.db).filter(\.$accountID == order.accountID).filter(\.$id == userID).first() {
-            sender = ConversationOps.sender(of: user)
-            senderType = .agent
-        }
-        _ = try await chat.send(chat.message(catalog.text(key, values), type: "order.price_changed", sender: sender,
-                                             senderType: senderType, in: conversation))
     }
 }

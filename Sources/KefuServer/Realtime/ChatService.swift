@@ -16,10 +16,10 @@ final class ChatService: Sendable {
     private let busBox = NIOLockedValueBox<ClusterBus?>(nil)
     private let writerBox = NIOLockedValueBox<MessageWriter?>(nil)
 
-    init(db: any Database, logger: Logger) {
+    init(db: any Database, logger: Logger, clock: any WallClock, ids: any IDSource) {
         self.db = db
         self.logger = logger
-        let writer = MessageWriter(db: db, logger: logger) { [weak self] stored in
+        let writer = MessageWriter(db: db, logger: logger, clock: clock, ids: ids) { [weak self] stored in
             self?.messagesStored(stored)
         }
         writerBox.withLockedValue { $0 = writer }
@@ -51,8 +51,8 @@ final class ChatService: Sendable {
     func drain(seconds: Double = 5) async {
         sessions.withLockedValue { $0.draining = true }
         hub.closeAll()
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline, !sessions.withLockedValue({ $0.tasks.isEmpty }) {
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(seconds * 1000)))
+        while ContinuousClock.now < deadline, !sessions.withLockedValue({ $0.tasks.isEmpty }) {
             try? await Task.sleep(nanoseconds: 10_000_000)
         }
         for task in sessions.withLockedValue({ Array($0.tasks.values) }) { task.cancel() }

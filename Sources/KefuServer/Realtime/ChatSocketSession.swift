@@ -9,22 +9,20 @@ import Vapor
 /// messages keep their order), answers each, and leaves the hub when it closes.
 final class ChatSocketSession: Sendable {
     let connection: SocketConnection
-    let viewer: Viewer
-    let sender: SenderDTO
-    let senderType: SenderType
+    let caller: Caller
     private let app: Application
     private let db: any Database
     private let limiter: NIOLockedValueBox<TokenBucket>
 
-    init(connection: SocketConnection, viewer: Viewer, sender: SenderDTO, senderType: SenderType, app: Application) {
+    init(connection: SocketConnection, caller: Caller, app: Application) {
         self.connection = connection
-        self.viewer = viewer
-        self.sender = sender
-        self.senderType = senderType
+        self.caller = caller
         self.app = app
         self.db = app.db
-        self.limiter = .init(viewer.isVisitor ? TokenBucket(rate: 10, burst: 30) : TokenBucket(rate: 50, burst: 200))
+        self.limiter = .init(caller.viewer.isVisitor ? TokenBucket(rate: 10, burst: 30) : TokenBucket(rate: 50, burst: 200))
     }
+
+    var viewer: Viewer { caller.viewer }
 
     /// Upgrades to a WebSocket. The frame handlers are installed on the socket's
     /// event loop at the moment of the upgrade, so no early frame is missed; frames
@@ -105,46 +103,21 @@ final class ChatSocketSession: Sendable {
     // MARK: frames
 
     private func sendMessage(_ send: ClientFrame.SendMessage) async throws {
-        guard limiter.withLockedValue({ $0.take(now: Date().timeIntervalSince1970) }) else {
+        guard limiter.withLockedValue({ $0.take(now: app.kefu.clock.now().timeIntervalSince1970) }) else {
             throw DomainError(.rateLimited, code: "rate_limited", message: "too many messages; slow down")
         }
-        let conversation: Conversation
-        var changed = false
-        switch viewer {
-        case .visitor(let accountID, let contactID, let inboxID):
-            if send.isPrivate { throw DomainError.forbidden("visitors cannot write private notes") }
-            (conversation, changed) = try await ConversationOps.forVisitorMessage(
-                contactID: contactID, inboxID: inboxID, accountID: accountID, requested: send.conversationID, on: db)
-        case .staff:
-            conversation = try await viewer.conversation(send.conversationID, on: db)
-            if !send.isPrivate {
-                changed = try await ConversationOps.beforeTeamReply(conversation, senderType: senderType, userID: sender.id, on: db)
-            }
+        let draft = MessageDraft(text: send.text, isPrivate: send.isPrivate, attachmentIDs: send.attachmentIDs, clientMessageID: send.clientMessageID)
+        let connection = self.connection
+        let acknowledge: @Sendable (StoredMessage) -> Void = { stored in
+            connection.send(FrameCoder.encode(ServerFrame.Ack(
+                clientMessageId: send.clientMessageID, conversationId: stored.message.conversationId, messageId: stored.message.id,
+                seq: stored.message.seq, createdAt: stored.message.createdAt, duplicate: stored.duplicate)))
         }
-        let uploader = viewer.isVisitor ? "visitor" : "agent"
-        let attachments = try await ConversationOps.attachments(send.attachmentIDs, accountID: viewer.accountID,
-                                                                uploaderType: uploader, uploaderID: sender.id!, on: db)
-        let stored = try await app.chat.writer.write(NewMessage(
-            accountID: viewer.accountID, conversationID: conversation.id!, senderType: senderType, sender: sender,
-            clientMessageID: send.clientMessageID, text: send.text, isPrivate: send.isPrivate, attachments: attachments,
-            event: nil, createdAt: nil))
-        connection.send(FrameCoder.encode(ServerFrame.Ack(
-            clientMessageId: send.clientMessageID, conversationId: stored.message.conversationId, messageId: stored.message.id,
-            seq: stored.message.seq, createdAt: stored.message.createdAt, duplicate: stored.duplicate)))
-        if changed || stored.message.seq == 1 {
-            if let fresh = try await Conversation.query(on: db).filter(\.$accountID == viewer.accountID)
-                .filter(\.$id == conversation.id!).first() {
-                app.chat.conversationChanged(fresh, contact: try await ConversationOps.contact(of: fresh, on: db))
-            }
-        }
-        if viewer.isVisitor, !stored.duplicate {
-            if conversation.botActive {
-                if !send.text.isEmpty {
-                    try await FAQBot.respond(to: send.text, conversationID: conversation.id!, accountID: viewer.accountID, app: app)
-                }
-            } else {
-                try await RoutingHooks.shopperWrote(send.text, conversationID: conversation.id!, accountID: viewer.accountID, app: app)
-            }
+        if viewer.isVisitor {
+            try await app.conversations.sendAsVisitor(draft, requested: send.conversationID, by: caller, afterCommit: acknowledge)
+        } else {
+            guard let id = send.conversationID else { throw DomainError.notFound("conversation") }
+            try await app.conversations.send(draft, in: id, by: caller, afterCommit: acknowledge)
         }
     }
 
@@ -168,29 +141,15 @@ final class ChatSocketSession: Sendable {
 
     private func relayTyping(_ id: UUID, typing: Bool) async throws {
         let conversation = try await viewer.conversation(id, on: db)
-        let frame = ServerFrame.Typing(conversationId: id, sender: .init(type: senderType, name: viewer.isVisitor ? nil : sender.name), typing: typing)
+        let frame = ServerFrame.Typing(conversationId: id, sender: .init(type: caller.senderType, name: viewer.isVisitor ? nil : caller.sender?.name),
+                                       typing: typing)
         app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: id, inboxID: conversation.inboxID,
                                 contactID: conversation.contactID, toVisitor: !viewer.isVisitor, toAgents: true,
                                 frame: FrameCoder.encode(frame), except: connection.id))
     }
 
     private func markRead(_ id: UUID, seq: Int) async throws {
-        let conversation = try await viewer.conversation(id, on: db)
-        let upTo = min(seq, conversation.lastSeq)
-        if viewer.isVisitor {
-            guard upTo > conversation.visitorReadSeq else { return }
-            conversation.visitorReadSeq = upTo
-            if upTo >= conversation.lastSeq { conversation.visitorUnread = 0 }
-        } else {
-            guard upTo > conversation.agentReadSeq || conversation.agentUnread > 0 else { return }
-            conversation.agentReadSeq = max(upTo, conversation.agentReadSeq)
-            if upTo >= conversation.lastSeq { conversation.agentUnread = 0 }
-        }
-        try await conversation.save(on: db)
-        let frame = ServerFrame.Read(conversationId: id, reader: viewer.isVisitor ? "visitor" : "agent", seq: upTo)
-        app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: id, inboxID: conversation.inboxID,
-                                contactID: conversation.contactID, toVisitor: !viewer.isVisitor, toAgents: true,
-                                frame: FrameCoder.encode(frame), except: connection.id))
+        try await app.conversations.markRead(id, seq: seq, by: caller, except: connection.id)
     }
 
     private func setPresence(_ status: PresenceStatus) async throws {

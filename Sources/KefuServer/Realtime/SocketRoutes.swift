@@ -34,33 +34,31 @@ enum SocketRoutes {
             let latest = try? await Conversation.query(on: req.db).filter(\.$accountID == accountID).filter(\.$contactID == contactID)
                 .filter(\.$inboxID == inboxID).filter(\.$mergedIntoID == nil).sort(\.$createdAt, .descending).first()
             let connection = SocketConnection(accountID: accountID, party: .visitor(contactID: contactID, inboxID: inboxID), socket: ws, logger: req.logger)
-            let session = ChatSocketSession(connection: connection, viewer: visitor,
-                                            sender: SenderDTO(id: contactID, name: contact?.name), senderType: .visitor, app: req.application)
+            let caller = Caller.visitor(accountID: accountID, contactID: contactID, inboxID: inboxID, name: contact?.name)
+            let session = ChatSocketSession(connection: connection, caller: caller, app: req.application)
             await session.run(frames, hello: VisitorHello(contactId: contactID, conversationId: latest?.id, lastSeq: latest?.lastSeq ?? 0))
     }
 
     static func agentSession(_ req: Request, _ ws: WebSocket, _ frames: AsyncStream<String>, principal: Principal, viewer: Viewer) async {
             let party: SocketConnection.Party
-            let sender: SenderDTO
-            let senderType: SenderType
+            guard let caller = try? await Caller.member(principal, on: req.db) else {
+                _ = try? await ws.close(code: .policyViolation)
+                return
+            }
             if let userID = principal.userID,
                let user = try? await User.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$id == userID).first() {
                 var inboxes: Set<UUID> = []
                 if case .staff(_, _, _, let ids?) = viewer { inboxes = ids }
                 party = .agent(userID: userID, role: user.role, inboxIDs: inboxes, name: user.displayName, agentNumber: user.agentNumber)
-                sender = ConversationOps.sender(of: user)
-                senderType = .agent
             } else if let tokenID = principal.tokenID {
                 party = .token(tokenID: tokenID, role: principal.role)
-                sender = SenderDTO(id: tokenID, name: String(principal.label.dropFirst(6)))
-                senderType = .bot
             } else {
                 _ = try? await ws.close(code: .policyViolation)
                 return
             }
             let connection = SocketConnection(accountID: principal.accountID, party: party, sessionID: principal.sessionID,
                                               socket: ws, logger: req.logger)
-            let session = ChatSocketSession(connection: connection, viewer: viewer, sender: sender, senderType: senderType, app: req.application)
+            let session = ChatSocketSession(connection: connection, caller: caller, app: req.application)
             await session.run(frames, hello: AgentHello(userId: principal.userID, accountId: principal.accountID))
     }
 

@@ -120,13 +120,14 @@ struct ReminderRulesController {
     /// Saves, audits and (for an active rule) schedules the shop's unpaid orders, together.
     private func save(_ record: ReminderRuleRecord, action: String, _ principal: Principal, _ req: Request) async throws {
         let ip = req.clientIP
+        let now = req.application.kefu.clock.now()
         try await WriteTransaction.run(on: req.db) { tx in
             try await record.save(on: tx)
-            if record.active { try await Reminders.scheduleExisting(record, on: tx) }
+            if record.active { try await Reminders.scheduleExisting(record, on: tx, now: now) }
             try await AuditLog.record(action, target: "reminder_rule", id: record.id!.uuidString,
                                       details: ["name": record.name, "active": String(record.active), "rule": record.ruleJSON],
                                       by: principal, ip: ip, on: tx)
         }
-        req.application.orderJobs.kick()
+        req.application.jobs.kick(Reminders.jobName)
     }
 }

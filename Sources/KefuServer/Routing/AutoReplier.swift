@@ -10,6 +10,7 @@ import Vapor
 /// first response, and each has a cool-down per conversation.
 struct AutoReplier {
     let app: Application
+    var now: Date { app.kefu.clock.now() }
     static let awayCooldown: TimeInterval = 600
     static let closedCooldown: TimeInterval = 3600
 
@@ -26,7 +27,7 @@ struct AutoReplier {
     /// The queued greeting, once, with the place in the queue.
     func queued(_ conversation: Conversation, inbox: Inbox, position: Int, etaSeconds: Int) async throws {
         try await once(conversation, key: "queued") { locale in
-            let closed = inbox.businessHours.map { !$0.isOpen(at: Date()) } ?? false
+            let closed = inbox.businessHours.map { !$0.isOpen(at: now) } ?? false
             let map = closed ? inbox.autoReplies.closedReply : inbox.autoReplies.queuedGreeting
             guard let template = AutoReplies.template(map, locale: locale) else { return nil }
             var values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
@@ -40,10 +41,10 @@ struct AutoReplier {
     func afterShopperMessage(_ text: String, conversation: Conversation) async throws {
         let db = app.db
         guard let inbox = try await ConversationOps.inbox(conversation.inboxID, accountID: conversation.accountID, on: db) else { return }
-        let now = Date()
-        var state = AutoState.decode(conversation.autoStateJSON)
+        let now = self.now
+        let state = AutoState.decode(conversation.autoStateJSON)
         let locale = try await shopperLocale(conversation)
-        var replies: [(String, String, SenderDTO?)] = []
+        var replies: [(text: String, type: String, key: String)] = []
         // Keyword rules of the inbox.
         let rules = try await KeywordRule.query(on: db).filter(\.$accountID == conversation.accountID)
             .filter(\.$inboxID == inbox.id!).filter(\.$active == true).all()
@@ -54,8 +55,7 @@ struct AutoReplier {
             if let spec = KeywordMatcher(rules: rules.map(\.spec)).match(text, locale: locale, lastFired: lastFired, now: now),
                let rule = rules.first(where: { $0.id?.uuidString == spec.id }) {
                 let values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
-                replies.append((ReplyTemplate.render(rule.reply, values), "auto.keyword", nil))
-                state.fired["kw:" + spec.id] = now
+                replies.append((ReplyTemplate.render(rule.reply, values), "auto.keyword", "kw:" + spec.id))
             }
         }
         // Closed: once an hour.
@@ -63,8 +63,7 @@ struct AutoReplier {
            !state.firedWithin("closed", seconds: Self.closedCooldown, now: now), !state.firedWithin("queued", seconds: 5, now: now),
            let template = AutoReplies.template(inbox.autoReplies.closedReply, locale: locale) {
             let values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
-            replies.append((ReplyTemplate.render(template, values), "auto.closed", nil))
-            state.fired["closed"] = now
+            replies.append((ReplyTemplate.render(template, values), "auto.closed", "closed"))
         }
         // The assigned agent is away or busy: once per cool-down.
         if let agentID = conversation.assigneeID, !state.firedWithin("away", seconds: Self.awayCooldown, now: now) {
@@ -74,42 +73,32 @@ struct AutoReplier {
                let agent = try await User.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$id == agentID).first(),
                let template = AutoReplies.template(inbox.autoReplies.awayReply, locale: locale) {
                 let values = try await values(conversation, inbox: inbox, agent: agent, locale: locale)
-                replies.append((ReplyTemplate.render(template, values), "auto.away", nil))
-                state.fired["away"] = now
+                replies.append((ReplyTemplate.render(template, values), "auto.away", "away"))
             }
         }
-        guard !replies.isEmpty else { return }
-        try await save(state, conversation)
-        for (text, type, sender) in replies { try await write(text, type: type, sender: sender, locale: locale, in: conversation) }
+        for reply in replies { try await write(reply.text, type: reply.type, sender: nil, locale: locale, firing: reply.key, in: conversation) }
     }
 
     // MARK: parts
 
     private func once(_ conversation: Conversation, key: String,
                       _ make: (String) async throws -> (String, String, SenderDTO?)?) async throws {
-        var state = AutoState.decode(conversation.autoStateJSON)
-        guard state.fired[key] == nil else { return }
+        guard AutoState.decode(conversation.autoStateJSON).fired[key] == nil else { return }
         let locale = try await shopperLocale(conversation)
         guard let (text, type, sender) = try await make(locale) else { return }
-        state.fired[key] = Date()
-        try await save(state, conversation)
-        try await write(text, type: type, sender: sender, locale: locale, in: conversation)
+        try await write(text, type: type, sender: sender, locale: locale, firing: key, in: conversation)
     }
 
-    private func save(_ state: AutoState, _ conversation: Conversation) async throws {
-        conversation.autoStateJSON = state.json
-        try await Conversation.query(on: app.db).filter(\.$accountID == conversation.accountID).filter(\.$id == conversation.id!)
-            .set(\.$autoStateJSON, to: state.json).update()
-    }
-
-    private func write(_ text: String, type: String, sender: SenderDTO?, locale: String, in conversation: Conversation) async throws {
+    /// Sends an automatic reply as the bot (or as the greeting agent); its cool-down starts
+    /// in the same transaction.
+    private func write(_ text: String, type: String, sender: SenderDTO?, locale: String, firing key: String,
+                       in conversation: Conversation) async throws {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
         let catalog = app.kefu.catalog(UILocale.match(locale) ?? .default)
-        _ = try await app.chat.writer.write(NewMessage(
-            accountID: conversation.accountID, conversationID: conversation.id!, senderType: .bot,
-            sender: sender ?? SenderDTO(id: nil, name: catalog.text("bot.name"), agentNumber: nil), clientMessageID: nil,
-            text: String(text.prefix(ChatLimits.maxTextCharacters)), isPrivate: false, attachments: [], event: nil,
-            payload: MessagePayload(type: type, articles: [], handover: false), createdAt: nil))
+        let caller = Caller.bot(conversation.accountID, sender: sender ?? SenderDTO(id: nil, name: catalog.text("bot.name"), agentNumber: nil))
+        try await app.conversations.send(
+            MessageDraft(text: text, payload: MessagePayload(type: type, articles: [], handover: false), autoFired: [key]),
+            in: conversation.id!, by: caller)
     }
 
     private func shopperLocale(_ conversation: Conversation) async throws -> String {
@@ -131,7 +120,7 @@ struct AutoReplier {
             values["agent_number"] = String(agent.agentNumber)
             values["agent_name"] = agent.displayName
         }
-        if let hours = inbox.businessHours, let next = hours.nextOpening(after: Date()) {
+        if let hours = inbox.businessHours, let next = hours.nextOpening(after: now) {
             values["next_open"] = Self.format(next, timeZone: hours.timeZone, locale: locale)
         }
         return values

@@ -42,18 +42,14 @@ struct LeaveMessageController {
             if let phone { contact.phone = phone }
             try await contact.save(on: db)
         }
-        let (conversation, _) = try await ConversationOps.forVisitorMessage(contactID: visitor.contactID, inboxID: visitor.inboxID,
-                                                                           accountID: accountID, requested: nil, on: db)
-        if conversation.botActive {
-            conversation.botActive = false
-            try await conversation.save(on: db)
-        }
-        _ = try await req.application.chat.writer.write(NewMessage(
-            accountID: accountID, conversationID: conversation.id!, senderType: .visitor,
-            sender: SenderDTO(id: visitor.contactID, name: name, agentNumber: nil), clientMessageID: UUID(), text: text,
-            isPrivate: false, attachments: [], event: nil, payload: MessagePayload(type: "leave.message", articles: [], handover: false),
-            createdAt: nil))
-        try await RoutingHooks.shopperWrote("", conversationID: conversation.id!, accountID: accountID, app: req.application)
+        let caller = Caller.visitor(accountID: accountID, contactID: visitor.contactID, inboxID: visitor.inboxID, name: name)
+        let conversations = req.application.conversations
+        let conversation = try await conversations.forVisitor(caller, requested: nil)
+        // A person answers a left message: the bot's turn ends.
+        try await conversations.handOver(conversation.id!, reason: .leftMessage, timelineText: nil, by: caller)
+        try await conversations.sendAsVisitor(
+            MessageDraft(text: text, clientMessageID: UUID(), payload: MessagePayload(type: "leave.message", articles: [], handover: false)),
+            requested: conversation.id!, by: caller)
         return try await LeaveMessageDTO(conversationId: conversation.id!).encodeResponse(status: .created, for: req)
     }
 }

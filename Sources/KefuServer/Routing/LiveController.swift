@@ -94,7 +94,7 @@ struct LiveController {
                           awaitingSeconds: $0.awaitingSince.map { Int(now.timeIntervalSince($0)) })
                 })
         }
-        let events = try await ConversationEvent.query(on: db).filter(\.$accountID == accountID).filter(\.$kind == "reassigned")
+        let events = try await ConversationEvent.query(on: db).filter(\.$accountID == accountID).filter(\.$kind == .reassigned)
             .filter(\.$createdAt >= now.addingTimeInterval(-3600)).sort(\.$createdAt, .descending).limit(50).all()
         return LiveDTO(inboxes: inboxDTOs, agents: agentDTOs,
                        timeouts: events.map { .init(conversationId: $0.conversationID, fromAgentId: $0.fromAgentID, toAgentId: $0.agentID, at: $0.createdAt) },

@@ -93,9 +93,8 @@ final class AgentPresence: Model, @unchecked Sendable {
     init() {}
 }
 
-/// What happened to a conversation, for reports: `queued`, `assigned` (seconds waited in the
-/// queue), `first_response` (seconds from the first message to the first human reply),
-/// `reassigned` (answer timeout), `transferred`, `handover` (from the FAQ bot). Append-only.
+/// A row of the append-only reporting table: what happened to a conversation, for reports
+/// (``ReportingKind``). Written only by ``ReportingListener``, from the domain events.
 final class ConversationEvent: Model, @unchecked Sendable {
     static let schema = "conversation_events"
 
@@ -103,22 +102,12 @@ final class ConversationEvent: Model, @unchecked Sendable {
     @Field(key: "account_id") var accountID: UUID
     @Field(key: "conversation_id") var conversationID: UUID
     @OptionalField(key: "inbox_id") var inboxID: UUID?
-    @Field(key: "kind") var kind: String
+    @Enum(key: "kind") var kind: ReportingKind
     @OptionalField(key: "agent_id") var agentID: UUID?
     @OptionalField(key: "from_agent_id") var fromAgentID: UUID?
     @OptionalField(key: "seconds") var seconds: Double?
+    @OptionalField(key: "detail") var detail: String?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
-
-    init(_ kind: String, conversation: Conversation, agentID: UUID? = nil, fromAgentID: UUID? = nil, seconds: Double? = nil, at: Date = Date()) {
-        accountID = conversation.accountID
-        conversationID = conversation.id!
-        inboxID = conversation.inboxID
-        self.kind = kind
-        self.agentID = agentID
-        self.fromAgentID = fromAgentID
-        self.seconds = seconds
-        createdAt = at
-    }
 }

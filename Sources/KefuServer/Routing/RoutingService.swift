@@ -5,20 +5,23 @@ import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
-/// Gives conversations to agents and keeps the queue moving.
+/// Gives conversations to agents and keeps the queue moving. It decides; the
+/// ``Conversations`` service writes (assignment and queueing are its operations), and the
+/// greeting and the queued reply follow from their events (``AutoReplyListener``).
 ///
-/// - A new conversation (the shopper's first message, bot not answering), a handover from the
-///   bot, a transfer to an inbox and a left message are routed at once: an online agent of the
-///   inbox with room (the customer's last agent first, if the inbox prefers that) gets it and
-///   the greeting goes out; with nobody free it joins the inbox's queue and the shopper is told
-///   the position and the estimated wait.
-/// - Every second the sweep assigns queued conversations as agents free up, updates waiting
-///   shoppers' positions, and offers conversations left unanswered past the inbox's answer
-///   timeout to the next agent.
+/// - A conversation that needs an agent (the shopper's first message with the bot not
+///   answering, a handover from the bot, a move to an inbox, a left message — see
+///   ``RoutingListener``) is routed at once: an online agent of the inbox with room (the
+///   customer's last agent first, if the inbox prefers that) gets it; with nobody free it
+///   joins the inbox's queue and the shopper is told the position and the estimated wait.
+/// - Every second the sweep (a job) assigns queued conversations as agents free up, updates
+///   waiting shoppers' positions, and offers conversations left unanswered past the inbox's
+///   answer timeout to the next agent.
 /// Decisions for one shop are serialised by this actor and, on PostgreSQL, by a transaction
 /// advisory lock per shop, so two instances never give the same conversation twice or push an
 /// agent past capacity.
 actor RoutingService {
+    static let sweepJob = "routing.sweep"
     private let app: Application
     /// Queue positions last told to each waiting conversation, and when. Far back in a long
     /// queue the place changes with every assignment, so it is told at most every
@@ -31,7 +34,6 @@ actor RoutingService {
     /// Timed-out conversations no other agent could take: when that was last tried (offered
     /// again every 30 s while still unanswered).
     private var timeoutTried: [UUID: Date] = [:]
-    private var lastHeartbeat = Date.distantPast
 
     init(app: Application) {
         self.app = app
@@ -43,14 +45,15 @@ actor RoutingService {
         case unchanged
     }
 
+    private var now: Date { app.kefu.clock.now() }
+
     // MARK: routing one conversation
 
     /// Routes a conversation that needs an agent; see the type's documentation.
     @discardableResult
     func route(_ conversationID: UUID, accountID: UUID) async throws -> Outcome {
         let db = app.db
-        guard let conversation = try await Self.load(conversationID, accountID: accountID, on: db),
-              conversation.status == .open, conversation.assigneeID == nil, !conversation.botActive, conversation.mergedIntoID == nil,
+        guard let conversation = try await Self.load(conversationID, accountID: accountID, on: db), conversation.state.needsAgent,
               let inbox = try await ConversationOps.inbox(conversation.inboxID, accountID: accountID, on: db) else { return .unchanged }
         // First come, first served: a newcomer is assigned directly only when nobody waits
         // before it in the inbox; otherwise it queues and the drain serves the queue in order.
@@ -58,16 +61,8 @@ actor RoutingService {
            let agentID = try await assignIfPossible(conversation, inbox: inbox, excluded: []) {
             return .assigned(agentID)
         }
-        let now = Date()
-        if conversation.queuedAt == nil {
-            conversation.queuedAt = now
-            conversation.updatedAt = now
-            try await conversation.save(on: db)
-            try await ConversationEvent("queued", conversation: conversation).create(on: db)
-            app.chat.conversationChanged(conversation, contact: try await ConversationOps.contact(of: conversation, on: db))
-        }
         let (position, eta) = try await queuePlace(conversation, inbox: inbox)
-        try await AutoReplier(app: app).queued(conversation, inbox: inbox, position: position, etaSeconds: eta)
+        try await app.conversations.enqueue(conversationID, accountID: accountID, position: position, etaSeconds: eta)
         tell(conversation, position: position, eta: eta)
         kick()
         return .queued(position: position)
@@ -82,65 +77,33 @@ actor RoutingService {
     }
 
     /// Something freed a place or queued a shopper (a resolution, a new status, a transfer):
-    /// run a sweep now instead of waiting for the next tick. Kicks while one is pending coalesce.
+    /// run a sweep now instead of waiting for the next tick (coalesced by the job runner).
     nonisolated func kick() {
-        Task { await self.kickNow() }
+        app.jobs.kick(Self.sweepJob)
     }
 
-    private var kickPending = false
-
-    private func kickNow() async {
-        guard !kickPending else { return }
-        kickPending = true
-        defer { kickPending = false }
-        await sweep()
-    }
-
-    /// Picks an agent and assigns under the shop's lock; greets and announces after commit.
+    /// Picks an agent and assigns, through the conversations service, under the shop's lock.
     private func assignIfPossible(_ conversation: Conversation, inbox: Inbox, excluded: Set<UUID>) async throws -> UUID? {
         guard inbox.routingStrategy != .manual else { return nil }
         let db = app.db
         let preferred = inbox.preferLastAgent ? try await lastAgent(of: conversation, on: db) : nil
-        let previous = conversation.assigneeID
-        let waitedSince = conversation.queuedAt
-        let chosen: UUID? = try await Self.withShopLock(conversation.accountID, on: db) { tx in
-            // Re-read under the lock: another sweep or instance may have acted meanwhile.
-            guard let fresh = try await Self.load(conversation.id!, accountID: conversation.accountID, on: tx),
-                  fresh.status == .open, fresh.assigneeID == previous, !fresh.botActive else { return nil }
-            let slots = try await AgentAvailability.slots(for: inbox, on: tx)
+        let relay = app.chat
+        let chosen = try await app.conversations.route(
+            conversation.id!, accountID: conversation.accountID, expecting: conversation.assigneeID,
+            reason: excluded.isEmpty ? .routed : .answerTimeout
+        ) { state, unit in
+            // Loads read under the lock: another sweep or instance may have acted meanwhile.
+            let slots = try await AgentAvailability.slots(for: inbox, on: unit.db, now: unit.now)
             guard let agentID = Router.choose(RoutingRequest(strategy: inbox.routingStrategy, preferredAgent: preferred, excluded: excluded),
                                               among: slots) else { return nil }
-            let now = Date()
-            fresh.assigneeID = agentID
-            fresh.assignedAt = now
-            fresh.queuedAt = nil
-            if fresh.awaitingSince != nil { fresh.awaitingSince = now }  // the agent's answer clock starts at assignment
-            fresh.updatedAt = now
-            try await fresh.save(on: tx)
-            try await AgentPresence.query(on: tx).filter(\.$accountID == conversation.accountID).filter(\.$userID == agentID)
-                .set(\.$lastAssignedAt, to: now).update()
-            if let previous {
-                try await ConversationEvent("reassigned", conversation: fresh, agentID: agentID, fromAgentID: previous,
-                                            seconds: conversation.awaitingSince.map { now.timeIntervalSince($0) }).create(on: tx)
-            } else {
-                try await ConversationEvent("assigned", conversation: fresh, agentID: agentID,
-                                            seconds: waitedSince.map { now.timeIntervalSince($0) } ?? 0).create(on: tx)
-            }
+            try await AgentPresence.query(on: unit.db).filter(\.$accountID == inbox.accountID)
+                .filter(\.$userID == agentID).set(\.$lastAssignedAt, to: unit.now).update()
+            // The shopper hears that their turn came before the greeting arrives.
+            unit.onCommit { relay.relay(Self.queueFrame(state, position: 0, eta: 0, accountID: inbox.accountID)) }
             return agentID
         }
-        guard let agentID = chosen, let fresh = try await Self.load(conversation.id!, accountID: conversation.accountID, on: db),
-              let agent = try await User.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$id == agentID).first() else {
-            return nil
-        }
-        told[fresh.id!] = nil
-        tell(fresh, position: 0, eta: 0)
-        let event = previous == nil ? "assigned" : "reassigned"
-        let detail = "\(agent.agentNumber) \(agent.displayName)"
-        _ = try await app.chat.writer.write(NewMessage(
-            accountID: fresh.accountID, conversationID: fresh.id!, senderType: .system, sender: nil, clientMessageID: nil,
-            text: detail, isPrivate: true, attachments: [], event: "conversation.\(event)", createdAt: nil))
-        if previous == nil { try await AutoReplier(app: app).greet(fresh, inbox: inbox, agent: agent) }
-        app.chat.conversationChanged(fresh, contact: try await ConversationOps.contact(of: fresh, on: db))
+        guard let agentID = chosen else { return nil }
+        told[conversation.id!] = nil
         return agentID
     }
 
@@ -152,14 +115,15 @@ actor RoutingService {
 
     // MARK: the queue
 
-    /// 1-based place in the inbox's queue and the estimated wait.
+    /// 1-based place in the inbox's queue (everyone queued before it, or everyone queued if
+    /// it has not joined yet) and the estimated wait.
     func queuePlace(_ conversation: Conversation, inbox: Inbox) async throws -> (Int, Int) {
-        guard let since = conversation.queuedAt else { return (0, 0) }
-        let ahead = try await Conversation.query(on: app.db).filter(\.$accountID == conversation.accountID)
-            .filter(\.$inboxID == conversation.inboxID).filter(\.$queuedAt < since).filter(\.$status == .open)
-            .filter(\.$assigneeID == nil).filter(\.$id != conversation.id!).count()  // dates round-trip through floating point: never count itself
-        let position = ahead + 1
-        let slots = try await AgentAvailability.slots(for: inbox, on: app.db)
+        var ahead = Conversation.query(on: app.db).filter(\.$accountID == conversation.accountID)
+            .filter(\.$inboxID == conversation.inboxID).filter(\.$queuedAt != nil).filter(\.$status == .open)
+            .filter(\.$assigneeID == nil).filter(\.$id != conversation.id!)  // dates round-trip through floating point: never count itself
+        if let since = conversation.queuedAt { ahead = ahead.filter(\.$queuedAt < since) }
+        let position = try await ahead.count() + 1
+        let slots = try await AgentAvailability.slots(for: inbox, on: app.db, now: now)
         let online = slots.filter { $0.status == .online }.count
         let handle = try await averageHandleSeconds(inbox)
         let eta = QueueEstimate.etaSeconds(position: position, agentsOnline: online, capacityPerAgent: inbox.capacity,
@@ -176,48 +140,28 @@ actor RoutingService {
     }
 
     private func tell(_ conversation: Conversation, position: Int, eta: Int) {
-        let now = Date()
+        let now = self.now
         if let last = told[conversation.id!] {
             let since = now.timeIntervalSince(last.at)
             if last.position == position, last.eta == eta || since < Self.estimateInterval { return }
             if last.position != position, position > Self.frontOfTheLine, since < Self.placeInterval { return }
         }
         told[conversation.id!] = position == 0 ? nil : (position, eta, now)
-        app.chat.relay(HubEvent(accountID: conversation.accountID, conversationID: conversation.id, inboxID: conversation.inboxID,
-                                contactID: conversation.contactID, toVisitor: true, toAgents: false,
-                                frame: FrameCoder.encode(ServerFrame.Queue(conversationId: conversation.id!, position: position, etaSeconds: eta)),
-                                except: nil))
+        app.chat.relay(Self.queueFrame(conversation.state, position: position, eta: eta, accountID: conversation.accountID))
+    }
+
+    static func queueFrame(_ state: ConversationState, position: Int, eta: Int, accountID: UUID) -> HubEvent {
+        HubEvent(accountID: accountID, conversationID: state.id, inboxID: state.inboxID, contactID: state.contactID, toVisitor: true,
+                 toAgents: false, frame: FrameCoder.encode(ServerFrame.Queue(conversationId: state.id, position: position, etaSeconds: eta)),
+                 except: nil)
     }
 
     // MARK: the sweep
 
-    private var sweeping: Task<Void, Never>?
-    private var stopped = false
-
-    /// Shutdown: no sweep starts any more, and the one running (if any) is waited for, so
-    /// nothing touches the application's services after they are gone.
-    func stop() async {
-        stopped = true
-        await sweeping?.value
-    }
-
-    /// Runs every second: heartbeat, queue, answer timeouts. Sweeps never overlap (a call
-    /// while one runs waits for it, then runs its own), so positions told are never stale
-    /// results of an earlier sweep.
+    /// One sweep (the `routing.sweep` job, every second and when kicked): the queue, then
+    /// answer timeouts. The job runner never runs two at once.
     func sweep() async {
-        guard !stopped else { return }
-        let previous = sweeping
-        let task = Task { await previous?.value; await self.sweepOnce() }
-        sweeping = task
-        await task.value
-    }
-
-    private func sweepOnce() async {
-        let now = Date()
-        if now.timeIntervalSince(lastHeartbeat) >= AgentAvailability.heartbeat {
-            lastHeartbeat = now
-            await AgentAvailability.confirm(app)
-        }
+        let now = self.now
         do {
             try await drainQueues()
             try await offerTimedOut(now: now)
@@ -251,7 +195,7 @@ actor RoutingService {
                 rest.append(conversation)
             }
             guard !rest.isEmpty else { continue }
-            let slots = try await AgentAvailability.slots(for: inbox, on: app.db)
+            let slots = try await AgentAvailability.slots(for: inbox, on: app.db, now: now)
             let online = slots.filter { $0.status == .online }.count
             let handle = try await averageHandleSeconds(inbox)
             let untilOpen = openingWait(inbox)
@@ -267,7 +211,7 @@ actor RoutingService {
     }
 
     private func openingWait(_ inbox: Inbox) -> TimeInterval? {
-        let now = Date()
+        let now = self.now
         return inbox.businessHours.flatMap { $0.isOpen(at: now) ? nil : $0.nextOpening(after: now) }.map { $0.timeIntervalSince(now) }
     }
 
@@ -296,20 +240,6 @@ actor RoutingService {
 
     static func load(_ id: UUID, accountID: UUID, on db: any Database) async throws -> Conversation? {
         try await Conversation.query(on: db).filter(\.$accountID == accountID).filter(\.$id == id).first()
-    }
-
-    /// Runs `body` in a write transaction holding the shop's routing lock: on PostgreSQL an
-    /// advisory transaction lock per shop; SQLite has one writer, taken up front
-    /// (``WriteTransaction``).
-    static func withShopLock<T: Sendable>(_ accountID: UUID, on db: any Database,
-                                          _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await WriteTransaction.run(on: db) { conn in
-            let sql = conn as! any SQLDatabase
-            if sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "kefu-routing-" + accountID.uuidString)))").run()
-            }
-            return try await body(conn)
-        }
     }
 }
 

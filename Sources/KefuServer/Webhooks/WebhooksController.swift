@@ -21,7 +21,7 @@ struct WebhookDeliveryDTO: Content {
     var id: UUID
     var webhookId: UUID
     var event: String
-    var status: String
+    var status: DeliveryStatus
     var attempts: Int
     var lastStatusCode: Int?
     var lastError: String?
@@ -33,7 +33,7 @@ struct WebhookDeliveryDTO: Content {
     init(_ d: WebhookDelivery) {
         id = d.id!; webhookId = d.webhookID; event = d.event; status = d.status; attempts = d.attempts
         lastStatusCode = d.lastStatusCode; lastError = d.lastError
-        nextAttemptAt = d.status == "pending" ? d.nextAttemptAt : nil
+        nextAttemptAt = d.status == .pending ? d.nextAttemptAt : nil
         deliveredAt = d.deliveredAt; createdAt = d.createdAt; payload = d.payload
     }
 }
@@ -80,7 +80,7 @@ struct WebhooksController {
         endpoint.accountID = principal.accountID
         endpoint.active = true
         endpoint.secret = WebhookSigner.newSecret()
-        endpoint.createdAt = Date()
+        endpoint.createdAt = req.application.kefu.clock.now()
         try input.apply(to: endpoint, creating: true, settings: req.application.kefu.settings)
         try await save(endpoint, action: "webhook.create", principal, req)
         return try await WebhookDTO(endpoint).encodeResponse(status: .created, for: req)
@@ -113,8 +113,8 @@ struct WebhooksController {
             guard let id = UUID(uuidString: raw) else { throw DomainError.invalid("webhook", "webhook must be a webhook id") }
             query = query.filter(\.$webhookID == id)
         }
-        if let status = req.query[String.self, at: "status"] {
-            guard ["pending", "delivered", "failed"].contains(status) else {
+        if let raw = req.query[String.self, at: "status"] {
+            guard let status = DeliveryStatus(rawValue: raw) else {
                 throw DomainError.invalid("status", "status must be pending, delivered or failed")
             }
             query = query.filter(\.$status == status)
@@ -129,16 +129,16 @@ struct WebhooksController {
         guard let id = req.parameters.get("id", as: UUID.self),
               let delivery = try await WebhookDelivery.query(on: req.db).filter(\.$accountID == principal.accountID)
                 .filter(\.$id == id).first() else { throw DomainError.notFound("webhook delivery") }
-        delivery.status = "pending"
+        delivery.status = .pending
         delivery.attempts = 0
-        delivery.nextAttemptAt = Date()
+        delivery.nextAttemptAt = req.application.kefu.clock.now()
         let ip = req.clientIP
         try await req.db.transaction { tx in
             try await delivery.save(on: tx)
             try await AuditLog.record("webhook.replay", target: "webhook_delivery", id: id.uuidString, details: ["event": delivery.event],
                                       by: principal, ip: ip, on: tx)
         }
-        req.application.orderJobs.kick()
+        req.application.jobs.kick(WebhookWorker.jobName)
         return WebhookDeliveryDTO(delivery)
     }
 

@@ -31,13 +31,13 @@ struct DemoPlatformController {
         guard let order = try await Order.query(on: req.db).filter(\.$accountID == accountID).filter(\.$externalID == externalId).first() else {
             throw DomainError.notFound("order")
         }
-        guard OrderStatus(rawValue: order.status)?.isBeforePayment == true else {
-            throw DomainError(.conflict, code: "not_unpaid", message: "this order is \(order.status); only an unpaid order can be paid")
+        guard order.status.isBeforePayment else {
+            throw DomainError(.conflict, code: "not_unpaid", message: "this order is \(order.status.rawValue); only an unpaid order can be paid")
         }
         var upsert = OrderStore.platformView(order)
         upsert.status = OrderStatus.paid.rawValue
-        upsert.paidAt = Date()
-        _ = try await OrderStore(app: req.application).upsert(order: externalId, upsert, accountID: accountID)
+        upsert.paidAt = req.now
+        _ = try await OrderStore(app: req.application).upsert(order: externalId, upsert, accountID: accountID, by: .system)
         return req.redirect(to: "/demo/shop?customer=\(order.buyerExternalID)#orders")
     }
 }

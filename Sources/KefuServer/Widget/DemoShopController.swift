@@ -25,7 +25,7 @@ struct DemoShopController {
         var orders = ""
         if let customer {
             let secret = try await OrderSettingsStore.load(accountID, on: req.db).identitySecret
-            attributes = " data-customer-id=\"\(customer.id)\" data-customer-name=\"\(HTMLText.escape(customer.name))\""
+            attributes = " data-customer-id=\"\(customer.id)\" data-customer-name=\"\(HTMLEscape.text(customer.name))\""
                 + " data-customer-hash=\"\(CustomerIdentity.hash(customer.id, secret: secret))\""
             orders = try await Self.ordersSection(customer, accountID: accountID, req)
         }
@@ -53,7 +53,7 @@ struct DemoShopController {
         let tiers: [PriceTier: String] = [.vip: "VIP", .member: "会员", .regular: "普通"]
         var links = DemoStore.customers.map { c in
             let on = c.id == current?.id ? " class=\"on\"" : ""
-            return "<a\(on) href=\"/demo/shop?customer=\(c.id)\" data-testid=\"demo-customer-\(c.id)\">\(HTMLText.escape(c.name))（\(tiers[c.tier] ?? "")）</a>"
+            return "<a\(on) href=\"/demo/shop?customer=\(c.id)\" data-testid=\"demo-customer-\(c.id)\">\(HTMLEscape.text(c.name))（\(tiers[c.tier] ?? "")）</a>"
         }
         links.append("<a\(current == nil ? " class=\"on\"" : "") href=\"/demo/shop\">游客</a>")
         return "<span class=\"who\">演示顾客：" + links.joined(separator: " · ") + "</span>"
@@ -66,21 +66,21 @@ struct DemoShopController {
                                        "completed": "已完成", "cancelled": "已取消", "refund_requested": "退款中", "refunded": "已退款",
                                        "return_requested": "退货中", "returned": "已退货"]
         let rows = orders.map { order -> String in
-            let lines = OrderJSON.lines(order.linesJSON).map { "\(HTMLText.escape($0.title)) × \($0.quantity)" }.joined(separator: "<br>")
-            let money = { (minor: Int64) in HTMLText.escape(OrderChat.money(minor, order.currency, Locale(identifier: "zh-CN"))) }
-            let id = HTMLText.escape(order.externalID)
+            let lines = OrderJSON.lines(order.linesJSON).map { "\(HTMLEscape.text($0.title)) × \($0.quantity)" }.joined(separator: "<br>")
+            let money = { (minor: Int64) in HTMLEscape.text(OrderChat.money(minor, order.currency, Locale(identifier: "zh-CN"))) }
+            let id = HTMLEscape.text(order.externalID)
             // The pay button sits by the order number, on the left, where the open chat does not cover it.
-            let pay = order.status == "unpaid"
+            let pay = order.status == .unpaid
                 ? "<form method=\"post\" action=\"/demo/platform/orders/\(id)/pay\"><button type=\"submit\" data-testid=\"demo-pay-\(id)\">立即付款</button></form>"
                 : ""
             return """
-                <tr data-testid="demo-order-\(id)"><td>\(HTMLText.escape(order.number))\(pay)</td><td>\(lines)</td>\
+                <tr data-testid="demo-order-\(id)"><td>\(HTMLEscape.text(order.number))\(pay)</td><td>\(lines)</td>\
                 <td>运费 \(money(order.shippingFee))</td><td class="total">\(money(order.total))</td>\
-                <td>\(names[order.status] ?? HTMLText.escape(order.status))</td></tr>
+                <td>\(names[order.status.rawValue] ?? HTMLEscape.text(order.status.rawValue))</td></tr>
                 """
         }
         return """
-            <section id="orders" class="orders"><div class="section-head"><h2>我的订单</h2><span>\(HTMLText.escape(customer.name))</span></div>
+            <section id="orders" class="orders"><div class="section-head"><h2>我的订单</h2><span>\(HTMLEscape.text(customer.name))</span></div>
             <table><thead><tr><th>订单号</th><th>商品</th><th>运费</th><th>实付</th><th>状态</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></section>
             """

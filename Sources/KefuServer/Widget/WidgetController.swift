@@ -168,6 +168,14 @@ struct WidgetController {
         return (.visitor(accountID: stored.accountID, contactID: stored.contactID, inboxID: stored.inboxID), stored.contactID, stored.inboxID)
     }
 
+    /// The visitor behind `?token=` as a caller of the conversations service.
+    static func caller(_ req: Request) async throws -> Caller {
+        let visitor = try await visitor(req)
+        let name = try await Contact.query(on: req.db).filter(\.$accountID == visitor.viewer.accountID).filter(\.$id == visitor.contactID)
+            .first()?.name
+        return .visitor(accountID: visitor.viewer.accountID, contactID: visitor.contactID, inboxID: visitor.inboxID, name: name)
+    }
+
     static func clip(_ value: String?, _ limit: Int) -> String? {
         guard let value, !value.isEmpty else { return nil }
         return String(value.prefix(limit))

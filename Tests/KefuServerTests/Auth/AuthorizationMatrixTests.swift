@@ -66,7 +66,7 @@ final class AuthorizationMatrixTests: XCTestCase {
             OrderUpsert(status: status, currency: "CNY", lines: [.init(sku: "S-1", title: "T恤", quantity: 1, unitPrice: 7900)], shippingFee: 1000,
                         buyer: .init(externalId: "B-1", name: "王女士"))
         }
-        for id in ["M-1", "M-2", "M-3"] { _ = try await store.upsert(order: id, order(), accountID: shop1.account.id!) }
+        for id in ["M-1", "M-2", "M-3"] { _ = try await store.upsert(order: id, order(), accountID: shop1.account.id!, by: .system) }
         _ = try await store.upsert(product: "P-1", ProductUpsert(title: "T恤", currency: "CNY", marketPrice: 7900), accountID: shop1.account.id!)
         let owner1 = try await Credentials.session(for: shop1.agent, on: app.db)
         var pending: [String] = []
@@ -109,7 +109,7 @@ final class AuthorizationMatrixTests: XCTestCase {
         delivery.webhookID = hooks[0].id!
         delivery.event = "order.reminded"
         delivery.payload = "{}"
-        delivery.status = "failed"
+        delivery.status = .failed
         delivery.attempts = 8
         delivery.createdAt = Date()
         try await delivery.create(on: app.db)
@@ -224,8 +224,10 @@ final class AuthorizationMatrixTests: XCTestCase {
                 .init(path: rules + "/\(doomedRule.id!.uuidString)", status: row(401, 403, 204, 404, 404)) },
             "POST /api/v1/inboxes/:id/keyword-rules/test": { _ in
                 .init(path: rules + "/test", json: #"{"text":"我想退货"}"#, status: row(401, 200, 200, 404, 404)) },
-            "POST /api/v1/conversations/:id/transfer": { _ in
-                .init(path: conv + "/transfer", json: #"{"inboxId":"\#(inboxID)","note":"请跟进"}"#, status: row(401, 200, 200, 404, 404)) },
+            "POST /api/v1/conversations/:id/transfer": { caller in
+                // Back and forth between the agent and the admin (a move to where it is already is refused).
+                .init(path: conv + "/transfer", json: #"{"assigneeId":"\#(caller == .agent1 ? shop1.admin.id! : shop1.agent.id!)","note":"请跟进"}"#,
+                      status: row(401, 200, 200, 404, 404)) },
             "GET /api/v1/live": { _ in .init(path: "/api/v1/live", status: row(401, 403, 200, 200, 200)) },
             "POST /api/v1/widget/leave-message": { _ in
                 .init(path: "/api/v1/widget/leave-message?token=\(visitor.token)", json: #"{"text":"请回电","phone":"13800000000"}"#, status: all(201)) },

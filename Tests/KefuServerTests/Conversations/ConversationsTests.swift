@@ -111,10 +111,9 @@ final class ConversationsTests: XCTestCase {
         let visitor = try await TestVisitor.create(app, shop: shop, messages: ["第一次咨询"])
         let second = Conversation(accountID: shop.account.id!, inboxID: shop.inbox.id!, contactID: visitor.contact.id!, now: Date())
         try await second.create(on: app.db)
+        let caller = Caller.visitor(accountID: shop.account.id!, contactID: visitor.contact.id!, inboxID: shop.inbox.id!, name: nil)
         for text in ["又来了", "还是那件衣服"] {
-            _ = try await app.chat.writer.write(NewMessage(accountID: shop.account.id!, conversationID: second.id!, senderType: .visitor,
-                                                           sender: SenderDTO(id: visitor.contact.id), clientMessageID: UUID(), text: text,
-                                                           isPrivate: false, attachments: [], event: nil, createdAt: nil))
+            try await app.conversations.sendAsVisitor(MessageDraft(text: text, clientMessageID: UUID()), requested: second.id!, by: caller)
         }
         let stranger = try await TestVisitor.create(app, shop: shop)
         let admin = try await Credentials.signIn(app, email: "admin@shop.test")

@@ -49,9 +49,11 @@ struct OrdersFixture {
         try await Order.query(on: app.db).filter(\.$accountID == shop.account.id!).filter(\.$externalID == id).first()!
     }
 
-    /// The buyer's conversation's messages whose payload type is `type`.
+    /// The buyer's conversation's messages whose payload type is `type` (after the durable
+    /// listeners — payment confirmations, price changes told — have seen every event).
     func messages(type: String) async throws -> [Message] {
-        try await Message.query(on: app.db).filter(\.$conversationID == buyer.conversation.id!).all()
+        await app.drainEvents()
+        return try await Message.query(on: app.db).filter(\.$conversationID == buyer.conversation.id!).all()
             .filter { MessagePayload.decode($0.payload)?.type == type }
     }
 }

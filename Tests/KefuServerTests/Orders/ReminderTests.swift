@@ -32,7 +32,7 @@ final class ReminderTests: XCTestCase {
         let f = try await OrdersFixture.make(for: self)
         let rule = try await addRule(f)
         try await f.putOrder("E1", OrdersFixture.orderJSON(placedAt: placed(minutesAgo: 45), extra: #","payLink":"https://pay.example/E1""#))
-        for _ in 0..<3 { try await Reminders(app: f.app).runOnce() }
+        for _ in 0..<3 { try await Reminders(app: f.app).runOnce(now: Date()) }
         let sent = try await reminders(f, order: "E1")
         XCTAssertEqual(sent.count, 1, "at most once per order")
         XCTAssertEqual(sent.first?.ruleID, rule.id)
@@ -40,7 +40,7 @@ final class ReminderTests: XCTestCase {
         XCTAssertEqual(messages.count, 1)
         XCTAssertEqual(messages.first?.text, "亲，您的订单E1还未付款，共¥250.80，点此完成支付：https://pay.example/E1")
         let job = try await ReminderJob.query(on: f.app.db).filter(\.$ruleID == rule.id).first()
-        XCTAssertEqual(job?.status, "done")
+        XCTAssertEqual(job?.status, .done)
 
         try await f.putOrder("E1", OrdersFixture.orderJSON(status: "paid", placedAt: placed(minutesAgo: 45),
                                                          extra: #","payLink":"https://pay.example/E1""#))
@@ -59,13 +59,13 @@ final class ReminderTests: XCTestCase {
         _ = try await addRule(f, #"{"name":"聊天中不催","timeZone":"Asia/Shanghai","delayMinutes":30,"quietStart":"00:00","quietEnd":"00:00","skipIfChattedWithinMinutes":20}"#)
         try await f.putOrder("FRESH", OrdersFixture.orderJSON(placedAt: placed(minutesAgo: 5)))
         try await f.putOrder("CHATTING", OrdersFixture.orderJSON(placedAt: placed(minutesAgo: 45)))
-        try await Reminders(app: f.app).runOnce()
+        try await Reminders(app: f.app).runOnce(now: Date())
         let fresh = try await reminders(f, order: "FRESH")
         let chatting = try await reminders(f, order: "CHATTING")
         XCTAssertEqual(fresh.count + chatting.count, 0, "too early, and the buyer wrote a moment ago")
         let jobs = try await ReminderJob.query(on: f.app.db).all()
         XCTAssertEqual(jobs.count, 2)
-        XCTAssertTrue(jobs.allSatisfy { $0.status == "pending" && $0.dueAt > Date().addingTimeInterval(60) }, "deferred, not dropped")
+        XCTAssertTrue(jobs.allSatisfy { $0.status == .pending && $0.dueAt > Date().addingTimeInterval(60) }, "deferred, not dropped")
     }
 
     func testAManualReminderIsRefusedWhenTheOrderWasRemindedRecently() async throws {
@@ -75,7 +75,7 @@ final class ReminderTests: XCTestCase {
                                          json: #"{"conversationId":"\#(f.buyer.conversation.id!)"}"#)
         XCTAssertEqual(first.status, .created, first.body.string)
         let reminder = try first.content.decode(ReminderResultDTO.self).reminder
-        XCTAssertEqual(reminder.kind, "manual")
+        XCTAssertEqual(reminder.kind, .manual)
         XCTAssertEqual(reminder.agentId, f.shop.agent.id)
         let messages = try await f.messages(type: "order.reminder")
         XCTAssertEqual(messages.first?.senderID, f.shop.agent.id)
@@ -113,23 +113,16 @@ final class ReminderTests: XCTestCase {
     func testTwoInstancesSendEachReminderExactlyOnce() async throws {
         let settings = try TestApp.settings()
         let first = try await TestApp.make(for: self) { $0 = settings }
-        let second = try await Application.make(.testing)
         // Its own blocking pool, as a second process would have: SQLite waits for its lock on
         // these threads, and two instances sharing one 2-thread pool would starve each other.
-        second.threadPool = NIOThreadPool(numberOfThreads: 2)
-        try await KefuApplication.configure(second, settings: settings)
-        addTeardownBlock {
-            await second.chat.drain()
-            try await second.asyncShutdown()
-        }
-        try await second.asyncBoot()
+        let second = try await TestApp.secondInstance(settings, for: self)
         let f = try await OrdersFixture.make(for: self, app: first)
         _ = try await addRule(f)
         let orders = (1...24).map { "R-\($0)" }
         for id in orders { try await f.putOrder(id, OrdersFixture.orderJSON(placedAt: placed(minutesAgo: 45))) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for app in [first, second, first, second] {
-                group.addTask { for _ in 0..<4 { try await Reminders(app: app).runOnce() } }
+                group.addTask { for _ in 0..<4 { try await Reminders(app: app).runOnce(now: Date()) } }
             }
             try await group.waitForAll()
         }

@@ -9,9 +9,12 @@ import XCTVapor
 /// Webhooks to a local receiver: signed with HMAC-SHA256 and a timestamp, retried with
 /// back-off after a failure, given up after a refusal, listed and replayed by an admin.
 final class WebhookTests: XCTestCase {
+    /// The application's clock, pinned: retries come when the test moves it.
+    let clock = ManualClock(Date())
+
     private func setUp(_ statuses: [HTTPStatus]) async throws -> (OrdersFixture, WebhookReceiver, WebhookDTO) {
         // The local receiver is on loopback, which only an operator's setting allows.
-        let app = try await TestApp.make(for: self) { $0.webhooksAllowPrivate = true }
+        let app = try await TestApp.make(for: self, clock: clock) { $0.webhooksAllowPrivate = true }
         let f = try await OrdersFixture.make(for: self, app: app)
         let receiver = try await WebhookReceiver(statuses: statuses)
         let url = try await receiver.start(for: self)
@@ -23,11 +26,15 @@ final class WebhookTests: XCTestCase {
         return (f, receiver, hook)
     }
 
+    /// The delivery once `done`: the events go to the webhook listener, then the sender runs
+    /// with the clock moved past every back-off.
     private func delivery(_ f: OrdersFixture, until done: (WebhookDelivery) -> Bool) async throws -> WebhookDelivery {
-        for _ in 0..<300 {
+        await f.app.drainEvents()
+        for _ in 0..<10 {
             if let d = try await WebhookDelivery.query(on: f.app.db).filter(\.$accountID == f.shop.account.id!).first(), done(d) { return d }
-            try await WebhookWorker(app: f.app).runOnce(now: Date().addingTimeInterval(4 * 3600))
-            try await Task.sleep(nanoseconds: 20_000_000)
+            await f.app.runJob(WebhookWorker.jobName)
+            if let d = try await WebhookDelivery.query(on: f.app.db).filter(\.$accountID == f.shop.account.id!).first(), done(d) { return d }
+            clock.advance(by: 4 * 3600)
         }
         throw DomainError.notFound("delivery in the expected state")
     }
@@ -39,20 +46,19 @@ final class WebhookTests: XCTestCase {
         XCTAssertEqual(change.status, .ok, change.body.string)
         // First attempt fails (500): kept pending with a later attempt time.
         let failed = try await delivery(f) { $0.attempts >= 1 }
-        if failed.status == "pending" {
-            XCTAssertEqual(failed.lastStatusCode, 500)
-            XCTAssertGreaterThan(failed.nextAttemptAt ?? .distantPast, Date().addingTimeInterval(5), "retried after a back-off, not at once")
-        }
-        let delivered = try await delivery(f) { $0.status == "delivered" }
+        XCTAssertEqual(failed.status, .pending)
+        XCTAssertEqual(failed.lastStatusCode, 500)
+        XCTAssertGreaterThan(failed.nextAttemptAt ?? .distantPast, clock.now().addingTimeInterval(5), "retried after a back-off, not at once")
+        let delivered = try await delivery(f) { $0.status == .delivered }
         XCTAssertEqual(delivered.attempts, 2)
         XCTAssertEqual(receiver.count, 2)
         // The receiver can check the signature with the endpoint's secret; a tampered body fails.
         let last = try XCTUnwrap(receiver.all.last)
         let signature = try XCTUnwrap(last.headers.first(name: WebhookSigner.header))
-        XCTAssertTrue(WebhookSigner.verify(header: signature, body: last.body, secret: hook.secret))
-        XCTAssertFalse(WebhookSigner.verify(header: signature, body: last.body + Data("x".utf8), secret: hook.secret))
+        XCTAssertTrue(WebhookSigner.verify(header: signature, body: last.body, secret: hook.secret, now: clock.now()))
+        XCTAssertFalse(WebhookSigner.verify(header: signature, body: last.body + Data("x".utf8), secret: hook.secret, now: clock.now()))
         XCTAssertFalse(WebhookSigner.verify(header: signature, body: last.body, secret: hook.secret,
-                                            now: Date().addingTimeInterval(3600)), "an old signature is refused")
+                                            now: clock.now().addingTimeInterval(3600)), "an old signature is refused")
         XCTAssertEqual(last.headers.first(name: "Kefu-Event"), "order.price_changed")
         let payload = try JSONSerialization.jsonObject(with: last.body) as? [String: Any]
         XCTAssertEqual(payload?["event"] as? String, "order.price_changed")
@@ -64,14 +70,14 @@ final class WebhookTests: XCTestCase {
         let change = try await f.app.send(.POST, "/api/v1/orders/E1/price-changes", as: f.agent,
                                           json: #"{"target":"shipping","newAmount":950,"reason":"凑单"}"#)
         XCTAssertEqual(change.status, .ok)
-        let failed = try await delivery(f) { $0.status == "failed" }
+        let failed = try await delivery(f) { $0.status == .failed }
         XCTAssertEqual(failed.attempts, 1, "a 400 from the receiver is final")
         XCTAssertEqual(failed.lastStatusCode, 400)
         let log = try await f.app.send(.GET, "/api/v1/webhooks/deliveries?status=failed", as: f.admin)
         XCTAssertEqual(try log.content.decode(WebhookDeliveriesDTO.self).deliveries.map(\.id), [failed.id!])
         let replay = try await f.app.send(.POST, "/api/v1/webhooks/deliveries/\(failed.id!)/replay", as: f.admin)
         XCTAssertEqual(replay.status, .ok)
-        let delivered = try await delivery(f) { $0.status == "delivered" }
+        let delivered = try await delivery(f) { $0.status == .delivered }
         XCTAssertEqual(delivered.lastStatusCode, 200)
         XCTAssertEqual(receiver.count, 2)
         let agentLog = try await f.app.send(.GET, "/api/v1/webhooks/deliveries", as: f.agent)
@@ -111,7 +117,7 @@ final class WebhookTests: XCTestCase {
         let change = try await f.app.send(.POST, "/api/v1/orders/E1/price-changes", as: f.agent,
                                           json: #"{"target":"shipping","newAmount":900,"reason":"老顾客"}"#)
         XCTAssertEqual(change.status, .ok)
-        let refused = try await delivery(f) { $0.status == "failed" }
+        let refused = try await delivery(f) { $0.status == .failed }
         XCTAssertEqual(refused.attempts, 1)
         XCTAssertTrue(refused.lastError?.hasPrefix("refused:") == true, refused.lastError ?? "")
     }

@@ -73,7 +73,9 @@ struct RoutingFixture {
         return try await Conversation.query(on: app.db).filter(\.$contactID == stored.contactID).sort(\.$createdAt, .descending).first()!
     }
 
-    func events(_ kind: String) async throws -> [ConversationEvent] {
-        try await ConversationEvent.query(on: app.db).filter(\.$accountID == shop.account.id!).filter(\.$kind == kind).all()
+    /// The reporting rows of `kind` (after the durable listeners have seen every event).
+    func events(_ kind: ReportingKind) async throws -> [ConversationEvent] {
+        await app.drainEvents()
+        return try await ConversationEvent.query(on: app.db).filter(\.$accountID == shop.account.id!).filter(\.$kind == kind).all()
     }
 }

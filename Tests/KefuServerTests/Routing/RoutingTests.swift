@@ -27,11 +27,11 @@ final class RoutingTests: XCTestCase {
         XCTAssertLessThan(greeted.createdAt.timeIntervalSince(first.createdAt), 1.0)
         _ = try await mei.next("conversation.updated")
         // the greeting is not a first response; the agent's reply is
-        do { let value = try await f.events("first_response"); XCTAssertTrue(value.isEmpty) }
+        do { let value = try await f.events(.firstResponse); XCTAssertTrue(value.isEmpty) }
         let reply = try await f.app.send(.POST, "/api/v1/conversations/\(conversation.id!)/messages",
                                          as: try await Credentials.session(for: f.shop.agent, on: f.app.db), json: #"{"text":"您好"}"#)
         XCTAssertEqual(reply.status, .created)
-        let responses = try await f.events("first_response")
+        let responses = try await f.events(.firstResponse)
         XCTAssertEqual(responses.count, 1)
         XCTAssertEqual(responses.first?.agentID, f.shop.agent.id)
     }
@@ -79,7 +79,7 @@ final class RoutingTests: XCTestCase {
         // the agent's answer clock starts at the assignment, not when the shopper started waiting
         let clock = try XCTUnwrap(assigned.awaitingSince)
         XCTAssertGreaterThanOrEqual(clock.timeIntervalSince(try XCTUnwrap(assigned.assignedAt)), -0.01)
-        let waits = try await f.events("assigned").filter { $0.conversationID == assigned.id }
+        let waits = try await f.events(.assigned).filter { $0.conversationID == assigned.id }
         XCTAssertEqual(waits.count, 1)
         XCTAssertGreaterThan(waits.first?.seconds ?? 0, 0, "the wait in the queue is recorded")
     }
@@ -124,7 +124,7 @@ final class RoutingTests: XCTestCase {
         // check: reassigned to 2, recorded, visible in the live view
         let moved = try await f.conversation(of: token)
         XCTAssertEqual(moved.assigneeID, f.shop.admin.id)
-        let reassigned = try await f.events("reassigned")
+        let reassigned = try await f.events(.reassigned)
         XCTAssertEqual(reassigned.count, 1)
         XCTAssertEqual(reassigned.first?.fromAgentID, f.shop.agent.id)
         let live = try await f.app.send(.GET, "/api/v1/live", as: try await Credentials.session(for: f.shop.admin, on: f.app.db))
@@ -224,7 +224,7 @@ final class RoutingTests: XCTestCase {
         let notes = try await Message.query(on: f.app.db).filter(\.$conversationID == conversation.id!).filter(\.$isPrivate == true).all()
         XCTAssertTrue(notes.contains { $0.text.contains("订单 1234") })
         XCTAssertTrue(notes.contains { $0.event == "conversation.transferred" })
-        do { let value = try await f.events("transferred"); XCTAssertEqual(value.count, 1) }
+        do { let value = try await f.events(.transferred); XCTAssertEqual(value.count, 1) }
         XCTAssertEqual(nowhere.status, .badRequest)
         for (response, field) in [(badCapacity, "capacity"), (badTimeout, "answerTimeoutSeconds"), (badRouting, "routing"), (badLocale, "locale")] {
             XCTAssertEqual(response.status, .badRequest, response.body.string)

@@ -29,9 +29,12 @@ enum TestApp {
         return settings
     }
 
-    /// A configured application that is shut down when `testCase` ends.
-    static func make(for testCase: XCTestCase, _ adjust: (inout KefuSettings) -> Void = { _ in }) async throws -> Application {
-        let app = try await make(adjust)
+    /// A configured application that is shut down when `testCase` ends. Background jobs run
+    /// only when the test runs them (``Application/runJob(_:)``), on the application's clock:
+    /// the system's, or `clock` to pin time.
+    static func make(for testCase: XCTestCase, clock: (any WallClock)? = nil, automaticJobs: Bool = false,
+                     _ adjust: (inout KefuSettings) -> Void = { _ in }) async throws -> Application {
+        let app = try await make(clock: clock, automaticJobs: automaticJobs, adjust)
         testCase.addTeardownBlock {
             await app.chat.drain()
             try await app.asyncShutdown()
@@ -39,15 +42,15 @@ enum TestApp {
         return app
     }
 
-    static func make(_ adjust: (inout KefuSettings) -> Void = { _ in }) async throws -> Application {
+    static func make(clock: (any WallClock)? = nil, automaticJobs: Bool = false, migrate: Bool = true,
+                     _ adjust: (inout KefuSettings) -> Void = { _ in }) async throws -> Application {
         let settings = try settings(adjust)
         let app = try await Application.make(.testing)
         do {
-            try await KefuApplication.configure(app, settings: settings)
-            if settings.database.isPostgres {
-                try await app.autoRevert()
-                try await app.autoMigrate()
+            if settings.database.isPostgres, migrate {
+                try await resetPostgres(settings)
             }
+            try await KefuApplication.configure(app, settings: settings, runtime: .init(clock: clock ?? SystemClock(), automaticJobs: automaticJobs))
         } catch {
             try? await app.asyncShutdown()
             throw error
@@ -180,10 +183,9 @@ struct TestVisitor {
         try await VisitorToken(accountID: accountID, inboxID: shop.inbox.id!, contactID: contact.id!, tokenHash: TokenHash.sha256(token)).create(on: app.db)
         let conversation = Conversation(accountID: accountID, inboxID: shop.inbox.id!, contactID: contact.id!, now: Date())
         try await conversation.create(on: app.db)
+        let caller = Caller.visitor(accountID: accountID, contactID: contact.id!, inboxID: shop.inbox.id!, name: contact.name)
         for text in messages {
-            _ = try await app.chat.writer.write(NewMessage(accountID: accountID, conversationID: conversation.id!, senderType: .visitor,
-                                                           sender: SenderDTO(id: contact.id, name: contact.name), clientMessageID: UUID(),
-                                                           text: text, isPrivate: false, attachments: [], event: nil, createdAt: nil))
+            try await app.conversations.sendAsVisitor(MessageDraft(text: text, clientMessageID: UUID()), requested: conversation.id!, by: caller)
         }
         return TestVisitor(contact: contact, token: token, conversation: conversation)
     }

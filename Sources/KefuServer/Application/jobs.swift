@@ -1,0 +1,31 @@
+import Foundation
+import KefuCore
+import Vapor
+
+/// Every background job, by capability (``JobRunner``): the table of contents of what runs
+/// on a timer.
+func jobs(_ runner: JobRunner) {
+    // Events
+    runner.register(Job(name: EventRunner.jobName, interval: 1) { app, now in try await EventRunner.pass(app, now: now) })
+    runner.register(Job(name: "events.prune", interval: 600) { app, now in try await EventRunner.prune(app, now: now) })
+    // Conversations
+    runner.register(Job(name: "conversations.snoozes", interval: 15) { app, now in
+        try await app.conversations.wakeSnoozed(now: now) == 500
+    })
+    // Routing
+    runner.register(Job(name: RoutingService.sweepJob, interval: 1) { app, _ in
+        await app.routing.sweep()
+        return false
+    })
+    runner.register(Job(name: "routing.presence", interval: AgentAvailability.heartbeat) { app, _ in
+        await AgentAvailability.confirm(app)
+        return false
+    })
+    // Orders
+    runner.register(Job(name: Reminders.jobName, interval: 2) { app, now in
+        try await Reminders(app: app).runOnce(now: now) == Reminders.batch
+    })
+    runner.register(Job(name: WebhookWorker.jobName, interval: 2) { app, now in
+        try await WebhookWorker(app: app).runOnce(now: now) == WebhookWorker.batch
+    })
+}

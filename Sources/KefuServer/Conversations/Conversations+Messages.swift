@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import KefuCore
+import Vapor
+
+/// A message someone wants to send; the service decides the rest (sender, role, sequence).
+struct MessageDraft: Sendable {
+    var text: String
+    var isPrivate = false
+    /// Uploaded attachments to include, checked to be the caller's own uploads.
+    var attachmentIDs: [String] = []
+    var clientMessageID: UUID?
+    /// A timeline entry's event ("conversation.assigned"); system callers only.
+    var event: String?
+    var payload: MessagePayload?
+    /// Automatic replies firing with this message (their cool-downs start with it).
+    var autoFired: [String] = []
+}
+
+extension Conversations {
+    /// Sends a message from `caller` into a conversation they can see: a member's or a
+    /// token's reply or note, a card, the FAQ bot, an automatic reply, an order message.
+    /// One path for all: group-committed with the conversation's rules applied in the same
+    /// transaction; `afterCommit` runs right after the commit (the socket's `ack`), before
+    /// the conversation's change is announced and the inline listeners run.
+    @discardableResult
+    func send(_ draft: MessageDraft, in conversationID: UUID, by caller: Caller,
+              afterCommit: @Sendable (StoredMessage) -> Void = { _ in }) async throws -> StoredMessage {
+        let conversation = try await find(conversationID, as: caller)
+        return try await write(draft, to: conversation, by: caller, role: caller.role(isPrivate: draft.isPrivate), afterCommit: afterCommit)
+    }
+
+    /// A shopper's message: to the conversation named, else their open one, else a new one.
+    /// A closed conversation opens again (and goes back to the FAQ bot if the inbox's bot
+    /// would take it and nobody has it).
+    @discardableResult
+    func sendAsVisitor(_ draft: MessageDraft, requested: UUID?, by caller: Caller,
+                       afterCommit: @Sendable (StoredMessage) -> Void = { _ in }) async throws -> StoredMessage {
+        if draft.isPrivate { throw DomainError.forbidden("visitors cannot write private notes") }
+        let conversation = try await forVisitor(caller, requested: requested)
+        var botStarts = false
+        if conversation.status == .resolved || conversation.status == .snoozed,
+           let inbox = try await ConversationOps.inbox(conversation.inboxID, accountID: conversation.accountID, on: db) {
+            botStarts = FAQBot.startsWithBot(inbox, at: app.kefu.clock.now())
+        }
+        return try await write(draft, to: conversation, by: caller, role: .shopper(botStartsOnReopen: botStarts), afterCommit: afterCommit)
+    }
+
+    private func write(_ draft: MessageDraft, to conversation: Conversation, by caller: Caller, role: MessageRole,
+                       afterCommit: @Sendable (StoredMessage) -> Void) async throws -> StoredMessage {
+        if draft.event != nil, caller.senderType != .system { throw DomainError.forbidden("only Kefu writes timeline entries") }
+        var attachments: [AttachmentDTO] = []
+        if !draft.attachmentIDs.isEmpty {
+            guard let uploader = caller.sender?.id else { throw DomainError.forbidden("this sender cannot attach files") }
+            attachments = try await ConversationOps.attachments(draft.attachmentIDs, accountID: caller.accountID,
+                                                                uploaderType: caller.uploaderType, uploaderID: uploader, on: db)
+        }
+        let written = try await app.chat.writer.write(NewMessage(
+            accountID: caller.accountID, conversationID: conversation.id!, senderType: caller.senderType, sender: caller.sender,
+            clientMessageID: draft.clientMessageID, text: String(draft.text.prefix(ChatLimits.maxTextCharacters)),
+            isPrivate: draft.isPrivate, attachments: attachments, event: draft.event, payload: draft.payload, createdAt: nil,
+            actor: caller.actor, role: role, autoFired: draft.autoFired))
+        afterCommit(written.stored)
+        if written.announce { await announce(conversation.id!, accountID: caller.accountID) }
+        if !written.events.isEmpty {
+            await app.events.dispatch(written.events, app: app)
+            app.jobs.kick(EventRunner.jobName)
+        }
+        return written.stored
+    }
+}
