@@ -14,7 +14,7 @@ struct AgentsController {
         let presence = Dictionary(try await AgentPresence.query(on: req.db).filter(\.$accountID == principal.accountID).all()
             .map { ($0.userID, $0) }, uniquingKeysWith: { a, _ in a })
         let loads = try await AgentAvailability.loads(ids, accountID: principal.accountID, on: req.db)
-        let now = Date()
+        let now = req.now
         return ItemsDTO(items: users.map { user in
             var dto = UserDTO(user, inboxIDs: inboxes[user.id!] ?? [])
             dto.status = AgentAvailability.effective(presence[user.id!], now: now)
@@ -39,7 +39,7 @@ struct AgentsController {
         let user = try await Team.createMember(member, accountID: principal.accountID, app: req.application, on: req.db) { user, tx in
             try await AuditLog.record("agent.create", target: "user", id: user.id!.uuidString,
                                       details: ["email": user.email, "role": role.rawValue, "agentNumber": String(user.agentNumber)],
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: req.now, on: tx)
         }
         return try await Team.dto(user, on: req.db).encodeResponse(status: .created, for: req)
     }
@@ -97,7 +97,7 @@ struct AgentsController {
             if let ids = input.inboxIds { try await Team.setInboxes(ids, for: userID, accountID: principal.accountID, on: tx) }
             if endAll { try await Team.endSessions(of: userID, accountID: principal.accountID, except: nil, on: tx) }
             try await AuditLog.record("agent.update", target: "user", id: userID.uuidString, details: recorded,
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: req.now, on: tx)
         }
         if endAll { req.application.chat.disconnect(userID: userID, accountID: principal.accountID) }
         return try await Team.dto(user, on: req.db)

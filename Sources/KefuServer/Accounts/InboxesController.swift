@@ -66,7 +66,7 @@ struct InboxesController {
         let inbox = try await Self.create(name: input.name, description: input.description, accountID: principal.accountID,
                                           autoReplies: .standard(req.application.kefu.catalogs), on: req.db) { inbox, tx in
             try await AuditLog.record("inbox.create", target: "inbox", id: inbox.id!.uuidString, details: ["name": inbox.name],
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: req.now, on: tx)
         }
         return try await Self.dto(inbox, on: req.db).encodeResponse(status: .created, for: req)
     }
@@ -108,7 +108,7 @@ struct InboxesController {
         try await req.db.transaction { tx in
             try await inbox.save(on: tx)
             try await AuditLog.record("inbox.update", target: "inbox", id: inbox.id!.uuidString, details: recorded,
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: req.now, on: tx)
         }
         return try await Self.dto(inbox, on: req.db)
     }

@@ -31,7 +31,7 @@ enum Team {
                             agentNumber: try Validate.agentNumber(owner.agentNumber ?? 1), role: .owner)
             try await user.create(on: tx)
             try await AuditLog.recordSystem("account.create", accountID: account.id!, target: "account",
-                                            id: account.id!.uuidString, details: ["name": name, "owner": email], on: tx)
+                                            id: account.id!.uuidString, details: ["name": name, "owner": email], at: app.kefu.clock.now(), on: tx)
             return (account, user)
         }
     }

@@ -57,7 +57,7 @@ public enum KefuApplication {
             throw ConfigurationError(variable: "KEFU_DATABASE_URL", message: "names a database Kefu cannot open or migrate: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
         }
         app.chat = ChatService(db: app.db, logger: app.logger, clock: runtime.clock, ids: runtime.ids)
-        app.knowledge = KnowledgeIndex()
+        app.knowledge = KnowledgeIndex(clock: runtime.clock)
         app.routing = RoutingService(app: app)
         app.events = EventBus()
         listeners(app.events)

@@ -7,7 +7,7 @@ import Vapor
 enum AuditLog {
     static func record(
         _ action: String, target: String, id targetID: String?, details: [String: String] = [:],
-        by principal: Principal, ip: String?, on db: any Database
+        by principal: Principal, ip: String?, at now: Date, on db: any Database
     ) async throws {
         let entry = AuditEntry()
         entry.accountID = principal.accountID
@@ -19,13 +19,13 @@ enum AuditLog {
         entry.targetID = targetID
         entry.details = Self.encode(details)
         entry.ip = ip
-        entry.createdAt = Date()
+        entry.createdAt = now
         try await entry.create(on: db)
     }
 
     /// Records an action done from the command line (`kefu setup`, `kefu demo`).
     static func recordSystem(_ action: String, accountID: UUID, target: String, id targetID: String?,
-                             details: [String: String] = [:], on db: any Database) async throws {
+                             details: [String: String] = [:], at now: Date, on db: any Database) async throws {
         let entry = AuditEntry()
         entry.accountID = accountID
         entry.actorType = "system"
@@ -36,7 +36,7 @@ enum AuditLog {
         entry.targetID = targetID
         entry.details = encode(details)
         entry.ip = nil
-        entry.createdAt = Date()
+        entry.createdAt = now
         try await entry.create(on: db)
     }
 

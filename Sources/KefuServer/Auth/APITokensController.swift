@@ -50,7 +50,7 @@ struct APITokensController {
         try await req.db.transaction { tx in
             try await token.create(on: tx)
             try await AuditLog.record("api_token.create", target: "api_token", id: token.id!.uuidString,
-                                      details: ["name": name, "role": role.rawValue], by: principal, ip: ip, on: tx)
+                                      details: ["name": name, "role": role.rawValue], by: principal, ip: ip, at: req.now, on: tx)
         }
         return try await APITokenDTO(token, secret: secret).encodeResponse(status: .created, for: req)
     }
@@ -63,12 +63,12 @@ struct APITokensController {
             throw DomainError.notFound("API token")
         }
         guard token.revokedAt == nil else { return .noContent }
-        token.revokedAt = Date()
+        token.revokedAt = req.now
         let ip = req.clientIP
         try await req.db.transaction { tx in
             try await token.save(on: tx)
             try await AuditLog.record("api_token.revoke", target: "api_token", id: id.uuidString,
-                                      details: ["name": token.name], by: principal, ip: ip, on: tx)
+                                      details: ["name": token.name], by: principal, ip: ip, at: req.now, on: tx)
         }
         return .noContent
     }

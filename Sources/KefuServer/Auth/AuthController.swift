@@ -9,16 +9,16 @@ struct AuthController {
         let input = try req.decodeStrict(LoginRequest.self)
         let context = req.application.kefu
         let email = input.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        try context.loginLimiter.attempt(ip: req.clientIP ?? "unknown", email: email)
+        try context.loginLimiter.attempt(ip: req.clientIP ?? "unknown", email: email, now: req.now)
 
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         guard let user, user.active else {
             try await Passwords.spendVerifyTime(cost: context.settings.bcryptCost, on: req.application)
-            context.loginLimiter.failed(email: email)
+            context.loginLimiter.failed(email: email, now: req.now)
             throw Self.invalidCredentials
         }
         guard try await Passwords.verify(input.password, hash: user.passwordHash, on: req.application) else {
-            context.loginLimiter.failed(email: email)
+            context.loginLimiter.failed(email: email, now: req.now)
             throw Self.invalidCredentials
         }
         context.loginLimiter.succeeded(email: email)
@@ -28,7 +28,7 @@ struct AuthController {
             try await UserSession.query(on: req.db).filter(\.$tokenHash == TokenHash.sha256(old)).delete()
         }
         let token = SecureToken.make(bytes: 32)
-        let now = Date()
+        let now = req.now
         let session = UserSession(
             accountID: user.accountID, userID: user.id!, tokenHash: TokenHash.sha256(token),
             csrfToken: SecureToken.make(bytes: 32), ip: req.clientIP,
@@ -92,7 +92,7 @@ struct AuthController {
             try await user.save(on: tx)
             try await Team.endSessions(of: userID, accountID: principal.accountID, except: principal.sessionID, on: tx)
             try await AuditLog.record("user.password_change", target: "user", id: userID.uuidString,
-                                      by: principal, ip: req.clientIP, on: tx)
+                                      by: principal, ip: req.clientIP, at: req.now, on: tx)
         }
         req.application.chat.disconnect(userID: userID, accountID: principal.accountID, exceptSession: principal.sessionID)
         return .noContent

@@ -51,7 +51,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
               stored.revokedAt == nil, let id = stored.id else {
             throw DomainError(.unauthorized, code: "invalid_token", message: "the API token is unknown or revoked")
         }
-        let now = Date()
+        let now = request.now
         if (stored.lastUsedAt.map { now.timeIntervalSince($0) > touchInterval }) ?? true {
             stored.lastUsedAt = now
             try await stored.save(on: request.db)
@@ -64,7 +64,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     static func principal(forSessionToken token: String, on request: Request) async throws -> Principal? {
         guard let session = try await UserSession.query(on: request.db)
             .filter(\.$tokenHash == TokenHash.sha256(token)).first(), let sessionID = session.id else { return nil }
-        let now = Date()
+        let now = request.now
         guard session.expiresAt > now,
               let user = try await User.query(on: request.db)
                 .filter(\.$accountID == session.accountID).filter(\.$id == session.userID).first(),

@@ -15,7 +15,7 @@ final class LoginLimiter: Sendable {
     }
 
     /// Counts an attempt from `ip` and refuses it when either limit is reached.
-    func attempt(ip: String, email: String, now: Date = Date()) throws(DomainError) {
+    func attempt(ip: String, email: String, now: Date) throws(DomainError) {
         let t = now.timeIntervalSince1970
         let accountDecision = perAccount.withLockedValue { $0.check(email, now: t) }
         let ipDecision = perIP.withLockedValue { $0.hit(ip, now: t) }
@@ -28,7 +28,7 @@ final class LoginLimiter: Sendable {
         }
     }
 
-    func failed(email: String, now: Date = Date()) {
+    func failed(email: String, now: Date) {
         perAccount.withLockedValue { $0.record(email, now: now.timeIntervalSince1970) }
     }
 

@@ -72,7 +72,7 @@ enum DemoData {
                 _ = try await InboxesController.create(name: inbox.name, description: inbox.description, accountID: accountID,
                                                        autoReplies: .standard(app.kefu.catalogs), on: app.db) { created, tx in
                     try await AuditLog.recordSystem("inbox.create", accountID: accountID, target: "inbox", id: created.id!.uuidString,
-                                                    details: ["name": created.name], on: tx)
+                                                    details: ["name": created.name], at: app.kefu.clock.now(), on: tx)
                 }
             }
             return accountID
@@ -85,7 +85,7 @@ enum DemoData {
                                             role: m.role, inboxIDs: m.inboxes.compactMap { byName[$0] })
                 _ = try await Team.createMember(member, accountID: accountID, app: app, on: app.db) { user, tx in
                     try await AuditLog.recordSystem("agent.create", accountID: accountID, target: "user", id: user.id!.uuidString,
-                                                    details: ["email": user.email, "role": user.role.rawValue], on: tx)
+                                                    details: ["email": user.email, "role": user.role.rawValue], at: app.kefu.clock.now(), on: tx)
                 }
             }
             return accountID
@@ -96,13 +96,15 @@ enum DemoData {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "has no \(knowledgeFile)")
             }
-            let result = try await KnowledgeTransfer.importFile(try KnowledgeTransfer.decode(data, format: .json), accountID: accountID, on: app.db)
-            let settings = try await KnowledgeStore.settings(accountID: accountID, on: app.db)
-            _ = try await KnowledgeStore.update(settings, with: KnowledgeSettingsInput(helpSlug: helpSlug, synonyms: nil), on: app.db)
+            let result = try await KnowledgeTransfer.importFile(try KnowledgeTransfer.decode(data, format: .json), accountID: accountID,
+                                                              now: app.kefu.clock.now(), on: app.db)
+            let settings = try await KnowledgeStore.settings(accountID: accountID, now: app.kefu.clock.now(), on: app.db)
+            _ = try await KnowledgeStore.update(settings, with: KnowledgeSettingsInput(helpSlug: helpSlug, synonyms: nil),
+                                             now: app.kefu.clock.now(), on: app.db)
             try await Inbox.query(on: app.db).filter(\.$accountID == accountID).filter(\.$name == botInbox)
                 .set(\.$botMode, to: .first).update()
             try await AuditLog.recordSystem("article.import", accountID: accountID, target: "knowledge", id: nil,
-                                            details: ["created": String(result.created)], on: app.db)
+                                            details: ["created": String(result.created)], at: app.kefu.clock.now(), on: app.db)
             return accountID
         },
         DemoStore.seed,

@@ -94,7 +94,7 @@ enum DemoStore {
         hook.createdAt = now
         try await hook.create(on: app.db)
         try await AuditLog.recordSystem("order.import", accountID: accountID, target: "orders", id: nil,
-                                        details: ["products": String(products.count), "orders": String(orders.count)], on: app.db)
+                                        details: ["products": String(products.count), "orders": String(orders.count)], at: app.kefu.clock.now(), on: app.db)
         return accountID
     }
 }

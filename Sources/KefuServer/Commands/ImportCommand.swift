@@ -40,7 +40,7 @@ struct ImportCommand: AsyncCommand {
         }
         try await AuditLog.recordSystem("\(kind == .orders ? "order" : "product").import", accountID: account.id!, target: kind.rawValue, id: nil,
                                         details: ["records": String(result.records), "created": String(result.created),
-                                                  "updated": String(result.updated), "file": signature.file], on: app.db)
+                                                  "updated": String(result.updated), "file": signature.file], at: app.kefu.clock.now(), on: app.db)
         console.print("Imported \(result.records) \(kind.rawValue) into \"\(account.name)\": \(result.created) new, "
                       + "\(result.updated) updated, \(result.unchanged) unchanged.")
     }

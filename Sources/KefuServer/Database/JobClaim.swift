@@ -8,7 +8,7 @@ import SQLKit
 /// `FOR UPDATE SKIP LOCKED`, so two instances claiming at once never get the same row. If the
 /// instance dies mid-job, the lease runs out and another instance retries the row.
 enum JobClaim {
-    static func claim(table: String, dueColumn: String, limit: Int, lease: TimeInterval, now: Date = Date(),
+    static func claim(table: String, dueColumn: String, limit: Int, lease: TimeInterval, now: Date,
                       on db: any Database) async throws -> [UUID] {
         let sql = db as! any SQLDatabase
         let postgres = sql.dialect.name == "postgresql"

@@ -33,7 +33,7 @@ final class Article: Model, @unchecked Sendable {
 
     init() {}
 
-    init(accountID: UUID, slug: String, now: Date = Date()) {
+    init(accountID: UUID, slug: String, now: Date) {
         self.accountID = accountID
         self.slug = slug
         locale = "zh-CN"
@@ -86,12 +86,12 @@ final class KnowledgeSettings: Model, @unchecked Sendable {
 
     init() {}
 
-    init(accountID: UUID, helpSlug: String) {
+    init(accountID: UUID, helpSlug: String, now: Date) {
         self.accountID = accountID
         self.helpSlug = helpSlug
         synonyms = ""
         revision = 1
-        updatedAt = Date()
+        updatedAt = now
     }
 
     var synonymLines: [String] {
@@ -115,7 +115,7 @@ final class AskedQuestion: Model, @unchecked Sendable {
 
     init() {}
 
-    init(accountID: UUID, inboxID: UUID?, conversationID: UUID?, question: String, locale: String, askedAt: Date = Date()) {
+    init(accountID: UUID, inboxID: UUID?, conversationID: UUID?, question: String, locale: String, askedAt: Date) {
         self.accountID = accountID
         self.inboxID = inboxID
         self.conversationID = conversationID

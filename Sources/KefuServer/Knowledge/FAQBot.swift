@@ -41,7 +41,7 @@ enum FAQBot {
                             in: conversation, catalog: catalog, app: app)
         case .noAnswer:
             try await AskedQuestion(accountID: accountID, inboxID: conversation.inboxID, conversationID: conversationID,
-                                    question: String(text.prefix(500)), locale: locale.rawValue).create(on: db)
+                                    question: String(text.prefix(500)), locale: locale.rawValue, askedAt: app.kefu.clock.now()).create(on: db)
             try await write(text: catalog.text("bot.none"), payload: MessagePayload(type: "bot.none", articles: [], handover: true),
                             in: conversation, catalog: catalog, app: app)
         }
@@ -74,7 +74,7 @@ enum FAQBot {
             .sort(\.$seq, .descending).first() {
             // The bot only guessed: the question is worth an article of its own.
             try await AskedQuestion(accountID: conversation.accountID, inboxID: conversation.inboxID, conversationID: conversation.id,
-                                    question: String(question.text.prefix(500)), locale: locale.rawValue).create(on: db)
+                                    question: String(question.text.prefix(500)), locale: locale.rawValue, askedAt: app.kefu.clock.now()).create(on: db)
         }
         try await write(text: catalog.text("bot.handover"), payload: MessagePayload(type: "bot.handover", articles: [], handover: false),
                         in: conversation, catalog: catalog, app: app)

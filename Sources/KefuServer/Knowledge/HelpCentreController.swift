@@ -118,7 +118,7 @@ struct HelpCentreController {
         let response = req.redirect(to: target, redirectType: .normal)
         guard req.cookies[Self.voteCookie(article)] == nil else { return response }
         let key = "\(req.clientIP ?? "unknown")|\(article.id!)"
-        if case .refused(let retry) = voteLimiter.withLockedValue({ $0.hit(key, now: Date().timeIntervalSince1970) }) {
+        if case .refused(let retry) = voteLimiter.withLockedValue({ $0.hit(key, now: req.now.timeIntervalSince1970) }) {
             throw DomainError(.rateLimited, code: "rate_limited", message: "too many votes; try again in \(retry) seconds", retryAfter: retry)
         }
         let column = form.helpful == "yes" ? "helpful" : "not_helpful"
@@ -126,7 +126,7 @@ struct HelpCentreController {
             UPDATE kb_articles SET \(unsafeRaw: column) = \(unsafeRaw: column) + 1 WHERE account_id = \(bind: article.accountID) AND id = \(bind: article.id!)
             """).run()
         response.cookies[Self.voteCookie(article)] = HTTPCookies.Value(
-            string: form.helpful, expires: Date().addingTimeInterval(365 * 86_400), path: c.pages.base,
+            string: form.helpful, expires: req.now.addingTimeInterval(365 * 86_400), path: c.pages.base,
             isSecure: req.application.kefu.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
         return response
     }
@@ -156,7 +156,7 @@ struct HelpCentreController {
         let response = Response(status: status, headers: headers, body: .init(string: html))
         if let chosen = req.query[String.self, at: "lang"].flatMap(UILocale.match) {
             response.cookies[Self.languageCookie] = HTTPCookies.Value(
-                string: chosen.rawValue, expires: Date().addingTimeInterval(365 * 86_400), path: "/help",
+                string: chosen.rawValue, expires: req.now.addingTimeInterval(365 * 86_400), path: "/help",
                 isSecure: req.application.kefu.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
         }
         return response

@@ -12,7 +12,7 @@ struct KnowledgeController {
 
     func list(_ req: Request) async throws -> ArticleListDTO {
         let principal = try req.requirePrincipal()
-        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, on: req.db)
+        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, now: req.now, on: req.db)
         var query = Article.query(on: req.db).filter(\.$accountID == principal.accountID)
         if !Self.canEdit(principal) { query = query.filter(\.$status == .published) }
         if let raw = req.query[String.self, at: "status"], !raw.isEmpty {
@@ -50,7 +50,7 @@ struct KnowledgeController {
         let principal = try req.requirePrincipal()
         let article = try await KnowledgeStore.find(req.parameters.get("id", as: UUID.self), accountID: principal.accountID, on: req.db)
         guard article.status == .published || Self.canEdit(principal) else { throw DomainError.notFound("article") }
-        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, on: req.db)
+        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, now: req.now, on: req.db)
         return KnowledgeStore.dto(article, helpSlug: settings.helpSlug, withHTML: true)
     }
 
@@ -60,16 +60,16 @@ struct KnowledgeController {
     func create(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let input = try req.decodeStrict(ArticleInput.self)
-        let article = Article(accountID: principal.accountID, slug: "")
-        try await KnowledgeStore.apply(input, to: article, creating: true, on: req.db)
+        let article = Article(accountID: principal.accountID, slug: "", now: req.now)
+        try await KnowledgeStore.apply(input, to: article, creating: true, now: req.now, on: req.db)
         let ip = req.clientIP
         try await req.db.transaction { tx in
             try await article.create(on: tx)
-            try await KnowledgeStore.bump(accountID: principal.accountID, on: tx)
+            try await KnowledgeStore.bump(accountID: principal.accountID, now: req.now, on: tx)
             try await AuditLog.record("article.create", target: "article", id: article.id!.uuidString,
-                                      details: ["slug": article.slug, "title": article.title], by: principal, ip: ip, on: tx)
+                                      details: ["slug": article.slug, "title": article.title], by: principal, ip: ip, at: req.now, on: tx)
         }
-        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, on: req.db)
+        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, now: req.now, on: req.db)
         return try await KnowledgeStore.dto(article, helpSlug: settings.helpSlug, withHTML: true).encodeResponse(status: .created, for: req)
     }
 
@@ -77,15 +77,15 @@ struct KnowledgeController {
         let principal = try req.requirePrincipal()
         let input = try req.decodeStrict(ArticleInput.self)
         let article = try await KnowledgeStore.find(req.parameters.get("id", as: UUID.self), accountID: principal.accountID, on: req.db)
-        let changed = try await KnowledgeStore.apply(input, to: article, creating: false, on: req.db)
+        let changed = try await KnowledgeStore.apply(input, to: article, creating: false, now: req.now, on: req.db)
         let ip = req.clientIP
         try await req.db.transaction { tx in
             try await article.save(on: tx)
-            try await KnowledgeStore.bump(accountID: principal.accountID, on: tx)
+            try await KnowledgeStore.bump(accountID: principal.accountID, now: req.now, on: tx)
             try await AuditLog.record("article.update", target: "article", id: article.id!.uuidString,
-                                      details: ["slug": article.slug, "fields": changed.joined(separator: ",")], by: principal, ip: ip, on: tx)
+                                      details: ["slug": article.slug, "fields": changed.joined(separator: ",")], by: principal, ip: ip, at: req.now, on: tx)
         }
-        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, on: req.db)
+        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, now: req.now, on: req.db)
         return KnowledgeStore.dto(article, helpSlug: settings.helpSlug, withHTML: true)
     }
 
@@ -101,9 +101,9 @@ struct KnowledgeController {
                 other.related = other.related.filter { $0 != slug }
                 try await other.save(on: tx)
             }
-            try await KnowledgeStore.bump(accountID: principal.accountID, on: tx)
+            try await KnowledgeStore.bump(accountID: principal.accountID, now: req.now, on: tx)
             try await AuditLog.record("article.delete", target: "article", id: article.id!.uuidString,
-                                      details: ["slug": slug, "title": article.title], by: principal, ip: ip, on: tx)
+                                      details: ["slug": slug, "title": article.title], by: principal, ip: ip, at: req.now, on: tx)
         }
         return .noContent
     }
@@ -114,7 +114,7 @@ struct KnowledgeController {
         guard input.body.count <= ArticleRules.maxBody else {
             throw DomainError.invalid("body", "body is \(input.body.count) characters long; at most \(ArticleRules.maxBody) are allowed")
         }
-        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, on: req.db)
+        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, now: req.now, on: req.db)
         return PreviewDTO(html: KnowledgeStore.html(input.body, helpSlug: settings.helpSlug))
     }
 
@@ -123,7 +123,7 @@ struct KnowledgeController {
     func export(_ req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
         let format = try KnowledgeTransfer.Format.parse(req.query[String.self, at: "format"] ?? "json")
-        let (data, contentType) = try await KnowledgeTransfer.export(accountID: principal.accountID, format: format, on: req.db)
+        let (data, contentType) = try await KnowledgeTransfer.export(accountID: principal.accountID, format: format, now: req.now, on: req.db)
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: contentType)
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"kefu-faq.\(format.rawValue)\"")
@@ -137,10 +137,10 @@ struct KnowledgeController {
             throw DomainError(.invalid, code: "missing_body", message: "send the file's content as the request body")
         }
         let file = try KnowledgeTransfer.decode(Data(buffer.readableBytesView), format: format)
-        let result = try await KnowledgeTransfer.importFile(file, accountID: principal.accountID, on: req.db)
+        let result = try await KnowledgeTransfer.importFile(file, accountID: principal.accountID, now: req.now, on: req.db)
         try await AuditLog.record("article.import", target: "knowledge", id: nil,
                                   details: ["format": format.rawValue, "created": String(result.created), "updated": String(result.updated)],
-                                  by: principal, ip: req.clientIP, on: req.db)
+                                  by: principal, ip: req.clientIP, at: req.now, on: req.db)
         return result
     }
 
@@ -148,17 +148,17 @@ struct KnowledgeController {
 
     func getSettings(_ req: Request) async throws -> KnowledgeSettingsDTO {
         let principal = try req.requirePrincipal()
-        return KnowledgeStore.settingsDTO(try await KnowledgeStore.settings(accountID: principal.accountID, on: req.db))
+        return KnowledgeStore.settingsDTO(try await KnowledgeStore.settings(accountID: principal.accountID, now: req.now, on: req.db))
     }
 
     func putSettings(_ req: Request) async throws -> KnowledgeSettingsDTO {
         let principal = try req.requirePrincipal()
         let input = try req.decodeStrict(KnowledgeSettingsInput.self)
-        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, on: req.db)
+        let settings = try await KnowledgeStore.settings(accountID: principal.accountID, now: req.now, on: req.db)
         let ip = req.clientIP
         try await req.db.transaction { tx in
-            let changes = try await KnowledgeStore.update(settings, with: input, on: tx)
-            try await AuditLog.record("knowledge.settings", target: "knowledge", id: nil, details: changes, by: principal, ip: ip, on: tx)
+            let changes = try await KnowledgeStore.update(settings, with: input, now: req.now, on: tx)
+            try await AuditLog.record("knowledge.settings", target: "knowledge", id: nil, details: changes, by: principal, ip: ip, at: req.now, on: tx)
         }
         return KnowledgeStore.settingsDTO(settings)
     }
@@ -203,7 +203,7 @@ struct KnowledgeController {
     func unanswered(_ req: Request) async throws -> UnansweredListDTO {
         let principal = try req.requirePrincipal()
         let days = min(max(req.query[Int.self, at: "days"] ?? 30, 1), 365)
-        let since = Date().addingTimeInterval(-Double(days) * 86_400)
+        let since = req.now.addingTimeInterval(-Double(days) * 86_400)
         let rows = try await AskedQuestion.query(on: req.db).filter(\.$accountID == principal.accountID)
             .filter(\.$dismissedAt == nil).filter(\.$askedAt >= since).sort(\.$askedAt, .descending).limit(5000).all()
         let groups = QuestionGrouper.group(rows.map { KefuCore.UnansweredQuestion(id: $0.id!.uuidString, text: $0.question, askedAt: $0.askedAt) })
@@ -219,7 +219,7 @@ struct KnowledgeController {
         guard !input.ids.isEmpty, input.ids.count <= 5000 else { throw DomainError.invalid("ids", "ids must hold 1 to 5000 question ids") }
         let rows = try await AskedQuestion.query(on: req.db).filter(\.$accountID == principal.accountID)
             .filter(\.$id ~~ input.ids).filter(\.$dismissedAt == nil).all()
-        let now = Date()
+        let now = req.now
         try await req.db.transaction { tx in
             for row in rows {
                 row.dismissedAt = now

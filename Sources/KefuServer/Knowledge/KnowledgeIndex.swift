@@ -59,30 +59,36 @@ struct ShopIndex: Sendable {
 /// PostgreSQL give the same results.
 actor KnowledgeIndex {
     private var shops: [UUID: ShopIndex] = [:]
+    private let clock: any WallClock
+
+    init(clock: any WallClock) {
+        self.clock = clock
+    }
+
     static let maxAge: TimeInterval = 600
     /// Articles edited this close before the watermark are re-indexed again, in case clocks
     /// of instances differ a little.
     static let clockSlack: TimeInterval = 120
 
     func index(for accountID: UUID, on db: any Database) async throws -> ShopIndex {
-        let settings = try await KnowledgeStore.settings(accountID: accountID, on: db)
+        let settings = try await KnowledgeStore.settings(accountID: accountID, now: clock.now(), on: db)
         if let cached = shops[accountID] {
             if cached.revision == settings.revision, cached.helpSlug == settings.helpSlug,
-               Date().timeIntervalSince(cached.builtAt) < Self.maxAge {
+               clock.now().timeIntervalSince(cached.builtAt) < Self.maxAge {
                 return cached
             }
-            let refreshed = try await Self.refresh(cached, accountID: accountID, settings: settings, on: db)
+            let refreshed = try await Self.refresh(cached, accountID: accountID, settings: settings, now: clock.now(), on: db)
             shops[accountID] = refreshed
             return refreshed
         }
-        let built = try await Self.build(accountID: accountID, settings: settings, on: db)
+        let built = try await Self.build(accountID: accountID, settings: settings, now: clock.now(), on: db)
         shops[accountID] = built
         return built
     }
 
     func forget(_ accountID: UUID) { shops[accountID] = nil }
 
-    static func build(accountID: UUID, settings: KnowledgeSettings, on db: any Database) async throws -> ShopIndex {
+    static func build(accountID: UUID, settings: KnowledgeSettings, now: Date, on db: any Database) async throws -> ShopIndex {
         let rows = try await Article.query(on: db).filter(\.$accountID == accountID).filter(\.$status == .published).all()
         let maxViews = rows.map(\.views).max() ?? 0
         let maxHelpful = rows.map(\.helpful).max() ?? 0
@@ -90,12 +96,12 @@ actor KnowledgeIndex {
                                   synonyms: Synonyms.parse(settings.synonyms))
         var articles: [String: IndexedArticle] = [:]
         for row in rows { articles[row.slug] = indexed(row) }
-        return ShopIndex(revision: settings.revision, builtAt: Date(), helpSlug: settings.helpSlug, synonyms: settings.synonyms,
+        return ShopIndex(revision: settings.revision, builtAt: now, helpSlug: settings.helpSlug, synonyms: settings.synonyms,
                          watermark: rows.map(\.updatedAt).max() ?? .distantPast, engine: engine, articles: articles)
     }
 
     /// Brings an index up to date reading only what changed (plus one light row per article).
-    static func refresh(_ old: ShopIndex, accountID: UUID, settings: KnowledgeSettings, on db: any Database) async throws -> ShopIndex {
+    static func refresh(_ old: ShopIndex, accountID: UUID, settings: KnowledgeSettings, now: Date, on db: any Database) async throws -> ShopIndex {
         var index = old
         let light = try await Article.query(on: db).filter(\.$accountID == accountID).filter(\.$status == .published)
             .field(\.$id).field(\.$slug).field(\.$updatedAt).field(\.$views).field(\.$helpful).all()
@@ -108,7 +114,7 @@ actor KnowledgeIndex {
         let changedIDs = light.filter { $0.updatedAt >= since || index.articles[$0.slug] == nil }.compactMap(\.id)
         if changedIDs.count > max(100, light.count / 4) {
             // A large import: building anew is cheaper than replacing most documents one by one.
-            return try await build(accountID: accountID, settings: settings, on: db)
+            return try await build(accountID: accountID, settings: settings, now: now, on: db)
         }
         var slugByID = Dictionary(index.articles.values.map { ($0.id, $0.slug) }, uniquingKeysWith: { a, _ in a })
         let maxViews = light.map(\.views).max() ?? 0
@@ -137,7 +143,7 @@ actor KnowledgeIndex {
         }
         index.revision = settings.revision
         index.helpSlug = settings.helpSlug
-        index.builtAt = Date()
+        index.builtAt = now
         index.watermark = max(old.watermark, light.map(\.updatedAt).max() ?? old.watermark)
         return index
     }

@@ -11,9 +11,9 @@ enum KnowledgeStore {
     // MARK: settings
 
     /// The shop's settings, created with a default help-centre address on first use.
-    static func settings(accountID: UUID, on db: any Database) async throws -> KnowledgeSettings {
+    static func settings(accountID: UUID, now: Date, on db: any Database) async throws -> KnowledgeSettings {
         if let found = try await KnowledgeSettings.query(on: db).filter(\.$accountID == accountID).first() { return found }
-        let fresh = KnowledgeSettings(accountID: accountID, helpSlug: defaultHelpSlug(accountID))
+        let fresh = KnowledgeSettings(accountID: accountID, helpSlug: defaultHelpSlug(accountID), now: now)
         do {
             try await fresh.create(on: db)
             return fresh
@@ -29,14 +29,14 @@ enum KnowledgeStore {
     }
 
     /// Marks the shop's knowledge as changed (search indexes rebuild).
-    static func bump(accountID: UUID, on db: any Database) async throws {
-        _ = try await settings(accountID: accountID, on: db)
+    static func bump(accountID: UUID, now: Date, on db: any Database) async throws {
+        _ = try await settings(accountID: accountID, now: now, on: db)
         try await (db as! any SQLDatabase).raw("""
-            UPDATE kb_settings SET revision = revision + 1, updated_at = \(bind: Date()) WHERE account_id = \(bind: accountID)
+            UPDATE kb_settings SET revision = revision + 1, updated_at = \(bind: now) WHERE account_id = \(bind: accountID)
             """).run()
     }
 
-    static func update(_ settings: KnowledgeSettings, with input: KnowledgeSettingsInput, on db: any Database) async throws -> [String: String] {
+    static func update(_ settings: KnowledgeSettings, with input: KnowledgeSettingsInput, now: Date, on db: any Database) async throws -> [String: String] {
         var changes: [String: String] = [:]
         if let raw = input.helpSlug {
             let slug = try ArticleRules.slug(raw, field: "helpSlug")
@@ -53,7 +53,7 @@ enum KnowledgeStore {
             changes["synonyms"] = String(settings.synonymLines.count)
         }
         settings.revision += 1
-        settings.updatedAt = Date()
+        settings.updatedAt = now
         try await settings.save(on: db)
         return changes
     }
@@ -96,7 +96,7 @@ enum KnowledgeStore {
     /// Applies validated input to an article; on create, title and body are required.
     /// Returns the changed field names (for the audit log).
     @discardableResult
-    static func apply(_ input: ArticleInput, to article: Article, creating: Bool, on db: any Database) async throws -> [String] {
+    static func apply(_ input: ArticleInput, to article: Article, creating: Bool, now: Date, on db: any Database) async throws -> [String] {
         var changed: [String] = []
         if creating {
             if input.title == nil { throw DomainError.invalid("title", "title is required") }
@@ -136,7 +136,7 @@ enum KnowledgeStore {
             article.related = related
             changed.append("related")
         }
-        article.updatedAt = Date()
+        article.updatedAt = now
         return changed
     }
 

@@ -64,7 +64,7 @@ enum KnowledgeTransfer {
 
     /// Stores the file's articles (created or updated by slug) and, for JSON files that carry
     /// them, the shop's synonyms, in one transaction.
-    static func importFile(_ file: KnowledgeFile, accountID: UUID, on db: any Database) async throws -> ImportResultDTO {
+    static func importFile(_ file: KnowledgeFile, accountID: UUID, now: Date, on db: any Database) async throws -> ImportResultDTO {
         guard file.articles.count <= ArticleRules.maxImportArticles else {
             throw DomainError(.tooLarge, code: "too_many_articles",
                               message: "the file holds \(file.articles.count) articles; at most \(ArticleRules.maxImportArticles) per import")
@@ -88,7 +88,7 @@ enum KnowledgeTransfer {
                 guard let slug, slugsInFile.insert(slug).inserted else {
                     throw DomainError.invalid("slug", "the slug appears twice in the file")
                 }
-                let article = bySlug[slug] ?? Article(accountID: accountID, slug: slug)
+                let article = bySlug[slug] ?? Article(accountID: accountID, slug: slug, now: now)
                 let creating = article.id == nil
                 article.title = try ArticleRules.title(entry.title)
                 article.body = try ArticleRules.body(entry.body)
@@ -105,7 +105,7 @@ enum KnowledgeTransfer {
                     article.views = max(0, entry.views ?? 0)
                     article.helpful = max(0, entry.helpful ?? 0)
                 }
-                article.updatedAt = Date()
+                article.updatedAt = now
                 let related = try ArticleRules.related(entry.related ?? [], own: slug)
                 bySlug[slug] = article
                 prepared.append((article, related, creating))
@@ -126,10 +126,10 @@ enum KnowledgeTransfer {
             for item in items {
                 if item.creating { try await item.article.create(on: tx) } else { try await item.article.save(on: tx) }
             }
-            let settings = try await KnowledgeStore.settings(accountID: accountID, on: tx)
+            let settings = try await KnowledgeStore.settings(accountID: accountID, now: now, on: tx)
             if let synonyms { settings.synonyms = synonyms.joined(separator: "\n") }
             settings.revision += 1
-            settings.updatedAt = Date()
+            settings.updatedAt = now
             try await settings.save(on: tx)
         }
         let created = items.filter(\.creating).count
@@ -137,11 +137,11 @@ enum KnowledgeTransfer {
         return ImportResultDTO(created: created, updated: updated)
     }
 
-    static func export(accountID: UUID, format: Format, on db: any Database) async throws -> (data: Data, contentType: String) {
+    static func export(accountID: UUID, format: Format, now: Date, on db: any Database) async throws -> (data: Data, contentType: String) {
         let articles = try await Article.query(on: db).filter(\.$accountID == accountID).sort(\.$category).sort(\.$slug).all()
         switch format {
         case .json:
-            let settings = try await KnowledgeStore.settings(accountID: accountID, on: db)
+            let settings = try await KnowledgeStore.settings(accountID: accountID, now: now, on: db)
             let file = KnowledgeFile(shop: nil, synonyms: settings.synonymLines, articles: articles.map {
                 .init(id: $0.slug, slug: nil, title: $0.title, body: $0.body, category: $0.category, tags: $0.tags, synonyms: $0.synonyms,
                       related: $0.related, locale: $0.locale, status: $0.status.rawValue, views: $0.views, helpful: $0.helpful)

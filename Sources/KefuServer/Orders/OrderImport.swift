@@ -93,7 +93,7 @@ struct OrderImportController {
                                                app: req.application)
         try await AuditLog.record("\(kind == .orders ? "order" : "product").import", target: kind.rawValue, id: nil,
                                   details: ["records": String(result.records), "created": String(result.created), "updated": String(result.updated)],
-                                  by: principal, ip: req.clientIP, on: req.db)
+                                  by: principal, ip: req.clientIP, at: req.now, on: req.db)
         return result
     }
 }

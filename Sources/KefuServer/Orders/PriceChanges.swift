@@ -37,7 +37,7 @@ struct PriceChanges {
             throw DomainError.invalid("target", "target must be shipping or line, got '\(input.target)'")
         }
         let caller = try await Caller.member(principal, on: app.db)
-        let limits = OrderSettingsStore.limits(try await OrderSettingsStore.load(principal.accountID, on: app.db))
+        let limits = OrderSettingsStore.limits(try await OrderSettingsStore.load(principal.accountID, now: app.kefu.clock.now(), on: app.db))
         let (change, order) = try await app.write { unit in
             let tx = unit.db
             let order = try await Self.lockedOrder(orderID, accountID: principal.accountID, on: tx)
@@ -83,7 +83,7 @@ struct PriceChanges {
                             actor: caller.actor)
             }
             try await AuditLog.record(change.status == .pending ? "price_change.request" : "price_change.apply", target: "order",
-                                      id: order.externalID, details: Self.auditDetails(change), by: principal, ip: ip, on: tx)
+                                      id: order.externalID, details: Self.auditDetails(change), by: principal, ip: ip, at: unit.now, on: tx)
             return (change, order)
         }
         return PriceChangeResultDTO(status: change.status, change: try await dto(change, order), order: try await OrderViews(db: app.db).dto(order))
@@ -96,7 +96,7 @@ struct PriceChanges {
         if let note, note.count > PriceChangePolicy.maxReasonLength {
             throw DomainError.invalid("note", "note is longer than \(PriceChangePolicy.maxReasonLength) characters")
         }
-        let limits = OrderSettingsStore.limits(try await OrderSettingsStore.load(principal.accountID, on: app.db))
+        let limits = OrderSettingsStore.limits(try await OrderSettingsStore.load(principal.accountID, now: app.kefu.clock.now(), on: app.db))
         let actor = principal.actor
         let (change, order) = try await app.write { unit in
             let tx = unit.db
@@ -130,7 +130,7 @@ struct PriceChanges {
             change.note = note?.isEmpty == true ? nil : note
             try await change.save(on: tx)
             try await AuditLog.record(approve ? "price_change.approve" : "price_change.reject", target: "order", id: order.externalID,
-                                      details: Self.auditDetails(change), by: principal, ip: ip, on: tx)
+                                      details: Self.auditDetails(change), by: principal, ip: ip, at: unit.now, on: tx)
             return (change, order)
         }
         return PriceChangeResultDTO(status: change.status, change: try await dto(change, order), order: try await OrderViews(db: app.db).dto(order))

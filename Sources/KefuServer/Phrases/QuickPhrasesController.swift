@@ -81,8 +81,8 @@ struct QuickPhrasesController {
         let owned = try await QuickPhrase.query(on: req.db).filter(\.$accountID == principal.accountID)
             .filter(\.$ownerID == (team ? nil : userID)).count()
         guard owned < Self.maxPerOwner else { throw DomainError.conflict(nil, "at most \(Self.maxPerOwner) phrases per member and for the team") }
-        let phrase = QuickPhrase(accountID: principal.accountID, ownerID: team ? nil : userID)
-        try await apply(input, to: phrase, creating: true, on: req.db)
+        let phrase = QuickPhrase(accountID: principal.accountID, ownerID: team ? nil : userID, now: req.now)
+        try await apply(input, to: phrase, creating: true, now: req.now, on: req.db)
         try await phrase.create(on: req.db)
         return try await QuickPhraseDTO(phrase).encodeResponse(status: .created, for: req)
     }
@@ -95,7 +95,7 @@ struct QuickPhrasesController {
             try Self.checkScope(scope, principal: principal)
             phrase.ownerID = scope == "team" ? nil : userID
         }
-        try await apply(input, to: phrase, creating: false, on: req.db)
+        try await apply(input, to: phrase, creating: false, now: req.now, on: req.db)
         try await phrase.save(on: req.db)
         return QuickPhraseDTO(phrase)
     }
@@ -131,7 +131,7 @@ struct QuickPhrasesController {
             }
         }
         phrase.usageCount += 1
-        phrase.lastUsedAt = Date()
+        phrase.lastUsedAt = req.now
         try await phrase.save(on: req.db)
         return UsedPhraseDTO(text: ReplyTemplate.render(phrase.text, values), usageCount: phrase.usageCount)
     }
@@ -139,7 +139,7 @@ struct QuickPhrasesController {
     /// Replies this member typed at least three times in 30 days that are not phrases yet.
     func proposals(_ req: Request) async throws -> ProposalsDTO {
         let (principal, userID) = try req.requireSessionUser()
-        let since = Date().addingTimeInterval(-30 * 86_400)
+        let since = req.now.addingTimeInterval(-30 * 86_400)
         let replies = try await Message.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$senderType == .agent)
             .filter(\.$senderID == userID).filter(\.$isPrivate == false).filter(\.$createdAt >= since)
             .sort(\.$createdAt, .ascending).limit(5000).all(\.$text)
@@ -182,7 +182,7 @@ struct QuickPhrasesController {
         let existing = try await visible(principal.accountID, userID, on: req.db)
         var prepared: [(QuickPhrase, Bool)] = []
         for record in records.dropFirst() where !record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            let row = try Self.row(record, columns, existing: existing, principal: principal, userID: userID)
+            let row = try Self.row(record, columns, existing: existing, principal: principal, userID: userID, now: req.now)
             prepared.append(row)
             guard prepared.count <= Self.maxPerOwner else {
                 throw DomainError(.tooLarge, code: "too_many_phrases", message: "at most \(Self.maxPerOwner) phrases per import")
@@ -212,7 +212,7 @@ struct QuickPhrasesController {
 
     /// One CSV line as a phrase to create (true) or update; errors name the line.
     static func row(_ record: CSVRecord, _ columns: CSVColumns, existing: [QuickPhrase], principal: Principal,
-                    userID: UUID) throws(DomainError) -> (QuickPhrase, Bool) {
+                    userID: UUID, now: Date) throws(DomainError) -> (QuickPhrase, Bool) {
         do {
             let rawScope = cell(record, columns.scope).lowercased()
             let scope = rawScope.isEmpty ? "personal" : rawScope
@@ -222,8 +222,8 @@ struct QuickPhrasesController {
                                          shortcut: cell(record, columns.shortcut), text: cell(record, columns.text))
             let key = try shortcut(input.shortcut ?? "")
             let match = existing.first { $0.ownerID == owner && (key.isEmpty ? $0.text == input.text : $0.shortcut == key) }
-            let phrase = match ?? QuickPhrase(accountID: principal.accountID, ownerID: owner)
-            try validate(input, into: phrase, creating: match == nil)
+            let phrase = match ?? QuickPhrase(accountID: principal.accountID, ownerID: owner, now: now)
+            try validate(input, into: phrase, creating: match == nil, now: now)
             return (phrase, match == nil)
         } catch {
             throw DomainError(.invalid, code: "import_invalid", message: "line \(record.line): \(error.message)", field: error.field)
@@ -265,7 +265,7 @@ struct QuickPhrasesController {
         return value
     }
 
-    static func validate(_ input: QuickPhraseInput, into phrase: QuickPhrase, creating: Bool) throws(DomainError) {
+    static func validate(_ input: QuickPhraseInput, into phrase: QuickPhrase, creating: Bool, now: Date) throws(DomainError) {
         if creating, input.text == nil { throw .invalid("text", "text is required") }
         if let raw = input.text {
             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -279,11 +279,11 @@ struct QuickPhrasesController {
             phrase.category = category
         }
         if let raw = input.shortcut { phrase.shortcut = try shortcut(raw) }
-        phrase.updatedAt = Date()
+        phrase.updatedAt = now
     }
 
-    private func apply(_ input: QuickPhraseInput, to phrase: QuickPhrase, creating: Bool, on db: any Database) async throws {
-        try Self.validate(input, into: phrase, creating: creating)
+    private func apply(_ input: QuickPhraseInput, to phrase: QuickPhrase, creating: Bool, now: Date, on db: any Database) async throws {
+        try Self.validate(input, into: phrase, creating: creating, now: now)
         if !phrase.shortcut.isEmpty {
             var query = QuickPhrase.query(on: db).filter(\.$accountID == phrase.accountID).filter(\.$shortcut == phrase.shortcut)
                 .filter(\.$ownerID == phrase.ownerID)

@@ -158,7 +158,8 @@ final class ChatSocketSession: Sendable {
         }
         app.chat.presence.set(status, for: userID)
         try await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status,
-                                           connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID), on: db)
+                                           connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID),
+                                           now: app.kefu.clock.now(), on: db)
         if status == .online { app.routing.kick() }
         app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
                                 toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: status)), except: nil))
@@ -171,7 +172,8 @@ final class ChatSocketSession: Sendable {
             try? await setPresence(.online)
         } else {
             try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status,
-                                                connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID), on: db)
+                                                connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID),
+                                           now: app.kefu.clock.now(), on: db)
         }
     }
 
@@ -179,7 +181,7 @@ final class ChatSocketSession: Sendable {
         if case .agent(let userID, _, _, _, _) = connection.party,
            app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID) == 0 {
             app.chat.presence.clear(userID)
-            try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: .offline, connections: 0, on: db)
+            try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: .offline, connections: 0, now: app.kefu.clock.now(), on: db)
             app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
                                     toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: .offline)), except: nil))
         }

@@ -40,7 +40,7 @@ struct ReminderRuleInput: StrictContent {
     var minimumGapMinutes: Int?
     var template: String?
 
-    func apply(to record: ReminderRuleRecord, creating: Bool) throws(DomainError) {
+    func apply(to record: ReminderRuleRecord, creating: Bool, now: Date) throws(DomainError) {
         if creating, name == nil { throw .invalid("name", "name is required") }
         if let name {
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -59,7 +59,7 @@ struct ReminderRuleInput: StrictContent {
         if let template { rule.template = template }
         try rule.validate()
         record.ruleJSON = OrderJSON.encode(rule)
-        record.updatedAt = Date()
+        record.updatedAt = now
     }
 }
 
@@ -84,8 +84,8 @@ struct ReminderRulesController {
         record.accountID = principal.accountID
         record.active = true
         record.ruleJSON = ""
-        record.createdAt = Date()
-        try input.apply(to: record, creating: true)
+        record.createdAt = req.now
+        try input.apply(to: record, creating: true, now: req.now)
         try await save(record, action: "reminder_rule.create", principal, req)
         return try await ReminderRuleDTO(record).encodeResponse(status: .created, for: req)
     }
@@ -93,7 +93,7 @@ struct ReminderRulesController {
     func update(_ req: Request) async throws -> ReminderRuleDTO {
         let principal = try req.requirePrincipal()
         let record = try await find(req, principal)
-        try req.decodeStrict(ReminderRuleInput.self).apply(to: record, creating: false)
+        try req.decodeStrict(ReminderRuleInput.self).apply(to: record, creating: false, now: req.now)
         try await save(record, action: "reminder_rule.update", principal, req)
         return ReminderRuleDTO(record)
     }
@@ -105,7 +105,7 @@ struct ReminderRulesController {
         try await WriteTransaction.run(on: req.db) { tx in
             try await record.delete(on: tx)
             try await AuditLog.record("reminder_rule.delete", target: "reminder_rule", id: record.id!.uuidString, details: ["name": record.name],
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: req.now, on: tx)
         }
         return .noContent
     }
@@ -126,7 +126,7 @@ struct ReminderRulesController {
             if record.active { try await Reminders.scheduleExisting(record, on: tx, now: now) }
             try await AuditLog.record(action, target: "reminder_rule", id: record.id!.uuidString,
                                       details: ["name": record.name, "active": String(record.active), "rule": record.ruleJSON],
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: req.now, on: tx)
         }
         req.application.jobs.kick(Reminders.jobName)
     }

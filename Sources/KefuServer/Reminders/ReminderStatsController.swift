@@ -36,7 +36,7 @@ struct ReminderStatsController {
         guard let days = Int(raw), (1...366).contains(days) else {
             throw DomainError.invalid("days", "days must be an integer from 1 to 366, got '\(raw)'")
         }
-        let since = Date().addingTimeInterval(-Double(days) * 86_400)
+        let since = req.now.addingTimeInterval(-Double(days) * 86_400)
         let reminders = try await Reminder.query(on: req.db).filter(\.$accountID == principal.accountID)
             .filter(\.$sentAt >= since).limit(200_000).all()
         let summary = ReminderStats.summarize(reminders.map {

@@ -181,7 +181,7 @@ struct Reminders {
             let reminder = try await Self.send(order, rule: rule, ruleID: nil, conversation: conversation, caller: caller, locale: locale,
                                                in: unit)
             try await AuditLog.record("order.remind", target: "order", id: order.externalID, details: ["kind": "manual"],
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: unit.now, on: tx)
             return (reminder, order)
         }
     }

@@ -13,8 +13,7 @@ enum AgentAvailability {
     static let staleAfter: TimeInterval = 90
 
     /// Records an agent's status and this instance's socket count for them.
-    static func record(userID: UUID, accountID: UUID, status: PresenceStatus, connections: Int, on db: any Database) async throws {
-        let now = Date()
+    static func record(userID: UUID, accountID: UUID, status: PresenceStatus, connections: Int, now: Date, on db: any Database) async throws {
         if let row = try await AgentPresence.query(on: db).filter(\.$accountID == accountID).filter(\.$userID == userID).first() {
             row.status = status
             row.connections = connections
@@ -38,7 +37,7 @@ enum AgentAvailability {
     }
 
     /// The status routing should believe: the chosen one while confirmed recently, else offline.
-    static func effective(_ row: AgentPresence?, now: Date = Date()) -> PresenceStatus {
+    static func effective(_ row: AgentPresence?, now: Date) -> PresenceStatus {
         guard let row, row.connections > 0, now.timeIntervalSince(row.seenAt) < staleAfter else { return .offline }
         return row.status
     }
@@ -54,7 +53,7 @@ enum AgentAvailability {
     }
 
     /// The inbox's agents as the router sees them.
-    static func slots(for inbox: Inbox, on db: any Database, now: Date = Date()) async throws -> [AgentSlot] {
+    static func slots(for inbox: Inbox, on db: any Database, now: Date) async throws -> [AgentSlot] {
         let members = try await InboxMember.query(on: db).filter(\.$accountID == inbox.accountID).filter(\.$inboxID == inbox.id!).all(\.$userID)
         guard !members.isEmpty else { return [] }
         let active = try await User.query(on: db).filter(\.$accountID == inbox.accountID).filter(\.$id ~~ members)
@@ -73,7 +72,7 @@ enum AgentAvailability {
     static func confirm(_ app: Application) async {
         for (accountID, userID, count) in app.chat.hub.connectedAgents() {
             try? await record(userID: userID, accountID: accountID, status: app.chat.presence.status(of: userID),
-                              connections: count, on: app.db)
+                              connections: count, now: app.kefu.clock.now(), on: app.db)
         }
     }
 }

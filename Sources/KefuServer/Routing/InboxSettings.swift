@@ -102,7 +102,7 @@ extension Inbox {
     var autoReplies: AutoReplies { AutoReplies.decode(autoRepliesJSON) }
 
     /// The status line if it is showing at `now`.
-    func activeStatusLine(at now: Date = Date()) -> String? {
+    func activeStatusLine(at now: Date) -> String? {
         guard let text = statusLine, !text.isEmpty else { return nil }
         if let start = statusLineStartsAt, now < start { return nil }
         if let end = statusLineEndsAt, now >= end { return nil }
@@ -177,7 +177,7 @@ struct InboxSettingsController {
         try await req.db.transaction { tx in
             try await inbox.save(on: tx)
             try await AuditLog.record("inbox.settings", target: "inbox", id: inbox.id!.uuidString,
-                                      details: ["fields": changed.joined(separator: ",")], by: principal, ip: ip, on: tx)
+                                      details: ["fields": changed.joined(separator: ",")], by: principal, ip: ip, at: req.now, on: tx)
         }
         return inbox.settingsDTO
     }

@@ -44,7 +44,7 @@ struct KeywordRuleInput: StrictContent {
         active = try c.decodeIfPresent(Bool.self, forKey: .active)
     }
 
-    func apply(to rule: KeywordRule, creating: Bool) throws(DomainError) {
+    func apply(to rule: KeywordRule, creating: Bool, now: Date) throws(DomainError) {
         if creating {
             if keywords == nil { throw .invalid("keywords", "keywords are required") }
             if reply == nil { throw .invalid("reply", "reply is required") }
@@ -72,7 +72,7 @@ struct KeywordRuleInput: StrictContent {
             rule.cooldownSeconds = n
         }
         if let b = active { rule.active = b }
-        rule.updatedAt = Date()
+        rule.updatedAt = now
     }
 }
 
@@ -102,8 +102,8 @@ struct KeywordRulesController {
         let input = try req.decodeStrict(KeywordRuleInput.self)
         let count = try await KeywordRule.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$inboxID == inbox.id!).count()
         guard count < 200 else { throw DomainError.conflict(nil, "an inbox can have at most 200 keyword rules") }
-        let rule = KeywordRule(accountID: principal.accountID, inboxID: inbox.id!)
-        try input.apply(to: rule, creating: true)
+        let rule = KeywordRule(accountID: principal.accountID, inboxID: inbox.id!, now: req.now)
+        try input.apply(to: rule, creating: true, now: req.now)
         try await save(rule, action: "keyword_rule.create", principal, req)
         return try await KeywordRuleDTO(rule).encodeResponse(status: .created, for: req)
     }
@@ -111,7 +111,7 @@ struct KeywordRulesController {
     func update(_ req: Request) async throws -> KeywordRuleDTO {
         let principal = try req.requirePrincipal()
         let rule = try await find(req, principal)
-        try req.decodeStrict(KeywordRuleInput.self).apply(to: rule, creating: false)
+        try req.decodeStrict(KeywordRuleInput.self).apply(to: rule, creating: false, now: req.now)
         try await save(rule, action: "keyword_rule.update", principal, req)
         return KeywordRuleDTO(rule)
     }
@@ -123,7 +123,7 @@ struct KeywordRulesController {
         try await req.db.transaction { tx in
             try await rule.delete(on: tx)
             try await AuditLog.record("keyword_rule.delete", target: "keyword_rule", id: rule.id!.uuidString,
-                                      details: ["keywords": rule.keywords.joined(separator: ",")], by: principal, ip: ip, on: tx)
+                                      details: ["keywords": rule.keywords.joined(separator: ",")], by: principal, ip: ip, at: req.now, on: tx)
         }
         return .noContent
     }
@@ -156,7 +156,7 @@ struct KeywordRulesController {
         try await req.db.transaction { tx in
             try await rule.save(on: tx)
             try await AuditLog.record(action, target: "keyword_rule", id: rule.id!.uuidString,
-                                      details: ["keywords": rule.keywords.joined(separator: ",")], by: principal, ip: ip, on: tx)
+                                      details: ["keywords": rule.keywords.joined(separator: ",")], by: principal, ip: ip, at: req.now, on: tx)
         }
     }
 }

@@ -55,7 +55,7 @@ struct LiveController {
         let principal = try req.requirePrincipal()
         let accountID = principal.accountID
         let db = req.db
-        let now = Date()
+        let now = req.now
         let inboxes = try await Inbox.query(on: db).filter(\.$accountID == accountID).filter(\.$active == true).sort(\.$createdAt).all()
         let open = try await Conversation.query(on: db).filter(\.$accountID == accountID).filter(\.$status == .open)
             .filter(\.$mergedIntoID == nil).filter(\.$botActive == false).limit(5000).all()

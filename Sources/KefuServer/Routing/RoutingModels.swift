@@ -23,7 +23,7 @@ final class KeywordRule: Model, @unchecked Sendable {
 
     init() {}
 
-    init(accountID: UUID, inboxID: UUID, now: Date = Date()) {
+    init(accountID: UUID, inboxID: UUID, now: Date) {
         self.accountID = accountID
         self.inboxID = inboxID
         keywordsJSON = "[]"
@@ -64,7 +64,7 @@ final class QuickPhrase: Model, @unchecked Sendable {
 
     init() {}
 
-    init(accountID: UUID, ownerID: UUID?, now: Date = Date()) {
+    init(accountID: UUID, ownerID: UUID?, now: Date) {
         self.accountID = accountID
         self.ownerID = ownerID
         category = ""

@@ -18,7 +18,7 @@ enum WebhookSigner {
     }
 
     /// Checks a received signature header (used by the demo platform's receiver and by tests).
-    static func verify(header: String, body: Data, secret: String, now: Date = Date()) -> Bool {
+    static func verify(header: String, body: Data, secret: String, now: Date) -> Bool {
         var timestamp: Int?
         var candidates: [String] = []
         for part in header.split(separator: ",") {

@@ -101,7 +101,7 @@ struct WebhooksController {
         try await req.db.transaction { tx in
             try await endpoint.delete(on: tx)
             try await AuditLog.record("webhook.delete", target: "webhook", id: endpoint.id!.uuidString, details: ["url": endpoint.url],
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: req.now, on: tx)
         }
         return .noContent
     }
@@ -136,7 +136,7 @@ struct WebhooksController {
         try await req.db.transaction { tx in
             try await delivery.save(on: tx)
             try await AuditLog.record("webhook.replay", target: "webhook_delivery", id: id.uuidString, details: ["event": delivery.event],
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: req.now, on: tx)
         }
         req.application.jobs.kick(WebhookWorker.jobName)
         return WebhookDeliveryDTO(delivery)
@@ -155,7 +155,7 @@ struct WebhooksController {
             try await endpoint.save(on: tx)
             try await AuditLog.record(action, target: "webhook", id: endpoint.id!.uuidString,
                                       details: ["url": endpoint.url, "events": endpoint.events, "active": String(endpoint.active)],
-                                      by: principal, ip: ip, on: tx)
+                                      by: principal, ip: ip, at: req.now, on: tx)
         }
     }
 }

@@ -14,7 +14,7 @@ struct DemoPlatformController {
             .first(where: { $0.url.hasSuffix(DemoStore.webhookPath) }) else { throw DomainError.notFound("demo webhook") }
         let body = req.body.data.map { Data($0.readableBytesView) } ?? Data()
         guard let header = req.headers.first(name: WebhookSigner.header),
-              WebhookSigner.verify(header: header, body: body, secret: endpoint.secret) else {
+              WebhookSigner.verify(header: header, body: body, secret: endpoint.secret, now: req.now) else {
             throw DomainError(.unauthorized, code: "bad_signature", message: "the Kefu-Signature header does not match the body")
         }
         req.logger.info("demo platform received a webhook", metadata: ["event": "\(req.headers.first(name: "Kefu-Event") ?? "")",

@@ -24,7 +24,7 @@ struct DemoShopController {
         var attributes = ""
         var orders = ""
         if let customer {
-            let secret = try await OrderSettingsStore.load(accountID, on: req.db).identitySecret
+            let secret = try await OrderSettingsStore.load(accountID, now: req.now, on: req.db).identitySecret
             attributes = " data-customer-id=\"\(customer.id)\" data-customer-name=\"\(HTMLEscape.text(customer.name))\""
                 + " data-customer-hash=\"\(CustomerIdentity.hash(customer.id, secret: secret))\""
             orders = try await Self.ordersSection(customer, accountID: accountID, req)

@@ -69,7 +69,7 @@ struct WidgetController {
     func createSession(_ req: Request) async throws -> WidgetSessionDTO {
         let input = try req.decodeStrict(WidgetSessionRequest.self)
         let ip = req.clientIP ?? "unknown"
-        if case .refused(let retry) = sessionLimiter.withLockedValue({ $0.hit(ip, now: Date().timeIntervalSince1970) }) {
+        if case .refused(let retry) = sessionLimiter.withLockedValue({ $0.hit(ip, now: req.now.timeIntervalSince1970) }) {
             throw DomainError(.rateLimited, code: "rate_limited", message: "too many new chat sessions; try again in \(retry) seconds", retryAfter: retry)
         }
         guard let inbox = try await Inbox.query(on: req.db).filter(\.$widgetKey == input.inboxKey).filter(\.$active == true).first() else {
@@ -81,7 +81,7 @@ struct WidgetController {
            let stored = try await VisitorToken.query(on: req.db).filter(\.$tokenHash == TokenHash.sha256(given))
             .filter(\.$inboxID == inbox.id!).first() {
             contact = try await Contact.query(on: req.db).filter(\.$accountID == inbox.accountID).filter(\.$id == stored.contactID).first()
-            stored.lastUsedAt = Date()
+            stored.lastUsedAt = req.now
             try await stored.save(on: req.db)
         }
         let locale = UILocale.negotiate(explicit: input.locale, acceptLanguage: req.headers.first(name: .acceptLanguage))
@@ -91,7 +91,7 @@ struct WidgetController {
         var tokenForKnownCustomer = false
         if let customer = input.customer {
             let externalID = try ExternalID.validate(customer.id, field: "customer.id")
-            let secret = try await OrderSettingsStore.load(inbox.accountID, on: req.db).identitySecret
+            let secret = try await OrderSettingsStore.load(inbox.accountID, now: req.now, on: req.db).identitySecret
             guard CustomerIdentity.verify(id: externalID, hash: customer.hash, secret: secret) else {
                 throw DomainError.invalid("customer.hash", "customer.hash is not the shop's signature of customer.id")
             }
@@ -112,7 +112,7 @@ struct WidgetController {
         visitor.userAgent = Self.clip(req.headers.first(name: .userAgent), 300)
         visitor.locale = locale.rawValue
         visitor.ip = req.clientIP
-        visitor.lastSeenAt = Date()
+        visitor.lastSeenAt = req.now
         if fresh {
             let secret = SecureToken.make(bytes: 32, prefix: "v_")
             token = secret
@@ -136,7 +136,7 @@ struct WidgetController {
             .filter(\.$contactID == visitor.id!).filter(\.$inboxID == inbox.id!).filter(\.$mergedIntoID == nil)
             .sort(\.$createdAt, .descending).first()
         let (bot, help) = try await WidgetBotController.sessionInfo(inbox: inbox, conversation: latest, locale: locale, req: req)
-        let now = Date()
+        let now = req.now
         let open = inbox.businessHours?.isOpen(at: now) ?? true
         return WidgetSessionDTO(visitorToken: token!, contactId: visitor.id!, inbox: .init(name: inbox.name),
                                 conversationId: latest?.id, locale: locale.rawValue, bot: bot, help: help,

@@ -39,23 +39,23 @@ final class AuthorizationMatrixTests: XCTestCase {
         let article = try await KnowledgeFixture.article(app, shop: shop1, slug: "return-policy", title: "怎么退货", category: "售后/退换货")
         let doomed = try await KnowledgeFixture.article(app, shop: shop1, slug: "old-article", title: "旧问题", category: "售后")
         let articleID = article.id!.uuidString
-        let question = AskedQuestion(accountID: shop1.account.id!, inboxID: nil, conversationID: nil, question: "能开发票吗", locale: "zh-CN")
+        let question = AskedQuestion(accountID: shop1.account.id!, inboxID: nil, conversationID: nil, question: "能开发票吗", locale: "zh-CN", askedAt: Date())
         try await question.create(on: app.db)
-        let help = "/help/" + (try await KnowledgeStore.settings(accountID: shop1.account.id!, on: app.db)).helpSlug
+        let help = "/help/" + (try await KnowledgeStore.settings(accountID: shop1.account.id!, now: Date(), on: app.db)).helpSlug
         let kb = "/api/v1/knowledge"
-        let rule = KeywordRule(accountID: shop1.account.id!, inboxID: shop1.inbox.id!)
+        let rule = KeywordRule(accountID: shop1.account.id!, inboxID: shop1.inbox.id!, now: Date())
         rule.keywords = ["退货"]
         rule.reply = "七天无理由退货"
         try await rule.create(on: app.db)
-        let doomedRule = KeywordRule(accountID: shop1.account.id!, inboxID: shop1.inbox.id!)
+        let doomedRule = KeywordRule(accountID: shop1.account.id!, inboxID: shop1.inbox.id!, now: Date())
         doomedRule.keywords = ["发票"]
         doomedRule.reply = "可以开"
         try await doomedRule.create(on: app.db)
         let rules = "/api/v1/inboxes/\(inboxID)/keyword-rules"
-        let phrase = QuickPhrase(accountID: shop1.account.id!, ownerID: nil)
+        let phrase = QuickPhrase(accountID: shop1.account.id!, ownerID: nil, now: Date())
         phrase.text = "亲，请稍等"
         try await phrase.create(on: app.db)
-        let doomedPhrase = QuickPhrase(accountID: shop1.account.id!, ownerID: nil)
+        let doomedPhrase = QuickPhrase(accountID: shop1.account.id!, ownerID: nil, now: Date())
         doomedPhrase.text = "旧短语"
         try await doomedPhrase.create(on: app.db)
         // Orders: M-1 of the visitor (as buyer B-1), M-2 and M-3 with a price change waiting.

@@ -155,7 +155,7 @@ final class FAQBotTests: XCTestCase {
         let f = try await fixture()
         let accountID = f.shop.account.id!
         for text in ["发票怎么开具电子版", "电子发票怎么开具", "電子發票怎麼開具", "你们老板是谁"] {
-            try await AskedQuestion(accountID: accountID, inboxID: nil, conversationID: nil, question: text, locale: "zh-CN").create(on: f.app.db)
+            try await AskedQuestion(accountID: accountID, inboxID: nil, conversationID: nil, question: text, locale: "zh-CN", askedAt: Date()).create(on: f.app.db)
         }
         let admin = try await Credentials.session(for: f.shop.admin, on: f.app.db)
         // act

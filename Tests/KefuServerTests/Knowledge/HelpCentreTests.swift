@@ -12,7 +12,7 @@ final class HelpCentreTests: XCTestCase {
         let app = try await TestApp.make(for: self)
         let shop = try await TestShop.create(app, name: "Shop")
         try await KnowledgeFixture.demoFAQ(app, shop: shop)
-        let settings = try await KnowledgeStore.settings(accountID: shop.account.id!, on: app.db)
+        let settings = try await KnowledgeStore.settings(accountID: shop.account.id!, now: Date(), on: app.db)
         return (app, shop, "/help/" + settings.helpSlug)
     }
 

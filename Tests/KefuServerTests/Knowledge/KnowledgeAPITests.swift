@@ -173,7 +173,7 @@ final class KnowledgeAPITests: XCTestCase {
         let result = try again.content.decode(ImportResultDTO.self)
         XCTAssertEqual(result.created, 0)
         XCTAssertEqual(result.updated, total)
-        let settings = try await KnowledgeStore.settings(accountID: other.account.id!, on: app.db)
+        let settings = try await KnowledgeStore.settings(accountID: other.account.id!, now: Date(), on: app.db)
         XCTAssertTrue(settings.synonyms.contains("退钱"), settings.synonyms)
         let exported = try await Article.query(on: app.db).filter(\.$accountID == shop.account.id!).filter(\.$slug == "exchange").first()
         let copied = try await Article.query(on: app.db).filter(\.$accountID == other.account.id!).filter(\.$slug == "exchange").first()

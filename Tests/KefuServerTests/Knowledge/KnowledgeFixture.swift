@@ -8,13 +8,13 @@ import Vapor
 enum KnowledgeFixture {
     static func article(_ app: Application, shop: TestShop, slug: String, title: String, body: String = "七天无理由退货，请在订单页申请。",
                         category: String = "", status: ArticleStatus = .published) async throws -> Article {
-        let article = Article(accountID: shop.account.id!, slug: slug)
+        let article = Article(accountID: shop.account.id!, slug: slug, now: Date())
         article.title = title
         article.body = body
         article.category = category
         article.status = status
         try await article.create(on: app.db)
-        try await KnowledgeStore.bump(accountID: shop.account.id!, on: app.db)
+        try await KnowledgeStore.bump(accountID: shop.account.id!, now: Date(), on: app.db)
         return article
     }
 
@@ -22,6 +22,6 @@ enum KnowledgeFixture {
     static func demoFAQ(_ app: Application, shop: TestShop) async throws {
         let path = app.kefu.resourcesDirectory + "/" + DemoData.knowledgeFile
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        _ = try await KnowledgeTransfer.importFile(try KnowledgeTransfer.decode(data, format: .json), accountID: shop.account.id!, on: app.db)
+        _ = try await KnowledgeTransfer.importFile(try KnowledgeTransfer.decode(data, format: .json), accountID: shop.account.id!, now: Date(), on: app.db)
     }
 }

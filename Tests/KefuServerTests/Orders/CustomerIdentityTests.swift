@@ -21,7 +21,7 @@ final class CustomerIdentityTests: XCTestCase {
         let json = OrdersFixture.orderJSON().replacingOccurrences(of: #""externalId":"C1001","name":"王女士","tier":"vip""#,
                                                                   with: #""externalId":"C2002","name":"陈先生","tier":"member""#)
         try await f.putOrder("E7", json)
-        let secret = try await OrderSettingsStore.load(f.shop.account.id!, on: f.app.db).identitySecret
+        let secret = try await OrderSettingsStore.load(f.shop.account.id!, now: Date(), on: f.app.db).identitySecret
         let hash = CustomerIdentity.hash("C2002", secret: secret)
 
         let first = try await session(f, id: "C2002", hash: hash)
@@ -43,7 +43,7 @@ final class CustomerIdentityTests: XCTestCase {
 
     func testAWrongSignatureIsRefusedAndLinksNothing() async throws {
         let f = try await OrdersFixture.make(for: self)
-        let secret = try await OrderSettingsStore.load(f.shop.account.id!, on: f.app.db).identitySecret
+        let secret = try await OrderSettingsStore.load(f.shop.account.id!, now: Date(), on: f.app.db).identitySecret
         for (id, hash, field) in [("C2002", CustomerIdentity.hash("C2003", secret: secret), "customer.hash"),
                                   ("C2002", "not-a-signature", "customer.hash"),
                                   ("bad id", CustomerIdentity.hash("bad id", secret: secret), "customer.id")] {

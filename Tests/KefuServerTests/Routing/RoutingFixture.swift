@@ -46,7 +46,7 @@ struct RoutingFixture {
         _ = try await client.next("hello")
         for _ in 0..<200 {
             let row = try await AgentPresence.query(on: app.db).filter(\.$userID == user.id!).first()
-            if AgentAvailability.effective(row) == .online { break }
+            if AgentAvailability.effective(row, now: Date()) == .online { break }
             try await Task.sleep(nanoseconds: 5_000_000)
         }
         return client
