@@ -52,16 +52,8 @@ struct ContactsController {
     /// (agents: in their inboxes); supervisors and above see every contact of the shop.
     static func find(_ req: Request) async throws -> (Principal, Contact) {
         let principal = try req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: UUID.self),
-              let contact = try await Contact.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$id == id).first() else {
-            throw DomainError.notFound("contact")
-        }
         let viewer = try await Viewer.staff(principal, on: req.db)
-        if case .staff(_, _, _, .some) = viewer,
-           try await viewer.conversations(on: req.db).filter(\.$contactID == id).count() == 0 {
-            throw DomainError.notFound("contact")
-        }
-        return (principal, contact)
+        return (principal, try await viewer.contact(req.parameters.get("id", as: UUID.self), on: req.db))
     }
 
     static func dto(_ contact: Contact, principal: Principal, on db: any Database) async throws -> ContactDTO {

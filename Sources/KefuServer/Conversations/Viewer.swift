@@ -43,6 +43,23 @@ enum Viewer: Sendable {
         }
     }
 
+    /// The contact `id` if this viewer may see it: a visitor only themselves; an agent
+    /// limited to some inboxes a customer with a conversation there; everyone else the shop's.
+    func contact(_ id: UUID?, on db: any Database) async throws -> Contact {
+        guard let id, let contact = try await Contact.query(on: db).filter(\.$accountID == accountID).filter(\.$id == id).first() else {
+            throw DomainError.notFound("contact")
+        }
+        switch self {
+        case .visitor(_, let contactID, _):
+            guard contactID == id else { throw DomainError.notFound("contact") }
+        case .staff(_, _, _, .some):
+            guard try await conversations(on: db).filter(\.$contactID == id).first() != nil else { throw DomainError.notFound("contact") }
+        case .staff(_, _, _, nil):
+            break
+        }
+        return contact
+    }
+
     func conversation(_ id: UUID?, on db: any Database) async throws -> Conversation {
         guard let id, let conversation = try await conversations(on: db).filter(\.$id == id).first() else {
             throw DomainError.notFound("conversation")

@@ -8,6 +8,16 @@ import Vapor
 struct OrderViews {
     let db: any Database
 
+    /// `dto` as `viewer` may see it: orders are the shop's, but an agent limited to some
+    /// inboxes learns the buyer's chat profile only if they can see that customer.
+    static func visible(_ dto: OrderDTO, to viewer: Viewer, on db: any Database) async throws -> OrderDTO {
+        guard case .staff(_, _, _, .some) = viewer, let contactID = dto.contactId else { return dto }
+        if (try? await viewer.contact(contactID, on: db)) != nil { return dto }
+        var hidden = dto
+        hidden.contactId = nil
+        return hidden
+    }
+
     func dto(_ order: Order) async throws -> OrderDTO {
         try await dtos([order])[0]
     }

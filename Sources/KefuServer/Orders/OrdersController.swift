@@ -56,7 +56,8 @@ struct OrdersController {
 
     func getOrder(_ req: Request) async throws -> OrderDTO {
         let principal = try req.requirePrincipal()
-        return try await OrderViews(db: req.db).dto(try await Self.order(req, principal))
+        let dto = try await OrderViews(db: req.db).dto(try await Self.order(req, principal))
+        return try await OrderViews.visible(dto, to: try await Viewer.staff(principal, on: req.db), on: req.db)
     }
 
     func putProduct(_ req: Request) async throws -> Response {
@@ -71,11 +72,8 @@ struct OrdersController {
 
     /// The customer's orders beside the chat, newest first, and their price tier.
     func contactOrders(_ req: Request) async throws -> ContactOrdersDTO {
-        let principal = try req.requirePrincipal()
-        guard let id = req.parameters.get("id", as: UUID.self),
-              let contact = try await Contact.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$id == id).first() else {
-            throw DomainError.notFound("contact")
-        }
+        let (principal, contact) = try await ContactsController.find(req)
+        let id = contact.id!
         var query = Order.query(on: req.db).filter(\.$accountID == principal.accountID)
         if let external = contact.externalID {
             query = query.group(.or) { $0.filter(\.$contactID == id).filter(\.$buyerExternalID == external) }
@@ -93,10 +91,7 @@ struct OrdersController {
         let limit = try Paging.limit(req, default: 20, max: 100)
         var tier = PriceTier.regular
         if let raw = req.query[String.self, at: "contact"] {
-            guard let id = UUID(uuidString: raw),
-                  let contact = try await Contact.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$id == id).first() else {
-                throw DomainError.notFound("contact")
-            }
+            let contact = try await Viewer.staff(principal, on: req.db).contact(UUID(uuidString: raw), on: req.db)
             tier = PriceTier(rawValue: contact.tier ?? "") ?? .regular
         }
         var query = Product.query(on: req.db).filter(\.$accountID == principal.accountID)
@@ -143,7 +138,8 @@ struct OrdersController {
         let principal = try req.requirePrincipal()
         let order = try await Self.order(req, principal)
         let input = try req.decodeStrict(PriceChangeRequest.self)
-        let result = try await PriceChanges(app: req.application).request(input, order: order.id!, by: principal, ip: req.clientIP)
+        var result = try await PriceChanges(app: req.application).request(input, order: order.id!, by: principal, ip: req.clientIP)
+        result.order = try await OrderViews.visible(result.order, to: try await Viewer.staff(principal, on: req.db), on: req.db)
         return try await result.encodeResponse(status: result.status == .pending ? .accepted : .ok, for: req)
     }
 

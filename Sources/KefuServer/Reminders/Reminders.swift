@@ -170,13 +170,13 @@ struct Reminders {
         return try await app.write { unit in
             let tx = unit.db
             let order = try await PriceChanges.lockedOrder(orderID, accountID: principal.accountID, on: tx)
-            let history = try await Self.history(order, on: tx)
-            try ReminderSchedule.manualAllowed(now: unit.now, orderStatus: order.status, remindersSent: history.map(\.sentAt), rule: rule)
             let chat = OrderChat(app: app)
             guard let conversation = try await chat.conversation(for: order, preferred: conversationID, visibleTo: caller, in: unit) else {
                 throw DomainError(.conflict, code: "buyer_not_in_chat",
                                   message: "the buyer of this order has never chatted with the shop; there is nowhere to send a reminder")
             }
+            let history = try await Self.history(order, on: tx)
+            try ReminderSchedule.manualAllowed(now: unit.now, orderStatus: order.status, remindersSent: history.map(\.sentAt), rule: rule)
             let (_, locale) = try await chat.catalog(for: conversation, on: tx)
             let reminder = try await Self.send(order, rule: rule, ruleID: nil, conversation: conversation, caller: caller, locale: locale,
                                                in: unit)

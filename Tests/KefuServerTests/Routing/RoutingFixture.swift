@@ -12,8 +12,9 @@ struct RoutingFixture {
     var port: Int
     var shop: TestShop
 
-    static func make(for testCase: XCTestCase, capacity: Int = 2, hours: BusinessHours? = nil) async throws -> RoutingFixture {
-        let app = try await TestApp.make(for: testCase)
+    static func make(for testCase: XCTestCase, capacity: Int = 2, hours: BusinessHours? = nil,
+                     clock: (any WallClock)? = nil) async throws -> RoutingFixture {
+        let app = try await TestApp.make(for: testCase, clock: clock)
         let port = try await TestApp.listen(app, for: testCase)
         let shop = try await TestShop.create(app, name: "Shop")
         shop.inbox.routing = RoutingStrategy.roundRobin.rawValue

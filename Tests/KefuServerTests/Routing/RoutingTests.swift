@@ -106,8 +106,9 @@ final class RoutingTests: XCTestCase {
     }
 
     func testAnUnansweredConversationIsOfferedToTheNextAgentAndTheSupervisorSeesIt() async throws {
-        // setup: 8 gets the conversation, 2 is also online
-        let f = try await RoutingFixture.make(for: self)
+        // setup: a pinned clock; 8 gets the conversation, 2 is also online
+        let clock = ManualClock(Date())
+        let f = try await RoutingFixture.make(for: self, clock: clock)
         _ = try await f.agent(f.shop.agent)
         let (shopper, token) = try await f.shopper("李先生")
         shopper.sendMessage("有人吗")
@@ -115,18 +116,22 @@ final class RoutingTests: XCTestCase {
         _ = try await f.agent(f.shop.admin)
         let conversation = try await f.conversation(of: token)
         XCTAssertEqual(conversation.assigneeID, f.shop.agent.id)
-        // act: the answer timeout passes without a reply
         f.shop.inbox.answerTimeoutSeconds = 30
         try await f.shop.inbox.save(on: f.app.db)
-        try await Conversation.query(on: f.app.db).filter(\.$id == conversation.id!)
-            .set(\.$awaitingSince, to: Date().addingTimeInterval(-31)).update()
+        // act: 29 s without a reply changes nothing; 31 s does
+        clock.advance(by: 29)
+        await f.app.routing.sweep()
+        let kept = try await f.conversation(of: token)
+        clock.advance(by: 2)
         await f.app.routing.sweep()
         // check: reassigned to 2, recorded, visible in the live view
+        XCTAssertEqual(kept.assigneeID, f.shop.agent.id)
         let moved = try await f.conversation(of: token)
         XCTAssertEqual(moved.assigneeID, f.shop.admin.id)
         let reassigned = try await f.events(.reassigned)
         XCTAssertEqual(reassigned.count, 1)
         XCTAssertEqual(reassigned.first?.fromAgentID, f.shop.agent.id)
+        XCTAssertEqual(reassigned.first?.seconds ?? 0, 31, accuracy: 0.01, "how long the shopper waited")
         let live = try await f.app.send(.GET, "/api/v1/live", as: try await Credentials.session(for: f.shop.admin, on: f.app.db))
         XCTAssertEqual(live.status, .ok)
         let view = try live.content.decode(LiveDTO.self)

@@ -32,9 +32,10 @@ enum TestApp {
     /// A configured application that is shut down when `testCase` ends. Background jobs run
     /// only when the test runs them (``Application/runJob(_:)``), on the application's clock:
     /// the system's, or `clock` to pin time.
-    static func make(for testCase: XCTestCase, clock: (any WallClock)? = nil, automaticJobs: Bool = false,
+    /// `migrate: false` joins the database as it is (a restarted instance).
+    static func make(for testCase: XCTestCase, clock: (any WallClock)? = nil, automaticJobs: Bool = false, migrate: Bool = true,
                      _ adjust: (inout KefuSettings) -> Void = { _ in }) async throws -> Application {
-        let app = try await make(clock: clock, automaticJobs: automaticJobs, adjust)
+        let app = try await make(clock: clock, automaticJobs: automaticJobs, migrate: migrate, adjust)
         testCase.addTeardownBlock {
             await app.chat.drain()
             try await app.asyncShutdown()
@@ -181,8 +182,8 @@ struct TestVisitor {
         try await contact.create(on: app.db)
         let token = SecureToken.make(prefix: "v_")
         try await VisitorToken(accountID: accountID, inboxID: shop.inbox.id!, contactID: contact.id!, tokenHash: TokenHash.sha256(token)).create(on: app.db)
-        let conversation = Conversation(accountID: accountID, inboxID: shop.inbox.id!, contactID: contact.id!, now: Date())
-        try await conversation.create(on: app.db)
+        let conversation = try await app.conversations.open(contactID: contact.id!, inboxID: shop.inbox.id!, accountID: accountID,
+                                                            botActive: false, by: .visitor(contactID: contact.id!))
         let caller = Caller.visitor(accountID: accountID, contactID: contact.id!, inboxID: shop.inbox.id!, name: contact.name)
         for text in messages {
             try await app.conversations.sendAsVisitor(MessageDraft(text: text, clientMessageID: UUID()), requested: conversation.id!, by: caller)
