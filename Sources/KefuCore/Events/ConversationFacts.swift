@@ -40,14 +40,14 @@ public struct MessageCreated: Codable, Hashable, Sendable {
     public var senderID: UUID?
     public var isPrivate: Bool
     public var text: String
-    /// The structured kind of the message ("auto.greeting", "bot.answer", "card.order", …).
-    public var payloadType: String?
+    /// The structured kind of the message (automatic replies, the bot, cards, forms).
+    public var payloadType: MessageKind?
     /// A timeline entry's event ("conversation.assigned", …), for system messages.
     public var systemEvent: String?
     public var attachments: Int
 
     public init(conversation: ConversationSnapshot, messageID: UUID, seq: Int, senderType: SenderType, senderID: UUID?,
-                isPrivate: Bool, text: String, payloadType: String?, systemEvent: String?, attachments: Int) {
+                isPrivate: Bool, text: String, payloadType: MessageKind?, systemEvent: String?, attachments: Int) {
         self.conversation = conversation
         self.messageID = messageID
         self.seq = seq

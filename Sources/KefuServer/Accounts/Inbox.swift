@@ -16,7 +16,7 @@ final class Inbox: Model, @unchecked Sendable {
     @Enum(key: "bot_mode") var botMode: BotMode
     /// JSON of ``BusinessHours``; nil = always open.
     @OptionalField(key: "business_hours") var businessHoursJSON: String?
-    @Field(key: "routing") var routing: String
+    @Enum(key: "routing") var routing: RoutingStrategy
     @Field(key: "capacity") var capacity: Int
     @Field(key: "prefer_last_agent") var preferLastAgent: Bool
     @Field(key: "answer_timeout_seconds") var answerTimeoutSeconds: Int
@@ -38,7 +38,7 @@ final class Inbox: Model, @unchecked Sendable {
         self.widgetKey = widgetKey
         self.active = active
         self.botMode = .off
-        self.routing = "round_robin"
+        self.routing = .roundRobin
         self.capacity = 5
         self.preferLastAgent = true
         self.answerTimeoutSeconds = 90

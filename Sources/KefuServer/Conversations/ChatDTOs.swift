@@ -44,8 +44,7 @@ struct MessagePayload: Content, Equatable {
         var snippet: String
         var url: String
     }
-    /// "bot.answer", "bot.suggest", "bot.none", "bot.handover".
-    var type: String
+    var type: MessageKind
     var articles: [ArticleRef]
     /// Offer "talk to an agent" under this message.
     var handover: Bool

@@ -37,12 +37,12 @@ enum FAQBot {
             let articles = hits.compactMap { hit in byID[hit.id].map { ref($0, snippet: hit.snippet, helpSlug: index.helpSlug) } }
             let lines = articles.enumerated().map { "\($0.offset + 1). \($0.element.title)" }
             try await write(text: ([catalog.text("bot.suggest")] + lines).joined(separator: "\n"),
-                            payload: MessagePayload(type: "bot.suggest", articles: articles, handover: true),
+                            payload: MessagePayload(type: .botSuggest, articles: articles, handover: true),
                             in: conversation, catalog: catalog, app: app)
         case .noAnswer:
             try await AskedQuestion(accountID: accountID, inboxID: conversation.inboxID, conversationID: conversationID,
                                     question: String(text.prefix(500)), locale: locale.rawValue, askedAt: app.kefu.clock.now()).create(on: db)
-            try await write(text: catalog.text("bot.none"), payload: MessagePayload(type: "bot.none", articles: [], handover: true),
+            try await write(text: catalog.text("bot.none"), payload: MessagePayload(type: .botNone, articles: [], handover: true),
                             in: conversation, catalog: catalog, app: app)
         }
     }
@@ -68,7 +68,7 @@ enum FAQBot {
         let contact = try await ConversationOps.contact(of: conversation, on: db)
         let locale = contact?.uiLocale ?? .default
         let catalog = app.kefu.catalog(locale)
-        if try await lastBotPayload(conversation, on: db)?.type == "bot.suggest",
+        if try await lastBotPayload(conversation, on: db)?.type == .botSuggest,
            let question = try await Message.query(on: db).filter(\.$accountID == conversation.accountID)
             .filter(\.$conversationID == conversation.id!).filter(\.$senderType == .visitor).filter(\.$text != "")
             .sort(\.$seq, .descending).first() {
@@ -76,7 +76,7 @@ enum FAQBot {
             try await AskedQuestion(accountID: conversation.accountID, inboxID: conversation.inboxID, conversationID: conversation.id,
                                     question: String(question.text.prefix(500)), locale: locale.rawValue, askedAt: app.kefu.clock.now()).create(on: db)
         }
-        try await write(text: catalog.text("bot.handover"), payload: MessagePayload(type: "bot.handover", articles: [], handover: false),
+        try await write(text: catalog.text("bot.handover"), payload: MessagePayload(type: .botHandover, articles: [], handover: false),
                         in: conversation, catalog: catalog, app: app)
         try await app.conversations.handOver(conversation.id!, reason: .shopperAsked, timelineText: catalog.text("bot.handoverEvent"), by: caller)
     }
@@ -86,7 +86,7 @@ enum FAQBot {
     private static func post(answer article: IndexedArticle, snippet: String, in conversation: Conversation, index: ShopIndex,
                              catalog: MessageCatalog, app: Application) async throws {
         try await write(text: article.title + "\n" + article.answer,
-                        payload: MessagePayload(type: "bot.answer", articles: [ref(article, snippet: snippet, helpSlug: index.helpSlug)],
+                        payload: MessagePayload(type: .botAnswer, articles: [ref(article, snippet: snippet, helpSlug: index.helpSlug)],
                                                 handover: true),
                         in: conversation, catalog: catalog, app: app)
         // A bot answer is a view of the article.

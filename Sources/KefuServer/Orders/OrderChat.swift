@@ -68,7 +68,7 @@ struct OrderChat {
     }
 
     /// A message about an order (a card, a reminder, "运费已修改"), typed `type`.
-    static func draft(_ text: String, type: String, card: CardDTO? = nil) -> MessageDraft {
+    static func draft(_ text: String, type: MessageKind, card: CardDTO? = nil) -> MessageDraft {
         MessageDraft(text: text, payload: MessagePayload(type: type, articles: [], handover: false, card: card))
     }
 

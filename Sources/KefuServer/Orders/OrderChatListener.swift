@@ -21,7 +21,7 @@ struct OrderChatListener: DurableListener {
                   let conversation = try await chat.conversation(for: order, preferred: nil, visibleTo: .system(event.accountID),
                                                                  create: false, in: unit) else { return }
             let (catalog, _) = try await chat.catalog(for: conversation, on: unit.db)
-            try await send(OrderChat.draft(catalog.text("orderchat.paid"), type: "order.paid"), in: conversation,
+            try await send(OrderChat.draft(catalog.text("orderchat.paid"), type: .orderPaid), in: conversation,
                            by: .bot(event.accountID, sender: chat.shopSender(catalog)), unit: unit)
         case .priceChanged(let f):
             guard let order = try await Order.find(f.order.id, on: unit.db),
@@ -42,7 +42,7 @@ struct OrderChatListener: DurableListener {
                let user = try await User.query(on: unit.db).filter(\.$accountID == event.accountID).filter(\.$id == userID).first() {
                 caller = Caller(viewer: caller.viewer, actor: .agent(userID: userID), sender: ConversationOps.sender(of: user), senderType: .agent)
             }
-            try await send(OrderChat.draft(catalog.text(key, values), type: "order.price_changed"), in: conversation, by: caller, unit: unit)
+            try await send(OrderChat.draft(catalog.text(key, values), type: .orderPriceChanged), in: conversation, by: caller, unit: unit)
         default:
             return
         }

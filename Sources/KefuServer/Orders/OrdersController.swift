@@ -130,7 +130,7 @@ struct OrdersController {
         default:
             throw DomainError.invalid("kind", "kind must be order or product, got '\(input.kind)'")
         }
-        let stored = try await conversations.send(OrderChat.draft(text, type: "card." + card.kind, card: card), in: conversation.id!, by: caller)
+        let stored = try await conversations.send(OrderChat.draft(text, type: input.kind == "order" ? .orderCard : .productCard, card: card), in: conversation.id!, by: caller)
         return try await stored.message.encodeResponse(status: .created, for: req)
     }
 

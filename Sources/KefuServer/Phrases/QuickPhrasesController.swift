@@ -5,7 +5,7 @@ import Vapor
 
 struct QuickPhraseDTO: Content {
     var id: UUID
-    var scope: String
+    var scope: PhraseScope
     var ownerId: UUID?
     var category: String
     var shortcut: String
@@ -16,7 +16,7 @@ struct QuickPhraseDTO: Content {
     var updatedAt: Date
 
     init(_ p: QuickPhrase) {
-        id = p.id!; scope = p.ownerID == nil ? "team" : "personal"; ownerId = p.ownerID; category = p.category; shortcut = p.shortcut
+        id = p.id!; scope = p.ownerID == nil ? .team : .personal; ownerId = p.ownerID; category = p.category; shortcut = p.shortcut
         text = p.text; usageCount = p.usageCount; lastUsedAt = p.lastUsedAt; createdAt = p.createdAt; updatedAt = p.updatedAt
     }
 }
@@ -76,8 +76,8 @@ struct QuickPhrasesController {
     func create(_ req: Request) async throws -> Response {
         let (principal, userID) = try req.requireSessionUser()
         let input = try req.decodeStrict(QuickPhraseInput.self)
-        let team = (input.scope ?? "personal") == "team"
-        try Self.checkScope(input.scope, principal: principal)
+        let scope = try Self.checkScope(input.scope, principal: principal) ?? .personal
+        let team = scope == .team
         let owned = try await QuickPhrase.query(on: req.db).filter(\.$accountID == principal.accountID)
             .filter(\.$ownerID == (team ? nil : userID)).count()
         guard owned < Self.maxPerOwner else { throw DomainError.conflict(nil, "at most \(Self.maxPerOwner) phrases per member and for the team") }
@@ -91,9 +91,8 @@ struct QuickPhrasesController {
         let (principal, userID) = try req.requireSessionUser()
         let phrase = try await editable(req, principal, userID)
         let input = try req.decodeStrict(QuickPhraseInput.self)
-        if let scope = input.scope {
-            try Self.checkScope(scope, principal: principal)
-            phrase.ownerID = scope == "team" ? nil : userID
+        if let scope = try Self.checkScope(input.scope, principal: principal) {
+            phrase.ownerID = scope == .team ? nil : userID
         }
         try await apply(input, to: phrase, creating: false, now: req.now, on: req.db)
         try await phrase.save(on: req.db)
@@ -215,10 +214,9 @@ struct QuickPhrasesController {
                     userID: UUID, now: Date) throws(DomainError) -> (QuickPhrase, Bool) {
         do {
             let rawScope = cell(record, columns.scope).lowercased()
-            let scope = rawScope.isEmpty ? "personal" : rawScope
-            try checkScope(scope, principal: principal)
-            let owner: UUID? = scope == "team" ? nil : userID
-            let input = QuickPhraseInput(scope: scope, category: cell(record, columns.category),
+            let scope = try checkScope(rawScope.isEmpty ? nil : rawScope, principal: principal) ?? .personal
+            let owner: UUID? = scope == .team ? nil : userID
+            let input = QuickPhraseInput(scope: scope.rawValue, category: cell(record, columns.category),
                                          shortcut: cell(record, columns.shortcut), text: cell(record, columns.text))
             let key = try shortcut(input.shortcut ?? "")
             let match = existing.first { $0.ownerID == owner && (key.isEmpty ? $0.text == input.text : $0.shortcut == key) }
@@ -249,12 +247,15 @@ struct QuickPhrasesController {
         return phrase
     }
 
-    static func checkScope(_ scope: String?, principal: Principal) throws(DomainError) {
-        guard let scope else { return }
-        guard scope == "personal" || scope == "team" else { throw .invalid("scope", "scope must be personal or team; got '\(scope)'") }
-        if scope == "team", principal.role < .supervisor {
+    /// The scope asked for, if any, when the caller may use it (team phrases: supervisors and up).
+    @discardableResult
+    static func checkScope(_ raw: String?, principal: Principal) throws(DomainError) -> PhraseScope? {
+        guard let raw else { return nil }
+        let scope = try PhraseScope.parse(raw)
+        if scope == .team, principal.role < .supervisor {
             throw DomainError(.forbidden, code: "forbidden", message: "team phrases are added by supervisors, admins and owners", field: "scope")
         }
+        return scope
     }
 
     static func shortcut(_ raw: String) throws(DomainError) -> String {

@@ -210,7 +210,7 @@ struct Reminders {
         let stored = try await unit.insert(NewMessage(
             accountID: order.accountID, conversationID: conversation.id!, senderType: caller.senderType, sender: caller.sender,
             clientMessageID: nil, text: text, isPrivate: false, attachments: [], event: nil,
-            payload: MessagePayload(type: "order.reminder", articles: [], handover: false), createdAt: nil, actor: caller.actor,
+            payload: MessagePayload(type: .orderReminder, articles: [], handover: false), createdAt: nil, actor: caller.actor,
             // A templated notice about the order, never an answer to the buyer (first response, answer clock).
             role: .automatic))
         let reminder = Reminder()

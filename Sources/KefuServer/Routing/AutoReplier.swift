@@ -19,7 +19,7 @@ struct AutoReplier {
         try await once(conversation, key: "greeting") { locale in
             guard let template = AutoReplies.template(inbox.autoReplies.greeting, locale: locale) else { return nil }
             let values = try await values(conversation, inbox: inbox, agent: agent, locale: locale)
-            return (ReplyTemplate.render(template, values), "auto.greeting",
+            return (ReplyTemplate.render(template, values), .autoGreeting,
                     SenderDTO(id: agent.id, name: agent.displayName, agentNumber: agent.agentNumber))
         }
     }
@@ -33,7 +33,7 @@ struct AutoReplier {
             var values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
             values["queue_position"] = String(position)
             values["wait_minutes"] = String(max(1, Int((Double(etaSeconds) / 60).rounded(.up))))
-            return (ReplyTemplate.render(template, values), closed ? "auto.closed" : "auto.queued", nil)
+            return (ReplyTemplate.render(template, values), closed ? MessageKind.autoClosed : .autoQueued, nil)
         }
     }
 
@@ -44,7 +44,7 @@ struct AutoReplier {
         let now = self.now
         let state = AutoState.decode(conversation.autoStateJSON)
         let locale = try await shopperLocale(conversation)
-        var replies: [(text: String, type: String, key: String)] = []
+        var replies: [(text: String, type: MessageKind, key: String)] = []
         // Keyword rules of the inbox.
         let rules = try await KeywordRule.query(on: db).filter(\.$accountID == conversation.accountID)
             .filter(\.$inboxID == inbox.id!).filter(\.$active == true).all()
@@ -55,7 +55,7 @@ struct AutoReplier {
             if let spec = KeywordMatcher(rules: rules.map(\.spec)).match(text, locale: locale, lastFired: lastFired, now: now),
                let rule = rules.first(where: { $0.id?.uuidString == spec.id }) {
                 let values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
-                replies.append((ReplyTemplate.render(rule.reply, values), "auto.keyword", "kw:" + spec.id))
+                replies.append((ReplyTemplate.render(rule.reply, values), .autoKeyword, "kw:" + spec.id))
             }
         }
         // Closed: once an hour.
@@ -63,7 +63,7 @@ struct AutoReplier {
            !state.firedWithin("closed", seconds: Self.closedCooldown, now: now), !state.firedWithin("queued", seconds: 5, now: now),
            let template = AutoReplies.template(inbox.autoReplies.closedReply, locale: locale) {
             let values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
-            replies.append((ReplyTemplate.render(template, values), "auto.closed", "closed"))
+            replies.append((ReplyTemplate.render(template, values), .autoClosed, "closed"))
         }
         // The assigned agent is away or busy: once per cool-down.
         if let agentID = conversation.assigneeID, !state.firedWithin("away", seconds: Self.awayCooldown, now: now) {
@@ -73,7 +73,7 @@ struct AutoReplier {
                let agent = try await User.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$id == agentID).first(),
                let template = AutoReplies.template(inbox.autoReplies.awayReply, locale: locale) {
                 let values = try await values(conversation, inbox: inbox, agent: agent, locale: locale)
-                replies.append((ReplyTemplate.render(template, values), "auto.away", "away"))
+                replies.append((ReplyTemplate.render(template, values), .autoAway, "away"))
             }
         }
         for reply in replies { try await write(reply.text, type: reply.type, sender: nil, locale: locale, firing: reply.key, in: conversation) }
@@ -82,7 +82,7 @@ struct AutoReplier {
     // MARK: parts
 
     private func once(_ conversation: Conversation, key: String,
-                      _ make: (String) async throws -> (String, String, SenderDTO?)?) async throws {
+                      _ make: (String) async throws -> (String, MessageKind, SenderDTO?)?) async throws {
         guard AutoState.decode(conversation.autoStateJSON).fired[key] == nil else { return }
         let locale = try await shopperLocale(conversation)
         guard let (text, type, sender) = try await make(locale) else { return }
@@ -91,7 +91,7 @@ struct AutoReplier {
 
     /// Sends an automatic reply as the bot (or as the greeting agent); its cool-down starts
     /// in the same transaction.
-    private func write(_ text: String, type: String, sender: SenderDTO?, locale: String, firing key: String,
+    private func write(_ text: String, type: MessageKind, sender: SenderDTO?, locale: String, firing key: String,
                        in conversation: Conversation) async throws {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
         let catalog = app.kefu.catalog(UILocale.match(locale) ?? .default)

@@ -98,7 +98,6 @@ struct InboxSettingsInput: StrictContent {
 }
 
 extension Inbox {
-    var routingStrategy: RoutingStrategy { RoutingStrategy(rawValue: routing) ?? .roundRobin }
     var autoReplies: AutoReplies { AutoReplies.decode(autoRepliesJSON) }
 
     /// The status line if it is showing at `now`.
@@ -112,7 +111,7 @@ extension Inbox {
     var settingsDTO: InboxSettingsDTO {
         let replies = autoReplies
         return InboxSettingsDTO(
-            routing: routingStrategy, capacity: capacity, preferLastAgent: preferLastAgent, answerTimeoutSeconds: answerTimeoutSeconds,
+            routing: routing, capacity: capacity, preferLastAgent: preferLastAgent, answerTimeoutSeconds: answerTimeoutSeconds,
             autoAwayMinutes: autoAwayMinutes, greeting: replies.greeting, queuedGreeting: replies.queuedGreeting,
             awayReply: replies.awayReply, closedReply: replies.closedReply,
             statusLine: statusLine.map { StatusLineDTO(text: $0, startsAt: statusLineStartsAt, endsAt: statusLineEndsAt) })
@@ -121,7 +120,7 @@ extension Inbox {
     /// Applies validated settings; returns the changed field names.
     func apply(_ input: InboxSettingsInput) throws(DomainError) -> [String] {
         var changed: [String] = []
-        if let raw = input.routing { routing = try RoutingStrategy.parse(raw).rawValue; changed.append("routing") }
+        if let raw = input.routing { routing = try RoutingStrategy.parse(raw); changed.append("routing") }
         if let n = input.capacity {
             guard (1...50).contains(n) else { throw DomainError.invalid("capacity", "capacity must be between 1 and 50, got \(n)") }
             capacity = n; changed.append("capacity")

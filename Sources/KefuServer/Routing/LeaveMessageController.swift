@@ -48,7 +48,7 @@ struct LeaveMessageController {
         // A person answers a left message: the bot's turn ends.
         try await conversations.handOver(conversation.id!, reason: .leftMessage, timelineText: nil, by: caller)
         try await conversations.sendAsVisitor(
-            MessageDraft(text: text, clientMessageID: UUID(), payload: MessagePayload(type: "leave.message", articles: [], handover: false)),
+            MessageDraft(text: text, clientMessageID: UUID(), payload: MessagePayload(type: .leaveMessage, articles: [], handover: false)),
             requested: conversation.id!, by: caller)
         return try await LeaveMessageDTO(conversationId: conversation.id!).encodeResponse(status: .created, for: req)
     }

@@ -84,7 +84,7 @@ actor RoutingService {
 
     /// Picks an agent and assigns, through the conversations service, under the shop's lock.
     private func assignIfPossible(_ conversation: Conversation, inbox: Inbox, excluded: Set<UUID>) async throws -> UUID? {
-        guard inbox.routingStrategy != .manual else { return nil }
+        guard inbox.routing != .manual else { return nil }
         let db = app.db
         let preferred = inbox.preferLastAgent ? try await lastAgent(of: conversation, on: db) : nil
         let relay = app.chat
@@ -94,7 +94,7 @@ actor RoutingService {
         ) { state, unit in
             // Loads read under the lock: another sweep or instance may have acted meanwhile.
             let slots = try await AgentAvailability.slots(for: inbox, on: unit.db, now: unit.now)
-            guard let agentID = Router.choose(RoutingRequest(strategy: inbox.routingStrategy, preferredAgent: preferred, excluded: excluded),
+            guard let agentID = Router.choose(RoutingRequest(strategy: inbox.routing, preferredAgent: preferred, excluded: excluded),
                                               among: slots) else { return nil }
             try await AgentPresence.query(on: unit.db).filter(\.$accountID == inbox.accountID)
                 .filter(\.$userID == agentID).set(\.$lastAssignedAt, to: unit.now).update()
@@ -188,7 +188,7 @@ actor RoutingService {
             guard let first = waiting[inboxID]?.first,
                   let inbox = try await ConversationOps.inbox(inboxID, accountID: first.accountID, on: app.db) else { continue }
             var rest: [Conversation] = []
-            var blocked = inbox.routingStrategy == .manual
+            var blocked = inbox.routing == .manual
             for conversation in waiting[inboxID] ?? [] {
                 if !blocked, try await assignIfPossible(conversation, inbox: inbox, excluded: []) != nil { continue }
                 blocked = true

@@ -50,7 +50,7 @@ final class OnePathTests: XCTestCase {
         let shop = try await TestShop.create(app, name: "Shop")
         let agent = try await Credentials.session(for: shop.agent, on: app.db)
         let other = try await InboxesController.create(name: "售后", description: nil, accountID: shop.account.id!, on: app.db) { _, _ in }
-        other.routing = RoutingStrategy.manual.rawValue
+        other.routing = .manual
         try await other.save(on: app.db)
         let a = try await closedBotConversation(app, shop)
         let b = try await closedBotConversation(app, shop)

@@ -54,7 +54,7 @@ struct OrdersFixture {
     func messages(type: String) async throws -> [Message] {
         await app.drainEvents()
         return try await Message.query(on: app.db).filter(\.$conversationID == buyer.conversation.id!).all()
-            .filter { MessagePayload.decode($0.payload)?.type == type }
+            .filter { MessagePayload.decode($0.payload)?.type.rawValue == type }
     }
 }
 

@@ -17,7 +17,7 @@ struct RoutingFixture {
         let app = try await TestApp.make(for: testCase, clock: clock)
         let port = try await TestApp.listen(app, for: testCase)
         let shop = try await TestShop.create(app, name: "Shop")
-        shop.inbox.routing = RoutingStrategy.roundRobin.rawValue
+        shop.inbox.routing = .roundRobin
         shop.inbox.capacity = capacity
         shop.inbox.autoRepliesJSON = FrameCoder.encode(AutoReplies.standard(app.kefu.catalogs))
         shop.inbox.businessHoursJSON = hours.map { FrameCoder.encode($0) }

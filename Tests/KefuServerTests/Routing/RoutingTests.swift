@@ -23,7 +23,7 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(conversation.assigneeID, f.shop.agent.id)
         let messages = try await Message.query(on: f.app.db).filter(\.$conversationID == conversation.id!).sort(\.$seq).all()
         let first = try XCTUnwrap(messages.first { $0.senderType == .visitor })
-        let greeted = try XCTUnwrap(messages.first { MessagePayload.decode($0.payload)?.type == "auto.greeting" })
+        let greeted = try XCTUnwrap(messages.first { MessagePayload.decode($0.payload)?.type == .autoGreeting })
         XCTAssertLessThan(greeted.createdAt.timeIntervalSince(first.createdAt), 1.0)
         _ = try await mei.next("conversation.updated")
         // the greeting is not a first response; the agent's reply is

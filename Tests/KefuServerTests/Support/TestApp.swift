@@ -78,7 +78,7 @@ struct TestShop {
         let accountID = account.id!
         let inbox = try await InboxesController.create(name: "售前", description: nil, accountID: accountID, on: app.db) { _, _ in }
         // Routing tests opt in; the others want no automatic assignments or replies in their sequences.
-        inbox.routing = RoutingStrategy.manual.rawValue
+        inbox.routing = .manual
         try await inbox.save(on: app.db)
         let admin = try await Team.createMember(
             .init(email: "admin@\(slug).test", password: password, displayName: "管理员", agentNumber: 2, role: .admin, inboxIDs: []),

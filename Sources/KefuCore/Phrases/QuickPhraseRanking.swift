@@ -158,3 +158,13 @@ public enum PhraseProposer {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 }
+
+/// Whose quick phrase it is: the member's own, or the team's (shared by everyone).
+public enum PhraseScope: String, Codable, CaseIterable, Sendable {
+    case personal, team
+
+    public static func parse(_ raw: String, field: String = "scope") throws(DomainError) -> PhraseScope {
+        guard let value = PhraseScope(rawValue: raw) else { throw .invalid(field, "\(field) must be personal or team; got '\(raw)'") }
+        return value
+    }
+}
