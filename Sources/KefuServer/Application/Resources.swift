@@ -52,11 +52,44 @@ enum ResourceLoader {
         return result
     }
 
+    /// The API description: `Resources/OpenAPI/kefu.json` (the frame, shared schemas) merged
+    /// with every capability's part `Resources/OpenAPI/<capability>.json` (its paths and
+    /// schemas). A path or schema defined twice is an error.
     static func openAPIDocument(in directory: String) throws(ConfigurationError) -> Data {
-        let path = "\(directory)/Resources/openapi.json"
-        guard let data = FileManager.default.contents(atPath: path),
-              (try? JSONSerialization.jsonObject(with: data)) != nil else {
-            throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "has no valid \(path)")
+        let folder = "\(directory)/Resources/OpenAPI"
+        func load(_ name: String) throws(ConfigurationError) -> [String: Any] {
+            let path = "\(folder)/\(name)"
+            guard let data = FileManager.default.contents(atPath: path),
+                  let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "has no valid \(path)")
+            }
+            return object
+        }
+        var document = try load("kefu.json")
+        var paths = document["paths"] as? [String: Any] ?? [:]
+        var components = document["components"] as? [String: Any] ?? [:]
+        var schemas = components["schemas"] as? [String: Any] ?? [:]
+        let parts = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") && $0 != "kefu.json" }.sorted()
+        for name in parts {
+            let part = try load(name)
+            for (path, operations) in part["paths"] as? [String: Any] ?? [:] {
+                guard paths[path] == nil else {
+                    throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "describes the path \(path) twice (again in OpenAPI/\(name))")
+                }
+                paths[path] = operations
+            }
+            for (schema, body) in (part["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:] {
+                guard schemas[schema] == nil else {
+                    throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "defines the schema \(schema) twice (again in OpenAPI/\(name))")
+                }
+                schemas[schema] = body
+            }
+        }
+        components["schemas"] = schemas
+        document["paths"] = paths
+        document["components"] = components
+        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "holds an OpenAPI description that cannot be written back")
         }
         return data
     }
