@@ -4,7 +4,7 @@ import { t } from './i18n.js';
 export const ROLES = ['owner', 'admin', 'supervisor', 'agent'];
 
 export function roleLabel(role) {
-  return ROLES.includes(role) ? t('role.' + role) : String(role || '');
+  return ROLES.includes(role) ? t('accounts.role.' + role) : String(role || '');
 }
 
 /** Roles `actorRole` may give to someone: never above its own; owners only by owners. */

@@ -130,17 +130,17 @@ const GENERIC_CODES = new Set(['invalid_field', 'conflict', 'bad_request', 'unkn
 
 /** The text to show for an API error, in the interface language. */
 export function errorText(error) {
-  if (!error) return t('error.unknown');
+  if (!error) return t('app.error.unknown');
   const code = error.code || 'unknown';
   if (code === 'rate_limited') {
     const seconds = error.retryAfter;
-    if (seconds === null || seconds === undefined) return t('error.rate_limited');
+    if (seconds === null || seconds === undefined) return t('app.error.rate_limited');
     return seconds >= 90
-      ? t('error.rate_limited_retry_minutes', { minutes: Math.ceil(seconds / 60) })
-      : t('error.rate_limited_retry', { seconds: Math.max(1, seconds) });
+      ? t('app.error.rate_limited_retry_minutes', { minutes: Math.ceil(seconds / 60) })
+      : t('app.error.rate_limited_retry', { seconds: Math.max(1, seconds) });
   }
-  if (has('error.' + code)) return t('error.' + code);
-  return error.serverMessage || t('error.unknown');
+  if (has('app.error.' + code)) return t('app.error.' + code);
+  return error.serverMessage || t('app.error.unknown');
 }
 
 /**
@@ -149,6 +149,6 @@ export function errorText(error) {
  */
 export function errorDetail(error) {
   if (!error || !error.serverMessage) return '';
-  if (!GENERIC_CODES.has(error.code) && has('error.' + error.code)) return '';
+  if (!GENERIC_CODES.has(error.code) && has('app.error.' + error.code)) return '';
   return errorText(error) === error.serverMessage ? '' : error.serverMessage;
 }

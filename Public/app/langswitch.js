@@ -8,8 +8,8 @@ export function languageSelect(onChange, attrs = {}) {
   const options = supported.length ? supported : [{ code: current, name: current }];
   const el = h('select', {
     class: 'lang-select',
-    'aria-label': t('shell.language'),
-    title: t('shell.language'),
+    'aria-label': t('app.shell.language'),
+    title: t('app.shell.language'),
     ...attrs,
     onchange: (event) => onChange(event.target.value),
   }, options.map((o) => h('option', { value: o.code, lang: o.code, selected: o.code === current }, o.name)));

@@ -171,7 +171,7 @@ async function boot() {
   if (failure && !me) {
     root.replaceChildren(h('div', { class: 'boot-error', role: 'alert' },
       h('p', null, errorText(failure)),
-      h('button', { type: 'button', class: 'btn', onclick: () => window.location.reload() }, t('common.retry'))));
+      h('button', { type: 'button', class: 'btn', onclick: () => window.location.reload() }, t('app.common.retry'))));
     root.removeAttribute('aria-busy');
     return;
   }

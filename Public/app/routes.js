@@ -41,17 +41,17 @@ function forRole(route) {
 }
 
 export const routes = [
-  { path: 'conversations', label: () => t('nav.conversations'), icon: 'chat', view: conversations, admin: false, badge: 'unread' },
-  forRole({ path: 'live', label: () => t('live.nav'), icon: 'pulse', view: live, minRole: 'supervisor' }),
-  forRole({ path: 'price-changes', label: () => t('pricechange.nav'), icon: 'stamp', view: pricechanges, minRole: 'supervisor' }),
-  { path: 'knowledge', label: () => t('kb.nav'), icon: 'book', view: knowledge, admin: false },
-  { path: 'phrases', label: () => t('qp.nav'), icon: 'bolt', view: phrases, admin: false },
-  { path: 'account', label: () => t('nav.account'), icon: 'user', view: account, admin: false },
-  { path: 'agents', label: () => t('nav.agents'), icon: 'agents', view: agents, admin: true, group: 'admin' },
-  { path: 'inboxes', label: () => t('nav.inboxes'), icon: 'inbox', view: inboxes, admin: true, group: 'admin' },
-  { path: 'tokens', label: () => t('nav.tokens'), icon: 'key', view: tokens, admin: true, group: 'admin' },
+  { path: 'conversations', label: () => t('app.nav.conversations'), icon: 'chat', view: conversations, admin: false, badge: 'unread' },
+  forRole({ path: 'live', label: () => t('routing.live.nav'), icon: 'pulse', view: live, minRole: 'supervisor' }),
+  forRole({ path: 'price-changes', label: () => t('orders.pricechange.nav'), icon: 'stamp', view: pricechanges, minRole: 'supervisor' }),
+  { path: 'knowledge', label: () => t('knowledge.nav'), icon: 'book', view: knowledge, admin: false },
+  { path: 'phrases', label: () => t('phrases.nav'), icon: 'bolt', view: phrases, admin: false },
+  { path: 'account', label: () => t('app.nav.account'), icon: 'user', view: account, admin: false },
+  { path: 'agents', label: () => t('app.nav.agents'), icon: 'agents', view: agents, admin: true, group: 'admin' },
+  { path: 'inboxes', label: () => t('app.nav.inboxes'), icon: 'inbox', view: inboxes, admin: true, group: 'admin' },
+  { path: 'tokens', label: () => t('app.nav.tokens'), icon: 'key', view: tokens, admin: true, group: 'admin' },
   { path: 'order-settings', label: () => t('orders.settings.nav'), icon: 'cart', view: orderSettings, admin: true, group: 'admin' },
-  { path: 'audit', label: () => t('nav.audit'), icon: 'audit', view: audit, admin: true, group: 'admin' },
+  { path: 'audit', label: () => t('app.nav.audit'), icon: 'audit', view: audit, admin: true, group: 'admin' },
 ];
 
 export const defaultRoute = 'conversations';
@@ -59,5 +59,5 @@ export const defaultRoute = 'conversations';
 /** Nav groups in display order, with their heading (null: no heading). */
 export const groups = [
   { id: 'main', label: () => null },
-  { id: 'admin', label: () => t('nav.groupAdmin') },
+  { id: 'admin', label: () => t('app.nav.groupAdmin') },
 ];

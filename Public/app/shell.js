@@ -11,7 +11,7 @@ import { statusSelector } from './chat/status.js';
 
 export function agentBadgeText(user) {
   if (user.agentNumber === null || user.agentNumber === undefined) return user.displayName;
-  return t('shell.agentBadge', { number: user.agentNumber, name: user.displayName });
+  return t('app.shell.agentBadge', { number: user.agentNumber, name: user.displayName });
 }
 
 /** Builds the shell into `root`; returns {content, setActive}. */
@@ -25,13 +25,13 @@ export function renderShell(root, { onSignOut, onLocale }) {
   const topbar = h('header', { class: 'topbar', 'data-testid': 'topbar' },
     h('button', {
       type: 'button', class: 'nav-toggle', id: 'nav-toggle', 'data-testid': 'nav-toggle',
-      'aria-label': t('shell.menu'), title: t('shell.menu'), 'aria-controls': 'sidenav', onclick: toggleNav,
+      'aria-label': t('app.shell.menu'), title: t('app.shell.menu'), 'aria-controls': 'sidenav', onclick: toggleNav,
     }, icon('menu'), h('span', { class: 'nav-badge nav-toggle-badge', 'data-unread-badge': 'unread', hidden: true })),
     h('a', { class: 'brand', href: '#/', 'aria-label': t('app.title') },
       icon('logo', 'brand-mark'),
       h('span', { class: 'brand-name' }, t('app.name')),
-      h('span', { class: 'brand-sub' }, t('shell.workbench'))),
-    account && account.name ? h('span', { class: 'shop-name', 'data-testid': 'shop-name', title: t('shell.shop') }, account.name) : null,
+      h('span', { class: 'brand-sub' }, t('app.shell.workbench'))),
+    account && account.name ? h('span', { class: 'shop-name', 'data-testid': 'shop-name', title: t('app.shell.shop') }, account.name) : null,
     h('div', { class: 'topbar-spacer' }),
     statusSelector(),
     h('div', { class: 'topbar-user' },
@@ -42,12 +42,12 @@ export function renderShell(root, { onSignOut, onLocale }) {
       languageSelect(onLocale, { id: 'locale-select', 'data-testid': 'locale-select' })),
     h('button', {
       type: 'button', class: 'btn btn-ghost signout', id: 'signout', 'data-testid': 'signout',
-      title: t('shell.signOut'), onclick: onSignOut,
-    }, icon('logout'), h('span', { class: 'signout-label' }, t('shell.signOut'))),
+      title: t('app.shell.signOut'), onclick: onSignOut,
+    }, icon('logout'), h('span', { class: 'signout-label' }, t('app.shell.signOut'))),
   );
 
   const links = new Map();
-  const nav = h('nav', { class: 'sidenav', id: 'sidenav', 'aria-label': t('shell.navigation'), 'data-testid': 'sidenav' });
+  const nav = h('nav', { class: 'sidenav', id: 'sidenav', 'aria-label': t('app.shell.navigation'), 'data-testid': 'sidenav' });
   for (const group of groups) {
     const items = routes.filter((r) => (r.group || 'main') === group.id && (!r.admin || admin));
     if (!items.length) continue;

@@ -39,13 +39,13 @@ export function confirmDialog(message, { confirmLabel, danger = false } = {}) {
     dialog.append(
       h('p', { class: 'dialog-message' }, message),
       h('div', { class: 'dialog-actions' },
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'confirm-cancel', onclick: () => close(false) }, t('common.cancel')),
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'confirm-cancel', onclick: () => close(false) }, t('app.common.cancel')),
         h('button', {
           type: 'button',
           class: ['btn', danger ? 'btn-danger' : 'btn-primary'],
           'data-testid': 'confirm-ok',
           onclick: () => close(true),
-        }, confirmLabel || t('common.confirm')),
+        }, confirmLabel || t('app.common.confirm')),
       ),
     );
     dialog.addEventListener('cancel', (event) => {
@@ -116,7 +116,7 @@ export function clearFormErrors(form) {
 export function showFormError(form, error, fieldAliases = {}) {
   clearFormErrors(form);
   const fromServer = error && error.status !== undefined;
-  const message = fromServer ? errorText(error) : (error.message || t('error.unknown'));
+  const message = fromServer ? errorText(error) : (error.message || t('app.error.unknown'));
   const detail = fromServer ? errorDetail(error) : '';
   const name = error && error.field ? (fieldAliases[error.field] || error.field) : null;
   const control = name ? Array.from(form.elements).find((el) => el.name === name) : null;
@@ -196,9 +196,9 @@ export function copyButton(getText, attrs = {}) {
     ...attrs,
     onclick: async () => {
       const ok = await copyText(getText());
-      toast(ok ? t('common.copied') : t('common.copyFailed'), ok ? 'success' : 'error');
+      toast(ok ? t('app.common.copied') : t('app.common.copyFailed'), ok ? 'success' : 'error');
     },
-  }, t('common.copy'));
+  }, t('app.common.copy'));
 }
 
 // ---- page pieces ---------------------------------------------------------------
@@ -223,18 +223,18 @@ export function emptyRow(columns, text) {
 
 export function statusPill(active) {
   return h('span', { class: ['pill', active ? 'pill-on' : 'pill-off'] },
-    active ? t('common.active') : t('common.inactive'));
+    active ? t('app.common.active') : t('app.common.inactive'));
 }
 
 export function loadingBlock() {
-  return h('div', { class: 'loading', 'aria-busy': 'true' }, t('common.loading'));
+  return h('div', { class: 'loading', 'aria-busy': 'true' }, t('app.common.loading'));
 }
 
 /** An error shown in place of a view that could not load. */
 export function loadError(error, retry) {
   return h('div', { class: 'load-error', role: 'alert', 'data-testid': 'load-error' },
     h('p', null, errorText(error)),
-    retry ? h('button', { type: 'button', class: 'btn', onclick: retry }, t('common.retry')) : null);
+    retry ? h('button', { type: 'button', class: 'btn', onclick: retry }, t('app.common.retry')) : null);
 }
 
 /**

@@ -33,7 +33,7 @@ export function createComposer({ conversation, socket, directory }) {
 
   const input = h('textarea', {
     class: 'composer-input', rows: '3', 'data-testid': 'composer-input', maxlength: String(MAX_TEXT + 500),
-    'aria-label': t('chat.composerLabel'), placeholder: t('chat.composerPlaceholder'),
+    'aria-label': t('conversations.chat.composerLabel'), placeholder: t('conversations.chat.composerPlaceholder'),
   });
   input.value = drafts.get(id) || '';
   const previews = h('div', { class: 'composer-previews', 'data-testid': 'composer-previews', hidden: true });
@@ -45,7 +45,7 @@ export function createComposer({ conversation, socket, directory }) {
     onchange: () => { addFiles(Array.from(fileInput.files || [])); fileInput.value = ''; },
   });
   const imageButton = h('button', {
-    type: 'button', class: 'tool-btn', 'data-testid': 'composer-image', title: t('chat.attachImage'), 'aria-label': t('chat.attachImage'),
+    type: 'button', class: 'tool-btn', 'data-testid': 'composer-image', title: t('conversations.chat.attachImage'), 'aria-label': t('conversations.chat.attachImage'),
     onclick: () => fileInput.click(),
   }, icon('image'));
   const emoji = emojiPicker((e) => insertText(e));
@@ -53,23 +53,23 @@ export function createComposer({ conversation, socket, directory }) {
   const phrases = createPhrasePicker({ input, conversationId: id, onChange: () => onInput() });
   const sendButton = h('button', {
     type: 'button', class: 'btn btn-primary composer-send', 'data-testid': 'composer-send', onclick: () => send(),
-  }, icon('send'), h('span', null, t('chat.send')));
+  }, icon('send'), h('span', null, t('conversations.chat.send')));
 
   const modeReply = h('button', {
     type: 'button', role: 'tab', class: 'composer-mode', 'data-testid': 'composer-mode-reply', onclick: () => setNote(false),
-  }, t('chat.modeReply'));
+  }, t('conversations.chat.modeReply'));
   const modeNote = h('button', {
     type: 'button', role: 'tab', class: 'composer-mode composer-mode-note', 'data-testid': 'composer-mode-note', onclick: () => setNote(true),
-  }, t('chat.privateNote'));
+  }, t('conversations.chat.privateNote'));
 
   const el = h('div', { class: 'composer', 'data-testid': 'composer' },
-    h('div', { class: 'composer-modes', role: 'tablist', 'aria-label': t('chat.composerMode') }, modeReply, modeNote,
-      h('span', { class: 'composer-note-hint', 'data-testid': 'note-hint' }, t('chat.noteHint'))),
+    h('div', { class: 'composer-modes', role: 'tablist', 'aria-label': t('conversations.chat.composerMode') }, modeReply, modeNote,
+      h('span', { class: 'composer-note-hint', 'data-testid': 'note-hint' }, t('conversations.chat.noteHint'))),
     previews,
     h('div', { class: 'composer-field' }, input, mentionMenu, phrases.el, emoji.popover),
     h('div', { class: 'composer-bar' },
       emoji.button, phrases.button, imageButton, fileInput,
-      h('span', { class: 'composer-hint' }, t('chat.enterHint')),
+      h('span', { class: 'composer-hint' }, t('conversations.chat.enterHint')),
       counter,
       sendButton));
 
@@ -81,7 +81,7 @@ export function createComposer({ conversation, socket, directory }) {
     el.classList.toggle('is-note', state.note);
     modeReply.setAttribute('aria-selected', String(!state.note));
     modeNote.setAttribute('aria-selected', String(state.note));
-    input.placeholder = state.note ? t('chat.notePlaceholder') : t('chat.composerPlaceholder');
+    input.placeholder = state.note ? t('conversations.chat.notePlaceholder') : t('conversations.chat.composerPlaceholder');
     if (state.note) stopTyping();
     closeMention();
     input.focus();
@@ -101,7 +101,7 @@ export function createComposer({ conversation, socket, directory }) {
   function updateCounter() {
     const length = Array.from(input.value.trim()).length;
     counter.hidden = length < MAX_TEXT - 500;
-    counter.textContent = t('chat.charCount', { count: length, max: MAX_TEXT });
+    counter.textContent = t('conversations.chat.charCount', { count: length, max: MAX_TEXT });
     counter.classList.toggle('is-over', length > MAX_TEXT);
   }
 
@@ -180,7 +180,7 @@ export function createComposer({ conversation, socket, directory }) {
   function drawMention() {
     const m = state.mention;
     mentionMenu.hidden = false;
-    mentionMenu.replaceChildren(h('div', { class: 'mention-head' }, t('chat.mentionHint')), ...m.items.map((a, i) => h('button', {
+    mentionMenu.replaceChildren(h('div', { class: 'mention-head' }, t('conversations.chat.mentionHint')), ...m.items.map((a, i) => h('button', {
       type: 'button', role: 'option', class: 'mention-item', 'aria-selected': String(i === m.index),
       'data-testid': 'mention-option', 'data-agent-id': a.id,
       onmousedown: (event) => { event.preventDefault(); pickMention(i); },
@@ -252,11 +252,11 @@ export function createComposer({ conversation, socket, directory }) {
       class: ['upload-chip', `is-${u.status}`], 'data-testid': 'upload-preview', 'data-status': u.status,
       title: u.status === 'failed' ? (u.error || '') : u.file.name,
     },
-    h('img', { src: u.preview, alt: u.file.name || t('chat.image') }),
-    u.status === 'uploading' ? h('span', { class: 'upload-spinner', 'aria-label': t('chat.uploading') }) : null,
-    u.status === 'failed' ? h('span', { class: 'upload-failed' }, t('chat.uploadFailed')) : null,
+    h('img', { src: u.preview, alt: u.file.name || t('conversations.chat.image') }),
+    u.status === 'uploading' ? h('span', { class: 'upload-spinner', 'aria-label': t('conversations.chat.uploading') }) : null,
+    u.status === 'failed' ? h('span', { class: 'upload-failed' }, t('conversations.chat.uploadFailed')) : null,
     h('button', {
-      type: 'button', class: 'upload-remove', 'aria-label': t('chat.removeImage'), title: t('chat.removeImage'),
+      type: 'button', class: 'upload-remove', 'aria-label': t('conversations.chat.removeImage'), title: t('conversations.chat.removeImage'),
       onclick: () => removeUpload(u.key),
     }, '\u00d7'))));
     refreshSend();
@@ -273,15 +273,15 @@ export function createComposer({ conversation, socket, directory }) {
   function addFiles(files) {
     for (const file of files) {
       if (state.uploads.length >= MAX_FILES) {
-        toast(t('chat.tooManyImages', { max: MAX_FILES }), 'error');
+        toast(t('conversations.chat.tooManyImages', { max: MAX_FILES }), 'error');
         break;
       }
       if (!/^image\/(png|jpeg|gif|webp)$/i.test(file.type)) {
-        toast(t('chat.imageTypeInvalid'), 'error');
+        toast(t('conversations.chat.imageTypeInvalid'), 'error');
         continue;
       }
       if (file.size > MAX_BYTES) {
-        toast(t('chat.imageTooLarge', { size: 5 }), 'error');
+        toast(t('conversations.chat.imageTooLarge', { size: 5 }), 'error');
         continue;
       }
       const u = { key: newUuid(), file, preview: URL.createObjectURL(file), status: 'uploading', upload: null, error: '' };

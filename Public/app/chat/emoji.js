@@ -18,14 +18,14 @@ export const EMOJI = [
  * Returns {button, popover, close}.
  */
 export function emojiPicker(onPick) {
-  const grid = h('div', { class: 'emoji-grid', role: 'listbox', 'aria-label': t('chat.emoji') },
+  const grid = h('div', { class: 'emoji-grid', role: 'listbox', 'aria-label': t('conversations.chat.emoji') },
     EMOJI.map((emoji) => h('button', {
       type: 'button', class: 'emoji-cell', role: 'option', title: emoji, 'data-testid': 'emoji-option', 'data-emoji': emoji,
       onclick: () => { onPick(emoji); close(); },
     }, emoji)));
   const popover = h('div', { class: 'popover emoji-popover', 'data-testid': 'emoji-popover', hidden: true }, grid);
   const button = h('button', {
-    type: 'button', class: 'tool-btn', 'data-testid': 'emoji-toggle', title: t('chat.emoji'), 'aria-label': t('chat.emoji'),
+    type: 'button', class: 'tool-btn', 'data-testid': 'emoji-toggle', title: t('conversations.chat.emoji'), 'aria-label': t('conversations.chat.emoji'),
     onclick: (event) => { event.stopPropagation(); toggle(); },
   }, icon('smile'));
 

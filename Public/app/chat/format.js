@@ -8,22 +8,22 @@ export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'];
 export const FILTERS = ['mine', 'unassigned', 'all'];
 
 const STATUS_KEYS = {
-  open: () => t('conv.statusOpen'),
-  pending: () => t('conv.statusPending'),
-  snoozed: () => t('conv.statusSnoozed'),
-  resolved: () => t('conv.statusResolved'),
+  open: () => t('conversations.statusOpen'),
+  pending: () => t('conversations.statusPending'),
+  snoozed: () => t('conversations.statusSnoozed'),
+  resolved: () => t('conversations.statusResolved'),
 };
 const PRIORITY_KEYS = {
-  none: () => t('conv.priorityNone'),
-  low: () => t('conv.priorityLow'),
-  medium: () => t('conv.priorityMedium'),
-  high: () => t('conv.priorityHigh'),
-  urgent: () => t('conv.priorityUrgent'),
+  none: () => t('conversations.priorityNone'),
+  low: () => t('conversations.priorityLow'),
+  medium: () => t('conversations.priorityMedium'),
+  high: () => t('conversations.priorityHigh'),
+  urgent: () => t('conversations.priorityUrgent'),
 };
 const FILTER_KEYS = {
-  mine: () => t('conv.filterMine'),
-  unassigned: () => t('conv.filterUnassigned'),
-  all: () => t('conv.filterAll'),
+  mine: () => t('conversations.filterMine'),
+  unassigned: () => t('conversations.filterUnassigned'),
+  all: () => t('conversations.filterAll'),
 };
 
 export function statusLabel(status) {
@@ -40,7 +40,7 @@ export function filterLabel(filter) {
 
 /** "Visitor #1a2b" when the shopper left no name. */
 export function anonymousName(contactId) {
-  return t('chat.visitorName', { id: String(contactId || '').replace(/-/g, '').slice(0, 4).toUpperCase() });
+  return t('conversations.chat.visitorName', { id: String(contactId || '').replace(/-/g, '').slice(0, 4).toUpperCase() });
 }
 
 export function contactName(conversationOrContact) {
@@ -55,7 +55,7 @@ export function agentLabel(agent) {
   if (!agent) return '';
   const name = agent.displayName || agent.name || '';
   if (agent.agentNumber === null || agent.agentNumber === undefined) return name;
-  return t('shell.agentBadge', { number: agent.agentNumber, name });
+  return t('app.shell.agentBadge', { number: agent.agentNumber, name });
 }
 
 /** The first visible character of a name, for avatars. */
@@ -89,12 +89,12 @@ export function relativeTime(iso, now = new Date()) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
   const seconds = Math.max(0, Math.round((now - date) / 1000));
-  if (seconds < 60) return t('chat.timeJustNow');
-  if (seconds < 3600) return t('chat.timeMinutes', { count: Math.floor(seconds / 60) });
-  if (sameDay(date, now)) return t('chat.timeHours', { count: Math.floor(seconds / 3600) });
+  if (seconds < 60) return t('conversations.chat.timeJustNow');
+  if (seconds < 3600) return t('conversations.chat.timeMinutes', { count: Math.floor(seconds / 60) });
+  if (sameDay(date, now)) return t('conversations.chat.timeHours', { count: Math.floor(seconds / 3600) });
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
-  if (sameDay(date, yesterday)) return t('chat.timeYesterday');
+  if (sameDay(date, yesterday)) return t('conversations.chat.timeYesterday');
   const options = date.getFullYear() === now.getFullYear()
     ? { month: 'numeric', day: 'numeric' }
     : { year: 'numeric', month: 'numeric', day: 'numeric' };
@@ -113,10 +113,10 @@ export function clockTime(iso) {
 export function dayLabel(iso, now = new Date()) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  if (sameDay(date, now)) return t('chat.today');
+  if (sameDay(date, now)) return t('conversations.chat.today');
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
-  if (sameDay(date, yesterday)) return t('chat.timeYesterday');
+  if (sameDay(date, yesterday)) return t('conversations.chat.timeYesterday');
   return dateFormat({ year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' }).format(date);
 }
 
@@ -193,7 +193,7 @@ export function newUuid() {
 export function previewText(conversation) {
   const text = conversation && conversation.lastMessagePreview;
   if (!text) return '';
-  if (text === '[image]') return t('chat.previewImage');
+  if (text === '[image]') return t('conversations.chat.previewImage');
   return text.replace(/\s+/g, ' ');
 }
 

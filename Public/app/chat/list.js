@@ -58,29 +58,29 @@ export function createList({ socket, directory, openId }) {
   const fetching = new Set();
 
   // ---- controls ----
-  const tabs = h('div', { class: 'conv-tabs', role: 'tablist', 'aria-label': t('conv.filters') });
+  const tabs = h('div', { class: 'conv-tabs', role: 'tablist', 'aria-label': t('conversations.filters') });
   const statusSelect = h('select', {
-    class: 'conv-select', 'data-testid': 'conv-status-filter', 'aria-label': t('conv.status'),
+    class: 'conv-select', 'data-testid': 'conv-status-filter', 'aria-label': t('conversations.status'),
     onchange: () => { state.status = statusSelect.value; changed(); },
   },
-  h('option', { value: '', selected: state.status === '' }, t('conv.statusAll')),
+  h('option', { value: '', selected: state.status === '' }, t('conversations.statusAll')),
   STATUSES.map((s) => h('option', { value: s, selected: s === state.status }, statusLabel(s))));
   const inboxSelect = h('select', {
-    class: 'conv-select', 'data-testid': 'conv-inbox-filter', 'aria-label': t('conv.inbox'),
+    class: 'conv-select', 'data-testid': 'conv-inbox-filter', 'aria-label': t('conversations.inbox'),
     onchange: () => { state.inboxId = inboxSelect.value; changed(); },
-  }, h('option', { value: '' }, t('conv.inboxAll')));
+  }, h('option', { value: '' }, t('conversations.inboxAll')));
 
   const rows = h('div', { class: 'conv-rows', role: 'list', 'data-testid': 'conv-list' });
   const more = h('button', {
     type: 'button', class: 'btn btn-small conv-more', 'data-testid': 'conv-more', hidden: true, onclick: () => loadPage(true),
-  }, t('conv.loadMore'));
+  }, t('conversations.loadMore'));
   const sentinel = h('div', { class: 'conv-sentinel', 'aria-hidden': 'true' });
   const footer = h('div', { class: 'conv-foot' }, more);
   const scroller = h('div', { class: 'conv-scroll' }, rows, footer, sentinel);
 
   const el = h('div', { class: 'conv-list', 'data-testid': 'conv-list-panel' },
     h('div', { class: 'conv-list-head' },
-      h('h1', { class: 'conv-list-title' }, t('conv.title')),
+      h('h1', { class: 'conv-list-title' }, t('conversations.title')),
       tabs,
       h('div', { class: 'conv-filters' }, statusSelect, inboxSelect)),
     scroller);
@@ -148,13 +148,13 @@ export function createList({ socket, directory, openId }) {
         h('time', { class: 'conv-time', datetime: c.lastMessageAt || '', title: c.lastMessageAt || '' }, relativeTime(c.lastMessageAt || c.createdAt))),
       h('span', { class: 'conv-row-mid' },
         h('span', { class: 'conv-preview', 'data-testid': 'conv-preview' }, previewText(c) || '\u00a0'),
-        count > 0 ? h('span', { class: 'unread-badge', 'data-testid': 'conv-unread', 'aria-label': t('chat.unreadCount', { count }) }, count > 99 ? '99+' : String(count)) : null),
+        count > 0 ? h('span', { class: 'unread-badge', 'data-testid': 'conv-unread', 'aria-label': t('conversations.chat.unreadCount', { count }) }, count > 99 ? '99+' : String(count)) : null),
       h('span', { class: 'conv-row-meta' },
         botBadge(c),
-        priority ? h('span', { class: ['prio-pill', `prio-${priority}`], 'data-testid': 'conv-priority', title: t('conv.priority') }, priorityLabel(priority)) : null,
+        priority ? h('span', { class: ['prio-pill', `prio-${priority}`], 'data-testid': 'conv-priority', title: t('conversations.priority') }, priorityLabel(priority)) : null,
         c.status && c.status !== 'open' ? h('span', { class: ['status-pill', `status-${c.status}`] }, statusLabel(c.status)) : null,
         h('span', { class: ['conv-assignee', !assignee && 'is-none'], 'data-testid': 'conv-assignee' },
-          assignee ? agentLabel(assignee) : t('conv.unassigned')),
+          assignee ? agentLabel(assignee) : t('conversations.unassigned')),
         inbox ? h('span', { class: 'conv-inbox' }, inbox.name) : null)));
   }
 
@@ -162,10 +162,10 @@ export function createList({ socket, directory, openId }) {
     if (state.error && !state.items.length) {
       rows.replaceChildren(h('div', { class: 'conv-empty inline-error', role: 'alert' },
         h('p', null, errorText(state.error)),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => loadPage(false) }, t('common.retry'))));
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => loadPage(false) }, t('app.common.retry'))));
     } else if (!state.items.length) {
       rows.replaceChildren(h('div', { class: 'conv-empty', 'data-testid': 'conv-empty' },
-        state.loading ? t('common.loading') : t('conv.empty')));
+        state.loading ? t('app.common.loading') : t('conversations.empty')));
     } else {
       rows.replaceChildren(...state.items.map(row));
     }
@@ -256,7 +256,7 @@ export function createList({ socket, directory, openId }) {
   directory.then((dir) => {
     state.agents = new Map(dir.agents.map((a) => [a.id, a]));
     state.inboxes = dir.inboxes;
-    inboxSelect.replaceChildren(h('option', { value: '' }, t('conv.inboxAll')),
+    inboxSelect.replaceChildren(h('option', { value: '' }, t('conversations.inboxAll')),
       dir.inboxes.filter((i) => i.active !== false || i.id === state.inboxId)
         .map((i) => h('option', { value: i.id, selected: i.id === state.inboxId }, i.name)));
     if (state.inboxId && !dir.inboxes.some((i) => i.id === state.inboxId)) {

@@ -10,7 +10,7 @@ let lastChime = 0;
 /** The title for `count` unread messages. */
 export function titleFor(count) {
   const base = t('app.title');
-  return count > 0 ? t('chat.titleUnread', { count: count > 99 ? '99+' : count, title: base }) : base;
+  return count > 0 ? t('conversations.chat.titleUnread', { count: count > 99 ? '99+' : count, title: base }) : base;
 }
 
 function applyBadges() {
@@ -18,7 +18,7 @@ function applyBadges() {
   for (const el of document.querySelectorAll('[data-unread-badge]')) {
     el.textContent = total > 99 ? '99+' : String(total);
     el.hidden = total <= 0;
-    el.setAttribute('aria-label', t('chat.unreadTotal', { count: total }));
+    el.setAttribute('aria-label', t('conversations.chat.unreadTotal', { count: total }));
   }
 }
 

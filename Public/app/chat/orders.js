@@ -24,9 +24,9 @@ const PRODUCT_LIMIT = 20;
 const EVENTS_SHOWN = 1;
 
 const REMIND_ERRORS = {
-  reminded_recently: () => t('reminders.errorRecently'),
-  rate_limited: () => t('reminders.errorRecently'),
-  not_unpaid: () => t('reminders.errorNotUnpaid'),
+  reminded_recently: () => t('orders.reminders.errorRecently'),
+  rate_limited: () => t('orders.reminders.errorRecently'),
+  not_unpaid: () => t('orders.reminders.errorNotUnpaid'),
 };
 const CARD_ERRORS = {
   not_found: () => t('orders.errorCardNotFound'),
@@ -81,7 +81,7 @@ export function createOrders({ conversation, socket }) {
   const tierHost = h('div', { class: 'ord-customer', 'data-testid': 'order-customer' });
   const refreshButton = h('button', {
     type: 'button', class: 'btn btn-small', 'data-testid': 'order-refresh', onclick: () => refresh(),
-  }, t('common.refresh'));
+  }, t('app.common.refresh'));
   const search = h('input', {
     type: 'search', class: 'ord-search', 'data-testid': 'product-search', autocomplete: 'off', maxlength: '100',
     placeholder: t('orders.productSearchPlaceholder'), 'aria-label': t('orders.productSearch'),
@@ -107,7 +107,7 @@ export function createOrders({ conversation, socket }) {
   // ---- the customer ----
   function drawCustomer() {
     if (!state.data) {
-      tierHost.replaceChildren(h('span', { class: 'muted' }, state.error ? '—' : t('common.loading')));
+      tierHost.replaceChildren(h('span', { class: 'muted' }, state.error ? '—' : t('app.common.loading')));
       return;
     }
     tierHost.replaceChildren(
@@ -171,9 +171,9 @@ export function createOrders({ conversation, socket }) {
             'aria-label': t('orders.copyTracking', { number: order.trackingNo }), title: t('orders.copyTracking', { number: order.trackingNo }),
             onclick: async () => {
               const ok = await copyText(order.trackingNo);
-              toast(ok ? t('common.copied') : t('common.copyFailed'), ok ? 'success' : 'error');
+              toast(ok ? t('app.common.copied') : t('app.common.copyFailed'), ok ? 'success' : 'error');
             },
-          }, t('common.copy'))) : null),
+          }, t('app.common.copy'))) : null),
       events.length
         ? h('ol', { class: 'ord-events ord-events-latest', 'data-testid': 'order-tracking-latest' }, events.slice(0, EVENTS_SHOWN).map(eventItem))
         : h('p', { class: 'muted ord-events-none' }, t('orders.trackingNone')),
@@ -215,9 +215,9 @@ export function createOrders({ conversation, socket }) {
       }, t('orders.changePrice')) : null,
       order.status === 'unpaid' ? h('button', {
         type: 'button', class: 'btn btn-small ord-remind', 'data-testid': 'order-remind', disabled: busy,
-        title: t('reminders.remindHint'),
+        title: t('orders.reminders.remindHint'),
         onclick: () => remind(order, errorLine),
-      }, t('reminders.remind')) : null,
+      }, t('orders.reminders.remind')) : null,
     ];
     return h('li', {
       class: ['ord-item', `ord-item-${order.status}`], 'data-testid': 'order-item',
@@ -243,10 +243,10 @@ export function createOrders({ conversation, socket }) {
       h('time', { datetime: order.paidAt, 'data-testid': 'order-paid-at' }, formatDateTime(order.paidAt))) : null,
     trackingNode(order),
     h('div', { class: 'ord-fact', 'data-testid': 'order-reminders', 'data-sent': String(Number(reminders.sent) || 0) },
-      h('span', { class: 'ord-label' }, t('reminders.sentLabel')),
-      h('span', null, t('reminders.sentCount', { count: Number(reminders.sent) || 0 })),
+      h('span', { class: 'ord-label' }, t('orders.reminders.sentLabel')),
+      h('span', null, t('orders.reminders.sentCount', { count: Number(reminders.sent) || 0 })),
       reminders.lastAt ? h('time', { class: 'muted', datetime: reminders.lastAt, title: formatDateTime(reminders.lastAt) },
-        t('reminders.lastAt', { time: relativeTime(reminders.lastAt) })) : null),
+        t('orders.reminders.lastAt', { time: relativeTime(reminders.lastAt) })) : null),
     errorLine,
     h('div', { class: 'ord-actions' }, actions));
   }
@@ -256,12 +256,12 @@ export function createOrders({ conversation, socket }) {
       ordersCount.textContent = '';
       ordersHost.replaceChildren(h('div', { class: 'ord-load-error', role: 'alert', 'data-testid': 'order-load-error' },
         h('p', { class: 'inline-error' }, errorParts(state.error).summary),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => refresh() }, t('common.retry'))));
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => refresh() }, t('app.common.retry'))));
       return;
     }
     if (!state.loaded) {
       ordersCount.textContent = '';
-      ordersHost.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
+      ordersHost.replaceChildren(h('p', { class: 'muted' }, t('app.common.loading')));
       return;
     }
     const orders = state.data.orders || [];
@@ -371,7 +371,7 @@ export function createOrders({ conversation, socket }) {
     try {
       await api.post(`/api/v1/orders/${encodeURIComponent(key)}/remind`, { conversationId });
       if (state.destroyed) return;
-      toast(t('reminders.sent'));
+      toast(t('orders.reminders.sent'));
       setBusy(key, false);
       await refresh();
       return;
@@ -389,7 +389,7 @@ export function createOrders({ conversation, socket }) {
     if (state.destroyed) return;
     if (result) {
       if (result.order) replaceOrder(result.order);
-      toast(result.status === 'pending' ? t('pricechange.resultPending') : t('pricechange.resultApplied'), result.status === 'pending' ? 'info' : 'success');
+      toast(result.status === 'pending' ? t('orders.pricechange.resultPending') : t('orders.pricechange.resultApplied'), result.status === 'pending' ? 'info' : 'success');
       draw();
       refresh();
     } else {
@@ -448,7 +448,7 @@ export function createOrders({ conversation, socket }) {
       return;
     }
     if (state.searching && !state.products.length) {
-      productsHost.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
+      productsHost.replaceChildren(h('p', { class: 'muted' }, t('app.common.loading')));
       return;
     }
     if (!state.products.length) {

@@ -43,17 +43,17 @@ export function createPhrasePicker({ input, conversationId, onChange }) {
 
   const searchBox = h('input', {
     type: 'search', class: 'qp-picker-search', 'data-testid': 'qp-picker-search', autocomplete: 'off',
-    placeholder: t('qp.pickerSearch'), 'aria-label': t('qp.pickerSearch'),
+    placeholder: t('phrases.pickerSearch'), 'aria-label': t('phrases.pickerSearch'),
   });
-  const list = h('div', { class: 'qp-picker-list', role: 'listbox', id: `qp-picker-list-${Math.random().toString(36).slice(2)}`, 'aria-label': t('qp.pickerTitle') });
+  const list = h('div', { class: 'qp-picker-list', role: 'listbox', id: `qp-picker-list-${Math.random().toString(36).slice(2)}`, 'aria-label': t('phrases.pickerTitle') });
   const head = h('div', { class: 'qp-picker-head' },
-    h('span', { class: 'qp-picker-title' }, t('qp.pickerTitle')),
-    h('span', { class: 'qp-picker-keys muted' }, t('qp.pickerKeys')));
+    h('span', { class: 'qp-picker-title' }, t('phrases.pickerTitle')),
+    h('span', { class: 'qp-picker-keys muted' }, t('phrases.pickerKeys')));
   const foot = h('div', { class: 'qp-picker-foot' },
-    h('a', { href: '#/phrases', class: 'qp-picker-manage', 'data-testid': 'qp-picker-manage' }, t('qp.pickerManage')));
+    h('a', { href: '#/phrases', class: 'qp-picker-manage', 'data-testid': 'qp-picker-manage' }, t('phrases.pickerManage')));
   const el = h('div', { class: 'popover qp-picker', 'data-testid': 'qp-picker', hidden: true }, head, searchBox, list, foot);
   const button = h('button', {
-    type: 'button', class: 'tool-btn', 'data-testid': 'qp-picker-button', title: t('qp.pickerButton'), 'aria-label': t('qp.pickerButton'),
+    type: 'button', class: 'tool-btn', 'data-testid': 'qp-picker-button', title: t('phrases.pickerButton'), 'aria-label': t('phrases.pickerButton'),
     'aria-haspopup': 'listbox', 'aria-expanded': 'false',
     onclick: (event) => { event.stopPropagation(); if (state.open && state.mode === 'button') close(); else openFromButton(); },
   }, icon('bolt'));
@@ -121,10 +121,10 @@ export function createPhrasePicker({ input, conversationId, onChange }) {
     if (state.error) {
       list.replaceChildren(h('div', { class: 'qp-picker-empty inline-error' }, errorText(state.error)));
     } else if (!state.loaded) {
-      list.replaceChildren(h('div', { class: 'qp-picker-empty muted' }, t('common.loading')));
+      list.replaceChildren(h('div', { class: 'qp-picker-empty muted' }, t('app.common.loading')));
     } else if (!state.items.length) {
       list.replaceChildren(h('div', { class: 'qp-picker-empty muted', 'data-testid': 'qp-picker-empty' },
-        state.query ? t('qp.pickerNoMatch', { query: state.query }) : t('qp.pickerNone')));
+        state.query ? t('phrases.pickerNoMatch', { query: state.query }) : t('phrases.pickerNone')));
     } else {
       list.replaceChildren(...state.items.map(itemNode));
       markSelected();

@@ -19,9 +19,9 @@ const MAX_REASON = 200;
 let seq = 0;
 
 const ERROR_TEXTS = {
-  not_before_payment: () => t('pricechange.errorNotBeforePayment'),
-  change_pending: () => t('pricechange.errorChangePending'),
-  forbidden: () => t('pricechange.errorForbidden'),
+  not_before_payment: () => t('orders.pricechange.errorNotBeforePayment'),
+  change_pending: () => t('orders.pricechange.errorChangePending'),
+  forbidden: () => t('orders.pricechange.errorForbidden'),
 };
 
 /** The limits that apply to the signed-in member, or null when unknown. */
@@ -60,9 +60,9 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
     // ---- the target ----
     const targetSelect = h('select', { name: 'target', id: `${id}-target`, 'data-testid': 'pricechange-target' },
       h('option', { value: 'shipping', selected: !target || target === 'shipping' },
-        t('pricechange.optionShipping', { amount: formatMoney(order.shippingFee, currency) })),
+        t('orders.pricechange.optionShipping', { amount: formatMoney(order.shippingFee, currency) })),
       lines.map((line) => h('option', { value: `line:${line.sku}`, selected: target === line.sku },
-        t('pricechange.optionLine', {
+        t('orders.pricechange.optionLine', {
           title: line.title, sku: line.sku, amount: formatMoney(line.unitPrice, currency), quantity: line.quantity,
         }))));
 
@@ -87,9 +87,9 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
     const freeShipping = h('button', {
       type: 'button', class: 'btn', 'data-testid': 'pricechange-free-shipping',
       onclick: () => { amount.value = exponent > 0 ? `0.${'0'.repeat(exponent)}` : '0'; drawPreview(); amount.focus(); },
-    }, t('pricechange.freeShipping'));
+    }, t('orders.pricechange.freeShipping'));
     const amountHint = h('div', { class: 'field-hint', id: `${id}-amount-hint` },
-      exponent > 0 ? t('pricechange.amountHint', { currency, count: exponent }) : t('pricechange.amountHintWhole', { currency }));
+      exponent > 0 ? t('orders.pricechange.amountHint', { currency, count: exponent }) : t('orders.pricechange.amountHintWhole', { currency }));
     const amountError = h('div', { class: 'field-error', 'data-error-for': 'newAmount', id: `${id}-amount-error` });
     const preview = h('div', { class: 'pc-preview', 'data-testid': 'pricechange-preview', 'aria-live': 'polite' });
     const limitNote = h('p', { class: 'pc-limit muted', 'data-testid': 'pricechange-limit', hidden: true });
@@ -98,7 +98,7 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
     // ---- the reason ----
     const reason = h('textarea', {
       name: 'reason', id: `${id}-reason`, rows: '2', maxlength: String(MAX_REASON), required: true,
-      'data-testid': 'pricechange-reason', placeholder: t('pricechange.reasonPlaceholder'),
+      'data-testid': 'pricechange-reason', placeholder: t('orders.pricechange.reasonPlaceholder'),
     });
     const reasonCount = h('span', { class: 'pc-count muted', 'aria-live': 'off' });
     const reasonError = h('div', { class: 'field-error', 'data-error-for': 'reason', id: `${id}-reason-error` });
@@ -106,24 +106,24 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
     const errorBox = h('div', { class: 'pc-error ord-error', 'data-testid': 'pricechange-error', role: 'alert', hidden: true });
     const pendingNote = order.pendingChange
       ? h('p', { class: 'pc-pending', 'data-testid': 'pricechange-pending-note' },
-        t('pricechange.pendingExists', {
+        t('orders.pricechange.pendingExists', {
           target: changeTargetText(order.pendingChange, order),
           amount: formatMoney(order.pendingChange.newAmount, order.pendingChange.currency || currency),
         }))
       : null;
 
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'pricechange-submit' }, t('pricechange.submit'));
-    const cancel = h('button', { type: 'button', class: 'btn', 'data-testid': 'pricechange-cancel', onclick: () => close() }, t('common.cancel'));
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'pricechange-submit' }, t('orders.pricechange.submit'));
+    const cancel = h('button', { type: 'button', class: 'btn', 'data-testid': 'pricechange-cancel', onclick: () => close() }, t('app.common.cancel'));
 
     const form = h('form', { class: 'form pc-form', 'data-testid': 'pricechange-form', novalidate: true, method: 'dialog' },
-      h('p', { class: 'pc-order muted' }, t('pricechange.orderLine', { number: order.number || order.externalId, total: formatMoney(order.total, currency) })),
+      h('p', { class: 'pc-order muted' }, t('orders.pricechange.orderLine', { number: order.number || order.externalId, total: formatMoney(order.total, currency) })),
       pendingNote,
       h('div', { class: 'field' },
-        h('label', { for: targetSelect.id }, t('pricechange.target')),
+        h('label', { for: targetSelect.id }, t('orders.pricechange.target')),
         targetSelect),
       h('div', { class: 'pc-original-row' }, originalLabel, original),
       h('div', { class: 'field' },
-        h('label', { for: amount.id }, t('pricechange.newAmount')),
+        h('label', { for: amount.id }, t('orders.pricechange.newAmount')),
         h('div', { class: 'pc-amount-row' },
           h('span', { class: 'pc-currency', 'aria-hidden': 'true' }, currencySymbol(currency)),
           amount,
@@ -134,15 +134,15 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
       limitNote,
       approvalNote,
       h('div', { class: 'field' },
-        h('label', { for: reason.id }, t('pricechange.reason')),
+        h('label', { for: reason.id }, t('orders.pricechange.reason')),
         reason,
-        h('div', { class: 'pc-reason-foot' }, h('span', { class: 'field-hint' }, t('pricechange.reasonHint')), reasonCount),
+        h('div', { class: 'pc-reason-foot' }, h('span', { class: 'field-hint' }, t('orders.pricechange.reasonHint')), reasonCount),
         reasonError),
       errorBox,
       h('div', { class: 'dialog-actions' }, cancel, submit));
 
     const resultHost = h('div', { class: 'pc-result-host', hidden: true });
-    const title = h('h2', { class: 'dialog-title', id: `${id}-title` }, t('pricechange.title'));
+    const title = h('h2', { class: 'dialog-title', id: `${id}-title` }, t('orders.pricechange.title'));
     const dialog = h('dialog', { class: 'dialog pc-dialog', 'data-testid': 'pricechange-dialog', 'aria-labelledby': title.id },
       title, form, resultHost);
 
@@ -163,12 +163,12 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
 
     function drawTarget() {
       const c = chosen();
-      originalLabel.textContent = c.target === 'shipping' ? t('pricechange.originalShipping') : t('pricechange.originalUnitPrice');
+      originalLabel.textContent = c.target === 'shipping' ? t('orders.pricechange.originalShipping') : t('orders.pricechange.originalUnitPrice');
       original.textContent = c.target === 'shipping'
         ? formatMoney(c.original, currency)
-        : t('pricechange.unitTimesQuantity', { amount: formatMoney(c.original, currency), quantity: c.quantity });
+        : t('orders.pricechange.unitTimesQuantity', { amount: formatMoney(c.original, currency), quantity: c.quantity });
       freeShipping.hidden = c.target !== 'shipping';
-      title.textContent = c.target === 'shipping' ? t('pricechange.titleShipping') : t('pricechange.title');
+      title.textContent = c.target === 'shipping' ? t('orders.pricechange.titleShipping') : t('orders.pricechange.title');
       drawPreview();
     }
 
@@ -179,8 +179,8 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
       if (limit !== null) {
         limitNote.hidden = false;
         limitNote.textContent = c.target === 'shipping'
-          ? t('pricechange.limitShipping', { percent: limit })
-          : t('pricechange.limitPrice', { percent: limit });
+          ? t('orders.pricechange.limitShipping', { percent: limit })
+          : t('orders.pricechange.limitPrice', { percent: limit });
       } else {
         limitNote.hidden = true;
       }
@@ -195,10 +195,10 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
       const newTotal = (Number(order.total) || 0) + delta;
       const percent = discountPercent(c.original, next);
       const parts = [];
-      if (next < c.original) parts.push(h('span', { class: 'pc-discount', 'data-testid': 'pricechange-discount' }, t('pricechange.discount', { percent })));
-      else if (next > c.original) parts.push(h('span', { class: 'pc-raise' }, t('pricechange.raise')));
-      else parts.push(h('span', { class: 'muted' }, t('pricechange.unchanged')));
-      parts.push(h('span', { class: 'pc-total' }, t('pricechange.newTotal', {
+      if (next < c.original) parts.push(h('span', { class: 'pc-discount', 'data-testid': 'pricechange-discount' }, t('orders.pricechange.discount', { percent })));
+      else if (next > c.original) parts.push(h('span', { class: 'pc-raise' }, t('orders.pricechange.raise')));
+      else parts.push(h('span', { class: 'muted' }, t('orders.pricechange.unchanged')));
+      parts.push(h('span', { class: 'pc-total' }, t('orders.pricechange.newTotal', {
         from: formatMoney(order.total, currency), to: formatMoney(Math.max(0, newTotal), currency),
       })));
       preview.replaceChildren(...parts);
@@ -207,12 +207,12 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
       if (state.limits && next < c.original) needsApproval = percent > (limit ?? 0);
       else if (state.limits && next > c.original) needsApproval = !(state.limits.rolesAllowedToRaise || []).includes(role);
       approvalNote.hidden = !needsApproval;
-      approvalNote.textContent = needsApproval ? t('pricechange.needsApproval') : '';
+      approvalNote.textContent = needsApproval ? t('orders.pricechange.needsApproval') : '';
     }
 
     function drawCount() {
       const n = Array.from(reason.value).length;
-      reasonCount.textContent = t('pricechange.reasonCount', { count: n, max: MAX_REASON });
+      reasonCount.textContent = t('orders.pricechange.reasonCount', { count: n, max: MAX_REASON });
       reasonCount.classList.toggle('is-over', n > MAX_REASON);
     }
 
@@ -225,18 +225,18 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
           class: ['pc-result', applied ? 'pc-result-applied' : 'pc-result-pending'],
           'data-testid': 'pricechange-result', 'data-status': applied ? 'applied' : 'pending', role: 'status',
         },
-        h('p', { class: 'pc-result-title' }, applied ? t('pricechange.resultApplied') : t('pricechange.resultPending')),
-        h('p', { class: 'pc-result-hint muted' }, applied ? t('pricechange.resultAppliedHint') : t('pricechange.resultPendingHint')),
+        h('p', { class: 'pc-result-title' }, applied ? t('orders.pricechange.resultApplied') : t('orders.pricechange.resultPending')),
+        h('p', { class: 'pc-result-hint muted' }, applied ? t('orders.pricechange.resultAppliedHint') : t('orders.pricechange.resultPendingHint')),
         h('dl', { class: 'pc-result-list' },
-          h('dt', null, t('pricechange.target')),
+          h('dt', null, t('orders.pricechange.target')),
           h('dd', null, changeTargetText(change, result.order || order)),
-          h('dt', null, t('pricechange.change')),
+          h('dt', null, t('orders.pricechange.change')),
           h('dd', { 'data-testid': 'pricechange-result-amounts' },
-            t('pricechange.fromTo', { from: formatMoney(change.originalAmount, changeCurrency), to: formatMoney(change.newAmount, changeCurrency) })),
+            t('orders.pricechange.fromTo', { from: formatMoney(change.originalAmount, changeCurrency), to: formatMoney(change.newAmount, changeCurrency) })),
           result.order ? h('dt', null, t('orders.total')) : null,
           result.order ? h('dd', null, formatMoney(result.order.total, result.order.currency || currency)) : null)),
         h('div', { class: 'dialog-actions' },
-          h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'pricechange-close', onclick: () => close() }, t('common.close'))));
+          h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'pricechange-close', onclick: () => close() }, t('app.common.close'))));
       form.hidden = true;
       resultHost.hidden = false;
       const button = resultHost.querySelector('button');
@@ -278,12 +278,12 @@ export function openPriceChangeDialog({ order, conversationId = null, target = n
       }
       const why = reason.value.trim();
       if (!why) {
-        setFieldError(reason, reasonError, t('pricechange.reasonRequired'));
+        setFieldError(reason, reasonError, t('orders.pricechange.reasonRequired'));
         reason.focus();
         return;
       }
       if (Array.from(why).length > MAX_REASON) {
-        setFieldError(reason, reasonError, t('pricechange.reasonTooLong', { max: MAX_REASON }));
+        setFieldError(reason, reasonError, t('orders.pricechange.reasonTooLong', { max: MAX_REASON }));
         reason.focus();
         return;
       }

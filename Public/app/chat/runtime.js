@@ -133,11 +133,11 @@ function banner() {
   if (!el) {
     el = h('div', { id: 'conn-banner', class: 'conn-banner', role: 'alert', 'data-testid': 'conn-banner', hidden: true },
       h('span', { class: 'conn-banner-dot', 'aria-hidden': 'true' }),
-      h('span', { class: 'conn-banner-text', 'data-i18n': 'chat.connectionLost' }, t('chat.connectionLost')),
+      h('span', { class: 'conn-banner-text', 'data-i18n': 'conversations.chat.connectionLost' }, t('conversations.chat.connectionLost')),
       h('button', {
-        type: 'button', class: 'btn btn-small', 'data-testid': 'conn-reconnect', 'data-i18n': 'chat.reconnectNow',
+        type: 'button', class: 'btn btn-small', 'data-testid': 'conn-reconnect', 'data-i18n': 'conversations.chat.reconnectNow',
         onclick: () => { if (socket) socket.reconnectNow(); },
-      }, t('chat.reconnectNow')));
+      }, t('conversations.chat.reconnectNow')));
     document.body.appendChild(el);
   }
   return el;

@@ -53,7 +53,7 @@ let sidebarSeq = 0;
  * orders: the order panel ({el, onSummary}) shown in a second tab, or null.
  */
 export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, suggestions = null, orders = null }) {
-  const el = h('aside', { class: 'conv-side', 'data-testid': 'customer-sidebar', 'aria-label': t('conv.customerInfo') });
+  const el = h('aside', { class: 'conv-side', 'data-testid': 'customer-sidebar', 'aria-label': t('conversations.customerInfo') });
   let editing = false;
   let data = null;
 
@@ -134,12 +134,12 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, su
     const email = h('input', { type: 'email', name: 'email', value: data.email || '', maxlength: '200', 'data-testid': 'contact-email-input' });
     const phone = h('input', { type: 'text', name: 'phone', value: data.phone || '', maxlength: '40', inputmode: 'tel', 'data-testid': 'contact-phone-input' });
     const form = h('form', { class: 'form side-form', 'data-testid': 'contact-form', novalidate: true },
-      field(t('contact.name'), name),
-      field(t('contact.email'), email),
-      field(t('contact.phone'), phone),
+      field(t('conversations.contact.name'), name),
+      field(t('conversations.contact.email'), email),
+      field(t('conversations.contact.phone'), phone),
       h('div', { class: 'form-actions' },
-        h('button', { type: 'submit', class: 'btn btn-small btn-primary', 'data-testid': 'contact-save' }, t('common.save')),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => { editing = false; draw(); } }, t('common.cancel'))));
+        h('button', { type: 'submit', class: 'btn btn-small btn-primary', 'data-testid': 'contact-save' }, t('app.common.save')),
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => { editing = false; draw(); } }, t('app.common.cancel'))));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       clearFormErrors(form);
@@ -158,7 +158,7 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, su
           const saved = await api.patch(`/api/v1/contacts/${encodeURIComponent(data.id)}`, body);
           data = { ...data, ...(saved || body) };
           editing = false;
-          toast(t('contact.saved'));
+          toast(t('conversations.contact.saved'));
           onSaved(data);
           draw();
         } catch (error) {
@@ -172,7 +172,7 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, su
 
   function conversations() {
     const list = (data.conversations || []).slice().sort((a, b) => Date.parse(b.createdAt || 0) - Date.parse(a.createdAt || 0));
-    if (!list.length) return h('p', { class: 'muted' }, t('contact.noConversations'));
+    if (!list.length) return h('p', { class: 'muted' }, t('conversations.contact.noConversations'));
     return h('ul', { class: 'side-convs', 'data-testid': 'contact-conversations' }, list.map((c) => h('li', null,
       h('a', {
         href: `#/conversations/${encodeURIComponent(c.id)}`,
@@ -182,8 +182,8 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, su
       h('span', { class: 'side-conv-top' },
         h('span', { class: ['status-pill', `status-${c.status}`] }, statusLabel(c.status)),
         h('time', { class: 'muted', title: formatDateTime(c.createdAt) }, relativeTime(c.lastMessageAt || c.createdAt)),
-        c.id === currentId ? h('span', { class: 'tag tag-self' }, t('contact.thisConversation')) : null),
-      h('span', { class: 'side-conv-preview' }, previewText(c) || t('chat.noMessages'))))));
+        c.id === currentId ? h('span', { class: 'tag tag-self' }, t('conversations.contact.thisConversation')) : null),
+      h('span', { class: 'side-conv-preview' }, previewText(c) || t('conversations.chat.noMessages'))))));
   }
 
   function draw() {
@@ -195,26 +195,26 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, su
         h('div', { class: 'side-who' },
           h('div', { class: 'side-name', 'data-testid': 'contact-name' }, name),
           data.email ? h('div', { class: 'muted side-sub' }, data.email) : null),
-        h('button', { type: 'button', class: 'icon-btn side-close', 'aria-label': t('common.close'), title: t('common.close'), onclick: onClose }, '\u00d7')),
+        h('button', { type: 'button', class: 'icon-btn side-close', 'aria-label': t('app.common.close'), title: t('app.common.close'), onclick: onClose }, '\u00d7')),
       suggestions,
       editing ? editForm() : h('section', { class: 'side-section' },
         h('div', { class: 'side-section-head' },
-          h('h3', null, t('contact.title')),
-          h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'contact-edit', onclick: () => { editing = true; draw(); } }, t('common.edit'))),
+          h('h3', null, t('conversations.contact.title')),
+          h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'contact-edit', onclick: () => { editing = true; draw(); } }, t('app.common.edit'))),
         h('dl', { class: 'side-list' },
-          row(t('contact.email'), data.email, 'contact-email'),
-          row(t('contact.phone'), data.phone, 'contact-phone'))),
+          row(t('conversations.contact.email'), data.email, 'contact-email'),
+          row(t('conversations.contact.phone'), data.phone, 'contact-phone'))),
       h('section', { class: 'side-section' },
-        h('h3', null, t('contact.visit')),
+        h('h3', null, t('conversations.contact.visit')),
         h('dl', { class: 'side-list' },
-          row(t('contact.currentPage'), externalLink(page, shortUrl(page)), 'contact-page'),
-          data.pageTitle ? row(t('contact.pageTitle'), data.pageTitle, 'contact-page-title') : null,
-          row(t('contact.referrer'), externalLink(data.referrer, shortUrl(data.referrer)), 'contact-referrer'),
-          row(t('contact.browser'), data.userAgent ? h('span', { title: data.userAgent }, browserName(data.userAgent)) : null, 'contact-browser'),
-          row(t('contact.language'), languageName(data.locale), 'contact-language'),
-          data.createdAt ? row(t('contact.firstSeen'), formatDateTime(data.createdAt), 'contact-first-seen') : null)),
+          row(t('conversations.contact.currentPage'), externalLink(page, shortUrl(page)), 'contact-page'),
+          data.pageTitle ? row(t('conversations.contact.pageTitle'), data.pageTitle, 'contact-page-title') : null,
+          row(t('conversations.contact.referrer'), externalLink(data.referrer, shortUrl(data.referrer)), 'contact-referrer'),
+          row(t('conversations.contact.browser'), data.userAgent ? h('span', { title: data.userAgent }, browserName(data.userAgent)) : null, 'contact-browser'),
+          row(t('conversations.contact.language'), languageName(data.locale), 'contact-language'),
+          data.createdAt ? row(t('conversations.contact.firstSeen'), formatDateTime(data.createdAt), 'contact-first-seen') : null)),
       h('section', { class: 'side-section' },
-        h('h3', null, t('contact.conversations')),
+        h('h3', null, t('conversations.contact.conversations')),
         conversations()));
   }
 

@@ -20,16 +20,16 @@ const SHARE_EVERY_MS = 10000;
 const WANTED_KEY = 'kefu_presence';
 
 const LABELS = {
-  online: () => t('status.online'),
-  busy: () => t('status.busy'),
-  away: () => t('status.away'),
-  offline: () => t('status.offline'),
+  online: () => t('routing.status.online'),
+  busy: () => t('routing.status.busy'),
+  away: () => t('routing.status.away'),
+  offline: () => t('routing.status.offline'),
 };
 const HINTS = {
-  online: () => t('status.onlineHint'),
-  busy: () => t('status.busyHint'),
-  away: () => t('status.awayHint'),
-  offline: () => t('status.offlineHint'),
+  online: () => t('routing.status.onlineHint'),
+  busy: () => t('routing.status.busyHint'),
+  away: () => t('routing.status.awayHint'),
+  offline: () => t('routing.status.offlineHint'),
 };
 
 export function presenceLabel(status) {
@@ -242,8 +242,8 @@ export function statusSelector() {
     h('span', { class: 'status-option-label' }, presenceLabel(status)),
     h('span', { class: 'status-option-hint' }, HINTS[status]()))));
   const autoNote = h('div', { class: 'status-auto-note', 'data-testid': 'status-auto-note' });
-  const box = h('div', { class: 'popover status-popover', role: 'menu', 'data-testid': 'status-menu-list', 'aria-label': t('status.title'), hidden: true },
-    h('div', { class: 'popover-title' }, t('status.title')), options, autoNote);
+  const box = h('div', { class: 'popover status-popover', role: 'menu', 'data-testid': 'status-menu-list', 'aria-label': t('routing.status.title'), hidden: true },
+    h('div', { class: 'popover-title' }, t('routing.status.title')), options, autoNote);
   const menu = dismissable(box, trigger);
   trigger.addEventListener('click', () => menu.toggle());
   const el = h('div', { class: 'topbar-status popover-anchor', 'data-testid': 'status-select-wrap' }, trigger, box);
@@ -257,13 +257,13 @@ export function statusSelector() {
       const auto = status === 'away' && autoMarked();
       trigger.setAttribute('data-status', status);
       trigger.setAttribute('data-auto', String(auto));
-      const text = auto ? t('status.autoAway') : presenceLabel(status);
+      const text = auto ? t('routing.status.autoAway') : presenceLabel(status);
       label.textContent = text;
-      trigger.title = t('status.current', { status: text });
-      trigger.setAttribute('aria-label', t('status.current', { status: text }));
+      trigger.title = t('routing.status.current', { status: text });
+      trigger.setAttribute('aria-label', t('routing.status.current', { status: text }));
       dotSlot.replaceChildren(statusDot(status));
       for (const option of options) option.setAttribute('aria-checked', String(option.getAttribute('data-status') === status));
-      autoNote.textContent = state.minutes ? t('status.autoAwayNote', { minutes: state.minutes }) : t('status.autoAwayOff');
+      autoNote.textContent = state.minutes ? t('routing.status.autoAwayNote', { minutes: state.minutes }) : t('routing.status.autoAwayOff');
       el.classList.toggle('is-disconnected', Boolean(state.socket) && !state.socket.connected);
     },
   };

@@ -33,7 +33,7 @@ export function createSuggestions({ conversation, socket, onInsert }) {
 
   const search = h('input', {
     type: 'search', class: 'kb-suggest-search', 'data-testid': 'kb-suggest-search', autocomplete: 'off',
-    placeholder: t('kb.suggestSearchPlaceholder'), 'aria-label': t('kb.suggestSearch'),
+    placeholder: t('knowledge.suggestSearchPlaceholder'), 'aria-label': t('knowledge.suggestSearch'),
   });
   const body = h('div', { class: 'kb-suggest-body', 'data-testid': 'kb-suggest-results', 'aria-live': 'polite' });
   const toggle = h('button', {
@@ -41,14 +41,14 @@ export function createSuggestions({ conversation, socket, onInsert }) {
     onclick: () => setCollapsed(!state.collapsed),
   });
   const content = h('div', { class: 'kb-suggest-content' }, search, body);
-  const el = h('section', { class: 'side-section kb-suggest', 'data-testid': 'kb-suggestions', 'aria-label': t('kb.suggestTitle') },
-    h('div', { class: 'side-section-head' }, h('h3', null, t('kb.suggestTitle')), toggle),
+  const el = h('section', { class: 'side-section kb-suggest', 'data-testid': 'kb-suggestions', 'aria-label': t('knowledge.suggestTitle') },
+    h('div', { class: 'side-section-head' }, h('h3', null, t('knowledge.suggestTitle')), toggle),
     content);
 
   function setCollapsed(on) {
     state.collapsed = Boolean(on);
     content.hidden = state.collapsed;
-    toggle.textContent = state.collapsed ? t('kb.suggestShow') : t('kb.suggestHide');
+    toggle.textContent = state.collapsed ? t('knowledge.suggestShow') : t('knowledge.suggestHide');
     toggle.setAttribute('aria-expanded', String(!state.collapsed));
     try { window.localStorage.setItem(COLLAPSE_KEY, state.collapsed ? 'closed' : 'open'); } catch { /* ignore */ }
   }
@@ -60,14 +60,14 @@ export function createSuggestions({ conversation, socket, onInsert }) {
         hit.url
           ? h('a', {
             class: 'kb-suggestion-title', href: hit.url, target: '_blank', rel: 'noopener noreferrer',
-            'data-testid': 'kb-suggestion-title', title: t('kb.openArticle'),
+            'data-testid': 'kb-suggestion-title', title: t('knowledge.openArticle'),
           }, hit.title)
           : h('span', { class: 'kb-suggestion-title', 'data-testid': 'kb-suggestion-title' }, hit.title),
         h('button', {
           type: 'button', class: 'btn btn-small kb-suggestion-insert', 'data-testid': 'kb-suggestion-insert',
-          title: t('kb.insertHint'), disabled: !answer,
+          title: t('knowledge.insertHint'), disabled: !answer,
           onclick: () => onInsert(answer),
-        }, t('kb.insert'))),
+        }, t('knowledge.insert'))),
       hit.snippet ? h('p', { class: 'kb-suggestion-snippet' }, hit.snippet) : null);
   }
 
@@ -80,28 +80,28 @@ export function createSuggestions({ conversation, socket, onInsert }) {
     if (state.q) {
       let inner;
       if (state.searchError) inner = h('p', { class: 'inline-error' }, errorText(state.searchError));
-      else if (state.searching && !state.results.length) inner = h('p', { class: 'muted' }, t('common.loading'));
-      else inner = hits(state.results, t('kb.suggestNoResults'));
-      body.replaceChildren(h('p', { class: 'kb-suggest-for' }, t('kb.suggestResultsFor', { q: state.q })), inner);
+      else if (state.searching && !state.results.length) inner = h('p', { class: 'muted' }, t('app.common.loading'));
+      else inner = hits(state.results, t('knowledge.suggestNoResults'));
+      body.replaceChildren(h('p', { class: 'kb-suggest-for' }, t('knowledge.suggestResultsFor', { q: state.q })), inner);
       return;
     }
     if (state.error && !state.loaded) {
       body.replaceChildren(h('p', { class: 'inline-error' }, errorText(state.error)),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => refresh() }, t('common.retry')));
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => refresh() }, t('app.common.retry')));
       return;
     }
     if (!state.loaded) {
-      body.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
+      body.replaceChildren(h('p', { class: 'muted' }, t('app.common.loading')));
       return;
     }
     mount(body,
       state.question
         ? h('p', { class: 'kb-suggest-for', 'data-testid': 'kb-suggest-question' },
-          h('span', { class: 'muted' }, t('kb.suggestFor')), ' ', h('q', { class: 'kb-suggest-q' }, state.question))
+          h('span', { class: 'muted' }, t('knowledge.suggestFor')), ' ', h('q', { class: 'kb-suggest-q' }, state.question))
         : null,
       state.question
-        ? hits(state.items, t('kb.suggestNone'))
-        : h('p', { class: 'kb-suggest-empty muted', 'data-testid': 'kb-suggest-empty' }, t('kb.suggestNoQuestion')));
+        ? hits(state.items, t('knowledge.suggestNone'))
+        : h('p', { class: 'kb-suggest-empty muted', 'data-testid': 'kb-suggest-empty' }, t('knowledge.suggestNoQuestion')));
   }
 
   async function refresh() {

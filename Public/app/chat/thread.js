@@ -38,23 +38,27 @@ function textNodes(text, mentions) {
 
 /** A system message (status changed, assigned, transferred, merged) in the interface language. */
 function systemText(m) {
-  const actor = m.sender && (m.sender.name || m.sender.agentNumber !== undefined) ? agentLabel(m.sender) : t('chat.agent');
+  const actor = m.sender && (m.sender.name || m.sender.agentNumber !== undefined) ? agentLabel(m.sender) : t('conversations.chat.agent');
   const detail = m.text || '';
   switch (m.event) {
     case 'conversation.status':
-      return t('chat.eventStatus', { actor, status: statusLabel(detail) });
+      return t('conversations.chat.eventStatus', { actor, status: statusLabel(detail) });
     case 'conversation.assigned': {
       const parts = /^(\d+) (.+)$/.exec(detail);
-      return t('chat.eventAssigned', { actor, name: parts ? agentLabel({ agentNumber: parts[1], name: parts[2] }) : detail });
+      return t('conversations.chat.eventAssigned', { actor, name: parts ? agentLabel({ agentNumber: parts[1], name: parts[2] }) : detail });
+    }
+    case 'conversation.reassigned': {
+      const parts = /^(\d+) (.+)$/.exec(detail);
+      return t('conversations.chat.eventReassigned', { name: parts ? agentLabel({ agentNumber: parts[1], name: parts[2] }) : detail });
     }
     case 'conversation.unassigned':
-      return t('chat.eventUnassigned', { actor });
+      return t('conversations.chat.eventUnassigned', { actor });
     case 'conversation.transferred':
-      return t('chat.eventTransferred', { actor, name: detail });
+      return t('conversations.chat.eventTransferred', { actor, name: detail });
     case 'conversation.merged':
-      return t('chat.eventMerged', { actor, count: detail });
+      return t('conversations.chat.eventMerged', { actor, count: detail });
     case 'conversation.handover':
-      return t('kb.eventHandover');
+      return t('knowledge.eventHandover');
     default:
       return detail || m.event || '';
   }
@@ -92,9 +96,9 @@ function savableAsPhrase(m, me) {
 function savePhraseButton(m) {
   return h('button', {
     type: 'button', class: 'msg-action msg-save-phrase', 'data-testid': 'msg-save-phrase',
-    title: t('qp.saveFromMessage'), 'aria-label': t('qp.saveFromMessage'),
+    title: t('phrases.saveFromMessage'), 'aria-label': t('phrases.saveFromMessage'),
     onclick: () => openPhraseDialog({ prefill: { text: String(m.text).trim(), scope: 'personal' } }),
-  }, icon('bookmark', 'icon msg-action-icon'), h('span', { class: 'msg-action-label' }, t('qp.saveShort')));
+  }, icon('bookmark', 'icon msg-action-icon'), h('span', { class: 'msg-action-label' }, t('phrases.saveShort')));
 }
 
 function attachmentNodes(attachments, previews = []) {
@@ -106,9 +110,9 @@ function attachmentNodes(attachments, previews = []) {
       items.push(h('a', {
         class: 'msg-image-link', href: url, target: '_blank', rel: 'noopener noreferrer', title: a.name || '',
         'data-testid': 'msg-image-link',
-      }, h('img', { class: 'msg-image', src: url, alt: a.name || t('chat.image'), loading: 'lazy', 'data-testid': 'msg-image' })));
+      }, h('img', { class: 'msg-image', src: url, alt: a.name || t('conversations.chat.image'), loading: 'lazy', 'data-testid': 'msg-image' })));
     } else {
-      items.push(h('a', { class: 'msg-file', href: url, target: '_blank', rel: 'noopener noreferrer' }, a.name || t('chat.attachment')));
+      items.push(h('a', { class: 'msg-file', href: url, target: '_blank', rel: 'noopener noreferrer' }, a.name || t('conversations.chat.attachment')));
     }
   });
   return items.length ? h('div', { class: 'msg-attachments' }, items) : null;
@@ -133,10 +137,10 @@ export function createThread({ conversation, socket }) {
 
   const older = h('button', {
     type: 'button', class: 'btn btn-small thread-older', 'data-testid': 'thread-older', hidden: true, onclick: () => loadOlder(),
-  }, t('chat.loadOlder'));
+  }, t('conversations.chat.loadOlder'));
   const list = h('div', { class: 'thread-messages', 'data-testid': 'thread-messages' });
   const typingLine = h('div', { class: 'typing-line', 'data-testid': 'typing-indicator', 'aria-live': 'polite', hidden: true });
-  const scroller = h('div', { class: 'thread-scroll', 'data-testid': 'thread-scroll', tabindex: '0', 'aria-label': t('chat.messages') },
+  const scroller = h('div', { class: 'thread-scroll', 'data-testid': 'thread-scroll', tabindex: '0', 'aria-label': t('conversations.chat.messages') },
     h('div', { class: 'thread-top' }, older), list);
   const el = h('div', { class: 'thread' }, scroller, typingLine);
 
@@ -169,7 +173,7 @@ export function createThread({ conversation, socket }) {
   function authorLabel(m) {
     if (m.senderType === 'agent') {
       if (m.sender && (m.sender.name || m.sender.agentNumber !== undefined)) return agentLabel(m.sender);
-      return t('chat.agent');
+      return t('conversations.chat.agent');
     }
     if (m.senderType === 'bot') {
       // Automatic replies (the greeting names its agent) are marked as such.
@@ -179,8 +183,8 @@ export function createThread({ conversation, socket }) {
       // Order messages without a stored sender (a price change approved later, a payment
       // confirmation, an automatic reminder) speak for the shop.
       if (!named && m.payload && typeof m.payload.type === 'string' && m.payload.type.startsWith('order.')) return t('orders.shopSender');
-      if (!named) return t('chat.bot');
-      return auto ? `${named} · ${t('chat.bot')}` : named;
+      if (!named) return t('conversations.chat.bot');
+      return auto ? `${named} · ${t('conversations.chat.bot')}` : named;
     }
     return '';
   }
@@ -200,13 +204,13 @@ export function createThread({ conversation, socket }) {
     if (pending) {
       status = pending.state === 'failed'
         ? h('span', { class: 'msg-status is-failed', 'data-testid': 'msg-failed' },
-          h('span', null, pending.error ? errorText(pending.error) : t('chat.sendFailed')),
-          h('button', { type: 'button', class: 'link-btn', 'data-testid': 'msg-retry', onclick: () => outbox.retry(m.clientMessageId) }, t('chat.retry')),
-          h('button', { type: 'button', class: 'link-btn', onclick: () => outbox.discard(m.clientMessageId) }, t('chat.discard')))
-        : h('span', { class: 'msg-status is-pending', 'data-testid': 'msg-pending' }, t('chat.sending'));
+          h('span', null, pending.error ? errorText(pending.error) : t('conversations.chat.sendFailed')),
+          h('button', { type: 'button', class: 'link-btn', 'data-testid': 'msg-retry', onclick: () => outbox.retry(m.clientMessageId) }, t('conversations.chat.retry')),
+          h('button', { type: 'button', class: 'link-btn', onclick: () => outbox.discard(m.clientMessageId) }, t('conversations.chat.discard')))
+        : h('span', { class: 'msg-status is-pending', 'data-testid': 'msg-pending' }, t('conversations.chat.sending'));
     } else if (read) {
       status = h('span', { class: ['msg-status', `is-${read}`], 'data-testid': 'msg-read-state', 'data-read': read },
-        read === 'read' ? t('chat.read') : t('chat.unread'));
+        read === 'read' ? t('conversations.chat.read') : t('conversations.chat.unread'));
     }
     return h('div', {
       class: ['msg', `msg-${kind}`, mine ? 'msg-out' : 'msg-in', pending && 'is-pending'],
@@ -215,7 +219,7 @@ export function createThread({ conversation, socket }) {
     },
     h('div', { class: 'msg-meta' },
       author ? h('span', { class: 'msg-author', 'data-testid': 'msg-author' }, author) : null,
-      m.private ? h('span', { class: 'note-label', 'data-testid': 'note-label' }, t('chat.privateNote')) : null,
+      m.private ? h('span', { class: 'note-label', 'data-testid': 'note-label' }, t('conversations.chat.privateNote')) : null,
       h('time', { class: 'msg-time', datetime: m.createdAt || '', title: formatDateTime(m.createdAt) }, clockTime(m.createdAt)),
       !pending && savableAsPhrase(m, me) ? savePhraseButton(m) : null),
     h('div', { class: ['msg-bubble', card && 'msg-bubble-card'] },
@@ -274,7 +278,7 @@ export function createThread({ conversation, socket }) {
     }
     for (const key of Array.from(state.nodes.keys())) if (!used.has(key)) state.nodes.delete(key);
     if (!children.length && state.loaded) {
-      children.push(h('div', { class: 'thread-empty' }, t('chat.noMessages')));
+      children.push(h('div', { class: 'thread-empty' }, t('conversations.chat.noMessages')));
     }
     const before = keepFrom ? scroller.scrollHeight - scroller.scrollTop : 0;
     list.replaceChildren(...children);
@@ -300,7 +304,7 @@ export function createThread({ conversation, socket }) {
     typingLine.hidden = !labels.length;
     typingLine.replaceChildren(...(labels.length ? [
       h('span', { class: 'typing-dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
-      h('span', null, labels.join(t('chat.listSeparator'))),
+      h('span', null, labels.join(t('conversations.chat.listSeparator'))),
     ] : []));
   }
   const typingTimer = setInterval(drawTyping, 1000);
@@ -333,7 +337,7 @@ export function createThread({ conversation, socket }) {
     } catch (error) {
       list.replaceChildren(h('div', { class: 'thread-empty inline-error', role: 'alert' },
         h('p', null, errorText(error)),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => loadInitial() }, t('common.retry'))));
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => loadInitial() }, t('app.common.retry'))));
     }
   }
 
@@ -391,8 +395,8 @@ export function createThread({ conversation, socket }) {
         state.typing.delete(key);
       } else {
         const label = frame.sender.type === 'visitor'
-          ? t('chat.visitorTyping')
-          : t('chat.someoneTyping', { name: frame.sender.name || t('chat.agent') });
+          ? t('conversations.chat.visitorTyping')
+          : t('conversations.chat.someoneTyping', { name: frame.sender.name || t('conversations.chat.agent') });
         state.typing.set(key, { label, until: Date.now() + TYPING_TTL_MS });
       }
       drawTyping();

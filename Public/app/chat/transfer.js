@@ -32,41 +32,41 @@ export function openTransferDialog({ conversation }) {
     const groupName = `transfer-target-${seq}`;
     const state = { agents: [], inboxes: [], choice: null, filter: '' };
 
-    const agentList = h('div', { class: 'transfer-list', role: 'radiogroup', 'aria-label': t('transfer.toAgent'), 'data-testid': 'transfer-agents' }, loadingBlock());
-    const inboxList = h('div', { class: 'transfer-list', role: 'radiogroup', 'aria-label': t('transfer.toInbox'), 'data-testid': 'transfer-inboxes' });
+    const agentList = h('div', { class: 'transfer-list', role: 'radiogroup', 'aria-label': t('routing.transfer.toAgent'), 'data-testid': 'transfer-agents' }, loadingBlock());
+    const inboxList = h('div', { class: 'transfer-list', role: 'radiogroup', 'aria-label': t('routing.transfer.toInbox'), 'data-testid': 'transfer-inboxes' });
     const filter = h('input', {
       type: 'search', class: 'transfer-filter', 'data-testid': 'transfer-filter', autocomplete: 'off', hidden: true,
-      placeholder: t('transfer.filter'), 'aria-label': t('transfer.filter'),
+      placeholder: t('routing.transfer.filter'), 'aria-label': t('routing.transfer.filter'),
     });
     const note = h('textarea', {
-      name: 'note', rows: '3', 'data-testid': 'transfer-note', maxlength: String(MAX_NOTE), placeholder: t('transfer.notePlaceholder'),
+      name: 'note', rows: '3', 'data-testid': 'transfer-note', maxlength: String(MAX_NOTE), placeholder: t('routing.transfer.notePlaceholder'),
     });
     const noteId = `transfer-note-${seq}`;
     note.id = noteId;
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'transfer-submit', disabled: true }, t('transfer.submit'));
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'transfer-submit', disabled: true }, t('routing.transfer.submit'));
     const summary = h('p', { class: 'transfer-summary muted', 'data-testid': 'transfer-summary', 'aria-live': 'polite' });
 
     const form = h('form', { class: 'form transfer-form', novalidate: true, method: 'dialog' },
       h('section', { class: 'transfer-section' },
-        h('h3', { class: 'transfer-heading' }, t('transfer.toAgent')),
+        h('h3', { class: 'transfer-heading' }, t('routing.transfer.toAgent')),
         filter,
         agentList),
       h('section', { class: 'transfer-section' },
-        h('h3', { class: 'transfer-heading' }, t('transfer.toInbox')),
-        h('p', { class: 'transfer-help muted' }, t('transfer.inboxHelp')),
+        h('h3', { class: 'transfer-heading' }, t('routing.transfer.toInbox')),
+        h('p', { class: 'transfer-help muted' }, t('routing.transfer.inboxHelp')),
         inboxList),
       h('div', { class: 'field' },
-        h('label', { for: noteId }, t('transfer.note')),
+        h('label', { for: noteId }, t('routing.transfer.note')),
         note,
-        h('div', { class: 'field-hint' }, t('transfer.noteHint')),
+        h('div', { class: 'field-hint' }, t('routing.transfer.noteHint')),
         h('div', { class: 'field-error', 'data-error-for': 'note' })),
       summary,
       h('div', { class: 'dialog-actions' },
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'transfer-cancel', onclick: () => close(null) }, t('common.cancel')),
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'transfer-cancel', onclick: () => close(null) }, t('app.common.cancel')),
         submit));
 
     const dialog = h('dialog', { class: 'dialog transfer-dialog', 'data-testid': 'transfer-dialog', 'aria-labelledby': `transfer-title-${seq}` },
-      h('h2', { class: 'dialog-title', id: `transfer-title-${seq}` }, t('transfer.title')),
+      h('h2', { class: 'dialog-title', id: `transfer-title-${seq}` }, t('routing.transfer.title')),
       form);
 
     // ---- drawing ----
@@ -91,7 +91,7 @@ export function openTransferDialog({ conversation }) {
         || String(a.agentNumber ?? '').startsWith(q)
         || String(a.email || '').toLowerCase().includes(q));
       if (!agents.length) {
-        agentList.replaceChildren(h('p', { class: 'muted transfer-empty' }, state.agents.length ? t('transfer.noMatch') : t('transfer.noAgents')));
+        agentList.replaceChildren(h('p', { class: 'muted transfer-empty' }, state.agents.length ? t('routing.transfer.noMatch') : t('routing.transfer.noAgents')));
         return;
       }
       agentList.replaceChildren(...agents.map((a) => {
@@ -100,18 +100,18 @@ export function openTransferDialog({ conversation }) {
         return option('agent', a, h('span', { class: 'transfer-option-body' },
           statusDot(status),
           h('span', { class: 'transfer-option-main' },
-            h('span', { class: 'transfer-option-name' }, agentLabel(a), me && same(a.id, me.id) ? t('conv.meSuffix') : ''),
+            h('span', { class: 'transfer-option-name' }, agentLabel(a), me && same(a.id, me.id) ? t('conversations.meSuffix') : ''),
             h('span', { class: 'transfer-option-sub' },
               h('span', { class: `presence-text presence-text-${status}` }, presenceLabel(status)),
-              typeof a.load === 'number' ? h('span', { class: 'transfer-load', 'data-testid': 'transfer-agent-load' }, t('transfer.load', { count: a.load })) : null)),
-          current ? h('span', { class: 'tag tag-muted' }, t('transfer.current')) : null),
+              typeof a.load === 'number' ? h('span', { class: 'transfer-load', 'data-testid': 'transfer-agent-load' }, t('routing.transfer.load', { count: a.load })) : null)),
+          current ? h('span', { class: 'tag tag-muted' }, t('routing.transfer.current')) : null),
         { current, disabled: current });
       }));
     }
 
     function drawInboxes() {
       if (!state.inboxes.length) {
-        inboxList.replaceChildren(h('p', { class: 'muted transfer-empty' }, t('transfer.noInboxes')));
+        inboxList.replaceChildren(h('p', { class: 'muted transfer-empty' }, t('routing.transfer.noInboxes')));
         return;
       }
       inboxList.replaceChildren(...state.inboxes.map((i) => {
@@ -120,7 +120,7 @@ export function openTransferDialog({ conversation }) {
           h('span', { class: 'transfer-option-main' },
             h('span', { class: 'transfer-option-name' }, i.name),
             i.description ? h('span', { class: 'transfer-option-sub' }, i.description) : null),
-          current ? h('span', { class: 'tag tag-muted' }, t('transfer.current')) : null),
+          current ? h('span', { class: 'tag tag-muted' }, t('routing.transfer.current')) : null),
         { current });
       }));
     }
@@ -136,9 +136,9 @@ export function openTransferDialog({ conversation }) {
     function refresh() {
       const c = chosen();
       submit.disabled = !c;
-      if (!c) summary.textContent = t('transfer.pick');
-      else if (c.kind === 'agent') summary.textContent = t('transfer.toAgentSummary', { name: agentLabel(c.item) });
-      else summary.textContent = t('transfer.toInboxSummary', { name: c.item.name });
+      if (!c) summary.textContent = t('routing.transfer.pick');
+      else if (c.kind === 'agent') summary.textContent = t('routing.transfer.toAgentSummary', { name: agentLabel(c.item) });
+      else summary.textContent = t('routing.transfer.toInboxSummary', { name: c.item.name });
     }
 
     // ---- loading ----

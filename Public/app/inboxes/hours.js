@@ -33,11 +33,11 @@ function clock(total) {
 }
 
 function dayName(day) {
-  return t(`hours.day.${day}`);
+  return t(`routing.hours.day.${day}`);
 }
 
 function dayShort(day) {
-  return t(`hours.dayShort.${day}`);
+  return t(`routing.hours.dayShort.${day}`);
 }
 
 /** "Asia/Shanghai · China Standard Time (GMT+8)" in the interface language, or the name alone. */
@@ -68,9 +68,9 @@ function weekdayOf(date) {
 function rangeText({ start, end }) {
   const s = minutes(start);
   const e = end === '24:00' ? 1440 : minutes(end);
-  if (s === 0 && (e === 1440 || e === 0)) return t('hours.allDay');
+  if (s === 0 && (e === 1440 || e === 0)) return t('routing.hours.allDay');
   if (e === 1440) return `${start}\u201324:00`;
-  if (s !== null && e !== null && e <= s) return t('hours.rangeOvernight', { start, end });
+  if (s !== null && e !== null && e <= s) return t('routing.hours.rangeOvernight', { start, end });
   return `${start}\u2013${end}`;
 }
 
@@ -84,7 +84,7 @@ function sortedRanges(hours, day) {
  * (a time range, the holiday count). Joined, they make hoursSummary().
  */
 function summaryPieces(hours) {
-  if (!hours) return [t('hours.summaryAlwaysOpen')];
+  if (!hours) return [t('routing.hours.summaryAlwaysOpen')];
   const key = (ranges) => ranges.map((r) => `${r.start}-${r.end}`).join(',');
   const groups = [];
   for (let i = 0; i < DAYS.length;) {
@@ -94,22 +94,22 @@ function summaryPieces(hours) {
     if (ranges.length) groups.push({ from: i, to: j, ranges });
     i = j + 1;
   }
-  const listSep = t('hours.listSeparator');
+  const listSep = t('routing.hours.listSeparator');
   const pieces = [];
-  const allDay = (ranges) => ranges.some((range) => rangeText(range) === t('hours.allDay'));
+  const allDay = (ranges) => ranges.some((range) => rangeText(range) === t('routing.hours.allDay'));
   if (!groups.length) {
-    pieces.push(t('hours.summaryAllClosed'));
+    pieces.push(t('routing.hours.summaryAllClosed'));
   } else if (groups.length === 1 && groups[0].from === 0 && groups[0].to === DAYS.length - 1 && allDay(groups[0].ranges)) {
-    pieces.push(t('hours.summaryAroundTheClock'));
+    pieces.push(t('routing.hours.summaryAroundTheClock'));
     groups.length = 0;
   }
   groups.forEach(({ from, to, ranges }, g) => {
-    if (g) pieces.push(t('hours.groupSeparator'));
+    if (g) pieces.push(t('routing.hours.groupSeparator'));
     let days;
-    if (from === 0 && to === DAYS.length - 1) days = t('hours.everyDay');
+    if (from === 0 && to === DAYS.length - 1) days = t('routing.hours.everyDay');
     else if (from === to) days = dayShort(DAYS[from]);
     else if (to === from + 1) days = `${dayShort(DAYS[from])}${listSep}${dayShort(DAYS[to])}`;
-    else days = t('hours.dayRange', { from: dayShort(DAYS[from]), to: dayShort(DAYS[to]) });
+    else days = t('routing.hours.dayRange', { from: dayShort(DAYS[from]), to: dayShort(DAYS[to]) });
     pieces.push(`${days} `);
     ranges.forEach((range, r) => {
       if (r) pieces.push(listSep);
@@ -118,7 +118,7 @@ function summaryPieces(hours) {
   });
   const holidays = Array.isArray(hours.holidays) ? hours.holidays.length : 0;
   if (holidays) {
-    pieces.push(' \u00b7 ', { keep: holidays === 1 ? t('hours.holidayCountOne') : t('hours.holidayCount', { count: holidays }) });
+    pieces.push(' \u00b7 ', { keep: holidays === 1 ? t('routing.hours.holidayCountOne') : t('routing.hours.holidayCount', { count: holidays }) });
   }
   return pieces;
 }
@@ -138,13 +138,13 @@ export function hoursCell(inbox, action) {
     h('div', { class: 'hours-cell-line' },
       h('span', {
         class: ['hours-summary', !hours && 'hours-summary-always'], 'data-testid': 'hours-summary',
-        title: hours ? t('hours.timeZoneOf', { zone: hours.timeZone }) : null,
+        title: hours ? t('routing.hours.timeZoneOf', { zone: hours.timeZone }) : null,
       }, summaryPieces(hours).map((p) => (typeof p === 'string' ? p : h('span', { class: 'hours-keep' }, p.keep)))),
       action || null),
     hours && hours.timeZone !== DEFAULT_TIME_ZONE ? h('span', { class: 'hours-zone' }, hours.timeZone) : null,
     inbox.botMode === 'outside_hours' && !hours
-      ? h('span', { class: 'hours-warning', 'data-testid': 'hours-bot-hint', role: 'note', title: t('hours.botNeverAnswers') },
-        t('hours.botNeverAnswersShort'))
+      ? h('span', { class: 'hours-warning', 'data-testid': 'hours-bot-hint', role: 'note', title: t('routing.hours.botNeverAnswers') },
+        t('routing.hours.botNeverAnswersShort'))
       : null);
 }
 
@@ -199,7 +199,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     onchange: () => syncMode(),
   });
   const modeHint = h('p', { class: 'field-hint hours-mode-hint' });
-  const botWarning = h('p', { class: 'hours-warning', role: 'note', hidden: true }, t('hours.botNeverAnswers'));
+  const botWarning = h('p', { class: 'hours-warning', role: 'note', hidden: true }, t('routing.hours.botNeverAnswers'));
 
   // -- time zone
   const zones = TIME_ZONES.includes(draft.timeZone) ? TIME_ZONES : [draft.timeZone, ...TIME_ZONES];
@@ -230,14 +230,14 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     const list = ranges.map((range, index) => {
       const start = h('input', {
         type: 'time', class: 'hours-time', 'data-testid': 'hours-range-start', required: true,
-        value: range.start, 'aria-label': t('hours.rangeStart', { day: dayName(day) }),
+        value: range.start, 'aria-label': t('routing.hours.rangeStart', { day: dayName(day) }),
         dataset: { day, index, part: 'start' },
         oninput: () => { range.start = start.value; },
         onchange: () => { range.start = start.value; },
       });
       const end = h('input', {
         type: 'time', class: 'hours-time', 'data-testid': 'hours-range-end', required: true,
-        value: range.end, 'aria-label': t('hours.rangeEnd', { day: dayName(day) }),
+        value: range.end, 'aria-label': t('routing.hours.rangeEnd', { day: dayName(day) }),
         dataset: { day, index, part: 'end' },
         oninput: () => { range.end = end.value; },
         onchange: () => { range.end = end.value; },
@@ -248,7 +248,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
         end,
         h('button', {
           type: 'button', class: 'btn btn-small btn-ghost hours-icon-btn', 'data-testid': 'hours-range-remove',
-          'aria-label': t('hours.removeRange'), title: t('hours.removeRange'),
+          'aria-label': t('routing.hours.removeRange'), title: t('routing.hours.removeRange'),
           onclick: () => {
             ranges.splice(index, 1);
             const row = redrawDay(day);
@@ -263,12 +263,12 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     },
     h('div', { class: 'hours-day-name' }, dayName(day)),
     h('div', { class: 'hours-ranges' },
-      list.length ? list : h('span', { class: 'hours-closed' }, t('hours.closed'))),
+      list.length ? list : h('span', { class: 'hours-closed' }, t('routing.hours.closed'))),
     h('div', { class: 'hours-day-actions' },
       h('button', {
         type: 'button', class: 'btn btn-small', 'data-testid': `hours-add-${day}`,
-        disabled: full, title: full ? t('hours.maxRanges', { count: MAX_RANGES }) : t('hours.addRangeFor', { day: dayName(day) }),
-        'aria-label': t('hours.addRangeFor', { day: dayName(day) }),
+        disabled: full, title: full ? t('routing.hours.maxRanges', { count: MAX_RANGES }) : t('routing.hours.addRangeFor', { day: dayName(day) }),
+        'aria-label': t('routing.hours.addRangeFor', { day: dayName(day) }),
         onclick: () => {
           if (draft.weekly[day].length >= MAX_RANGES) return;
           draft.weekly[day].push(nextRange(draft.weekly[day]));
@@ -276,7 +276,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
           const starts = row.querySelectorAll('[data-testid="hours-range-start"]');
           if (starts.length) starts[starts.length - 1].focus();
         },
-      }, '+ ', t('hours.addRange'))));
+      }, '+ ', t('routing.hours.addRange'))));
   }
 
   const copyWeekdays = h('button', {
@@ -286,13 +286,13 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
         draft.weekly[day] = draft.weekly.mon.map((r) => ({ ...r }));
         redrawDay(day);
       }
-      toast(t('hours.copiedWeekdays'), 'info');
+      toast(t('routing.hours.copiedWeekdays'), 'info');
     },
-  }, t('hours.copyWeekdays'));
+  }, t('routing.hours.copyWeekdays'));
 
   // -- holidays
   const holidayInput = h('input', {
-    type: 'date', class: 'hours-date', 'data-testid': 'hours-holiday-input', 'aria-label': t('hours.holidayDate'),
+    type: 'date', class: 'hours-date', 'data-testid': 'hours-holiday-input', 'aria-label': t('routing.hours.holidayDate'),
     onkeydown: (event) => {
       if (event.key === 'Enter') {
         event.preventDefault();
@@ -313,7 +313,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
           wd ? h('span', { class: 'hours-chip-day' }, dayShort(wd)) : null,
           h('button', {
             type: 'button', class: 'hours-chip-remove', 'data-testid': 'hours-holiday-remove',
-            'aria-label': t('hours.holidayRemove', { date }), title: t('hours.holidayRemove', { date }),
+            'aria-label': t('routing.hours.holidayRemove', { date }), title: t('routing.hours.holidayRemove', { date }),
             onclick: () => {
               draft.holidays = draft.holidays.filter((d) => d !== date);
               drawHolidays();
@@ -321,7 +321,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
             },
           }, '\u00d7'));
       })
-      : [h('span', { class: 'muted hours-none' }, t('hours.holidaysEmpty'))]));
+      : [h('span', { class: 'muted hours-none' }, t('routing.hours.holidaysEmpty'))]));
   }
 
   /** Adds the picked date; false (with a note) when there is none or it is listed already. */
@@ -330,13 +330,13 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     holidayNote.textContent = '';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
       if (!quiet) {
-        holidayNote.textContent = t('hours.holidayMissing');
+        holidayNote.textContent = t('routing.hours.holidayMissing');
         holidayInput.focus();
       }
       return false;
     }
     if (draft.holidays.includes(date)) {
-      if (!quiet) holidayNote.textContent = t('hours.holidayDuplicate', { date });
+      if (!quiet) holidayNote.textContent = t('routing.hours.holidayDuplicate', { date });
       holidayInput.value = '';
       return false;
     }
@@ -402,42 +402,42 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
   function syncMode() {
     const on = always.checked;
     schedule.hidden = on;
-    modeHint.textContent = on ? t('hours.alwaysOpenOnHint') : t('hours.alwaysOpenOffHint');
+    modeHint.textContent = on ? t('routing.hours.alwaysOpenOnHint') : t('routing.hours.alwaysOpenOffHint');
     botWarning.hidden = !(on && botMode === 'outside_hours');
   }
 
   const schedule = h('div', { class: 'hours-schedule' },
     h('div', { class: 'field' },
-      h('label', { for: zone.id }, t('hours.timeZone')),
+      h('label', { for: zone.id }, t('routing.hours.timeZone')),
       zone,
-      h('div', { class: 'field-hint' }, t('hours.timeZoneHint'))),
+      h('div', { class: 'field-hint' }, t('routing.hours.timeZoneHint'))),
     h('fieldset', { class: 'field hours-weekly' },
-      h('legend', null, t('hours.weekly')),
+      h('legend', null, t('routing.hours.weekly')),
       h('div', { class: 'hours-toolbar' },
-        h('div', { class: 'field-hint' }, t('hours.weeklyHint')),
+        h('div', { class: 'field-hint' }, t('routing.hours.weeklyHint')),
         copyWeekdays),
       days),
     h('fieldset', { class: 'field hours-holidays' },
-      h('legend', null, t('hours.holidays')),
-      h('div', { class: 'field-hint' }, t('hours.holidaysHint')),
+      h('legend', null, t('routing.hours.holidays')),
+      h('div', { class: 'field-hint' }, t('routing.hours.holidaysHint')),
       h('div', { class: 'hours-holiday-add' },
         holidayInput,
         h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'hours-holiday-add', onclick: () => addHoliday() },
-          t('hours.holidayAdd'))),
+          t('routing.hours.holidayAdd'))),
       holidayNote,
       chips));
 
   const form = h('form', { class: 'hours-editor', 'data-testid': 'hours-editor', 'data-inbox-id': inbox.id, novalidate: true },
-    h('h3', { class: 'hours-title' }, t('hours.editorTitle', { name: inbox.name })),
+    h('h3', { class: 'hours-title' }, t('routing.hours.editorTitle', { name: inbox.name })),
     h('div', { class: 'hours-mode' },
-      h('label', { class: 'hours-switch' }, always, h('span', null, t('hours.alwaysOpen'))),
+      h('label', { class: 'hours-switch' }, always, h('span', null, t('routing.hours.alwaysOpen'))),
       modeHint,
       botWarning),
     schedule,
     errorBox,
     h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'hours-save' }, t('common.save')),
-      h('button', { type: 'button', class: 'btn', 'data-testid': 'hours-cancel', onclick: () => onCancel() }, t('common.cancel'))));
+      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'hours-save' }, t('app.common.save')),
+      h('button', { type: 'button', class: 'btn', 'data-testid': 'hours-cancel', onclick: () => onCancel() }, t('app.common.cancel'))));
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -448,7 +448,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
       if (holidayInput.value) addHoliday({ quiet: true });
       const missing = incompleteRange();
       if (missing) {
-        showError(t('hours.incompleteRange', { day: dayName(missing.day), index: missing.index + 1 }), '', missing.input);
+        showError(t('routing.hours.incompleteRange', { day: dayName(missing.day), index: missing.index + 1 }), '', missing.input);
         return;
       }
       businessHours = payloadFrom(draft);
@@ -456,7 +456,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     await busy(form, async () => {
       try {
         const saved = await api.patch(`/api/v1/inboxes/${encodeURIComponent(inbox.id)}`, { businessHours });
-        toast(t('hours.saved', { name: inbox.name }));
+        toast(t('routing.hours.saved', { name: inbox.name }));
         onDone(saved);
       } catch (error) {
         const detail = errorDetail(error);

@@ -10,9 +10,9 @@ import { showFormError, clearFormErrors, confirmDialog, loadingBlock, loadError 
 import { LOCALES, languageName, durationText } from './templates.js';
 
 const MATCHES = [
-  { value: 'contains', label: () => t('kw.matchContains') },
-  { value: 'exact', label: () => t('kw.matchExact') },
-  { value: 'word', label: () => t('kw.matchWord') },
+  { value: 'contains', label: () => t('routing.kw.matchContains') },
+  { value: 'exact', label: () => t('routing.kw.matchExact') },
+  { value: 'word', label: () => t('routing.kw.matchWord') },
 ];
 const MAX_KEYWORDS = 20;
 const MAX_REPLY = 2000;
@@ -26,11 +26,11 @@ function matchLabel(value) {
 }
 
 function localeLabel(code) {
-  return code ? languageName(code) : t('kw.localeAny');
+  return code ? languageName(code) : t('routing.kw.localeAny');
 }
 
 function cooldownLabel(seconds) {
-  return Number(seconds) > 0 ? t('kw.cooldownValue', { time: durationText(seconds) }) : t('kw.noCooldown');
+  return Number(seconds) > 0 ? t('routing.kw.cooldownValue', { time: durationText(seconds) }) : t('routing.kw.noCooldown');
 }
 
 function sortRules(rules) {
@@ -61,7 +61,7 @@ function keywordInput(initial) {
   const keywords = initial.slice();
   const input = h('input', {
     type: 'text', name: 'keywords', 'data-testid': 'kw-keywords', autocomplete: 'off',
-    placeholder: t('kw.keywordsPlaceholder'), 'aria-label': t('kw.keywords'),
+    placeholder: t('routing.kw.keywordsPlaceholder'), 'aria-label': t('routing.kw.keywords'),
   });
   const chips = h('span', { class: 'kw-chip-list' });
   const box = h('div', { class: 'kw-keyword-box', onclick: (event) => { if (event.target === box) input.focus(); } }, chips, input);
@@ -70,10 +70,10 @@ function keywordInput(initial) {
     chips.replaceChildren(...keywords.map((word, index) => h('span', { class: 'kw-chip kw-chip-edit', 'data-testid': 'kw-keyword-chip' },
       h('span', { class: 'kw-chip-text' }, word),
       h('button', {
-        type: 'button', class: 'kw-chip-remove', 'aria-label': t('kw.removeKeyword', { keyword: word }), title: t('kw.removeKeyword', { keyword: word }),
+        type: 'button', class: 'kw-chip-remove', 'aria-label': t('routing.kw.removeKeyword', { keyword: word }), title: t('routing.kw.removeKeyword', { keyword: word }),
         onclick: () => { keywords.splice(index, 1); draw(); input.focus(); box.dispatchEvent(new Event('input', { bubbles: true })); },
       }, '\u00d7'))));
-    input.placeholder = keywords.length ? '' : t('kw.keywordsPlaceholder');
+    input.placeholder = keywords.length ? '' : t('routing.kw.keywordsPlaceholder');
   }
 
   function add(parts) {
@@ -127,14 +127,14 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
   const countText = h('span', { class: 'kw-count muted' });
   const newButton = h('button', {
     type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'kw-new', onclick: () => startEdit('new'),
-  }, t('kw.new'));
+  }, t('routing.kw.new'));
 
   // ---- try it ----
   const testInput = h('input', {
-    type: 'text', 'data-testid': 'kw-test-input', maxlength: '500', placeholder: t('kw.testPlaceholder'), 'aria-label': t('kw.test'),
+    type: 'text', 'data-testid': 'kw-test-input', maxlength: '500', placeholder: t('routing.kw.testPlaceholder'), 'aria-label': t('routing.kw.test'),
   });
-  const testLocale = h('select', { 'data-testid': 'kw-test-locale', 'aria-label': t('kw.testLocale'), title: t('kw.testLocale') },
-    h('option', { value: '' }, t('kw.localeAny')),
+  const testLocale = h('select', { 'data-testid': 'kw-test-locale', 'aria-label': t('routing.kw.testLocale'), title: t('routing.kw.testLocale') },
+    h('option', { value: '' }, t('routing.kw.localeAny')),
     LOCALES.map((code) => h('option', { value: code }, languageName(code))));
   const testResult = h('div', { class: 'kw-test-result', 'data-testid': 'kw-test-result', role: 'status', 'aria-live': 'polite', hidden: true });
   let testToken = 0;
@@ -171,7 +171,7 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
     if (!rule) {
       testResult.dataset.state = 'none';
       testResult.removeAttribute('data-rule-id');
-      testResult.replaceChildren(h('p', { class: 'kw-test-none' }, t('kw.testNone')));
+      testResult.replaceChildren(h('p', { class: 'kw-test-none' }, t('routing.kw.testNone')));
       setHit(null);
       return;
     }
@@ -179,14 +179,14 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
     testResult.dataset.ruleId = rule.id || '';
     const known = state.rules.find((r) => r.id === rule.id) || rule;
     testResult.replaceChildren(
-      h('p', { class: 'kw-test-head' }, t('kw.testMatched')),
+      h('p', { class: 'kw-test-head' }, t('routing.kw.testMatched')),
       h('div', { class: 'kw-test-rule' },
         h('div', { class: 'kw-chips' }, (known.keywords || []).map((k) => h('span', { class: 'kw-chip' }, k))),
         h('div', { class: 'kw-test-reply' }, known.reply || ''),
         h('div', { class: 'kw-meta' },
           h('span', { class: 'kw-meta-item' }, matchLabel(known.match)),
           h('span', { class: 'kw-meta-item' }, localeLabel(known.locale)),
-          h('span', { class: 'kw-meta-item' }, t('kw.priorityValue', { value: known.priority ?? 0 })))));
+          h('span', { class: 'kw-meta-item' }, t('routing.kw.priorityValue', { value: known.priority ?? 0 })))));
     setHit(rule.id || null);
   }
 
@@ -211,19 +211,19 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
 
   const testBlock = h('section', { class: 'rs-block kw-test', 'data-testid': 'kw-test' },
     h('div', { class: 'rs-template-head' },
-      h('h3', { class: 'rs-block-title' }, t('kw.test')),
-      h('p', { class: 'rs-block-hint' }, t('kw.testHint'))),
+      h('h3', { class: 'rs-block-title' }, t('routing.kw.test')),
+      h('p', { class: 'rs-block-hint' }, t('routing.kw.testHint'))),
     h('div', { class: 'kw-test-row' },
       testInput, testLocale,
-      h('button', { type: 'button', class: 'btn', 'data-testid': 'kw-test-run', onclick: () => runTest() }, t('kw.testRun'))),
+      h('button', { type: 'button', class: 'btn', 'data-testid': 'kw-test-run', onclick: () => runTest() }, t('routing.kw.testRun'))),
     testResult);
 
   const el = h('div', { class: 'kw', 'data-testid': 'kw-panel' },
     h('section', { class: 'rs-block kw-rules' },
       h('div', { class: 'kw-head' },
         h('div', { class: 'rs-template-head' },
-          h('h3', { class: 'rs-block-title' }, t('kw.title'), countText),
-          h('p', { class: 'rs-block-hint' }, t('kw.hint'))),
+          h('h3', { class: 'rs-block-title' }, t('routing.kw.title'), countText),
+          h('p', { class: 'rs-block-hint' }, t('routing.kw.hint'))),
         newButton),
       listHost),
     testBlock);
@@ -235,7 +235,7 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
     const match = h('select', { name: 'match', 'data-testid': 'kw-match' },
       MATCHES.map((m) => h('option', { value: m.value, selected: m.value === start.match }, m.label())));
     const locale = h('select', { name: 'locale', 'data-testid': 'kw-locale' },
-      h('option', { value: '', selected: !start.locale }, t('kw.localeAny')),
+      h('option', { value: '', selected: !start.locale }, t('routing.kw.localeAny')),
       LOCALES.map((code) => h('option', { value: code, selected: code === start.locale }, languageName(code))));
     if (start.locale && !LOCALES.includes(start.locale)) locale.append(h('option', { value: start.locale, selected: true }, start.locale));
     const priority = h('input', { type: 'number', name: 'priority', step: '1', inputmode: 'numeric', 'data-testid': 'kw-priority', value: String(start.priority ?? 0) });
@@ -245,7 +245,7 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
     });
     const cooldownReadout = h('span', { class: 'rs-readout' });
     const reply = h('textarea', {
-      name: 'reply', rows: '3', maxlength: String(MAX_REPLY), 'data-testid': 'kw-reply', placeholder: t('kw.replyPlaceholder'),
+      name: 'reply', rows: '3', maxlength: String(MAX_REPLY), 'data-testid': 'kw-reply', placeholder: t('routing.kw.replyPlaceholder'),
     });
     reply.value = start.reply || '';
     const counter = h('span', { class: 'rs-counter' });
@@ -256,40 +256,40 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
 
     const drawHints = () => {
       const seconds = parseInteger(cooldown.value);
-      cooldownReadout.textContent = Number.isNaN(seconds) || seconds < 0 ? '' : (seconds === 0 ? t('kw.noCooldown') : durationText(seconds));
+      cooldownReadout.textContent = Number.isNaN(seconds) || seconds < 0 ? '' : (seconds === 0 ? t('routing.kw.noCooldown') : durationText(seconds));
       counter.textContent = t('routing.charCount', { count: reply.value.length, max: MAX_REPLY });
-      matchHint.textContent = match.value === 'word' ? t('kw.matchWordHint') : (match.value === 'exact' ? t('kw.matchExactHint') : t('kw.matchContainsHint'));
+      matchHint.textContent = match.value === 'word' ? t('routing.kw.matchWordHint') : (match.value === 'exact' ? t('routing.kw.matchExactHint') : t('routing.kw.matchContainsHint'));
     };
 
     const form = h('form', { class: 'form form-grid kw-form', 'data-testid': 'kw-form', novalidate: true },
       h('div', { class: 'field field-wide' },
-        h('label', { for: (words.input.id = `kw-words-${seq}`) }, t('kw.keywords')),
+        h('label', { for: (words.input.id = `kw-words-${seq}`) }, t('routing.kw.keywords')),
         words.el,
-        h('div', { class: 'field-hint' }, t('kw.keywordsHint', { max: MAX_KEYWORDS })),
+        h('div', { class: 'field-hint' }, t('routing.kw.keywordsHint', { max: MAX_KEYWORDS })),
         h('div', { class: 'field-error', 'data-error-for': 'keywords' })),
       h('div', { class: 'field' },
-        h('label', { for: (match.id = `kw-match-${seq}`) }, t('kw.match')), match, matchHint,
+        h('label', { for: (match.id = `kw-match-${seq}`) }, t('routing.kw.match')), match, matchHint,
         h('div', { class: 'field-error', 'data-error-for': 'match' })),
-      fieldBox(t('kw.locale'), locale, { hint: t('kw.localeHint') }),
-      fieldBox(t('kw.priority'), priority, { hint: t('kw.priorityHint') }),
-      fieldBox(t('kw.cooldown'), cooldown, { hint: t('kw.cooldownHint'), extra: cooldownReadout }),
+      fieldBox(t('routing.kw.locale'), locale, { hint: t('routing.kw.localeHint') }),
+      fieldBox(t('routing.kw.priority'), priority, { hint: t('routing.kw.priorityHint') }),
+      fieldBox(t('routing.kw.cooldown'), cooldown, { hint: t('routing.kw.cooldownHint'), extra: cooldownReadout }),
       h('div', { class: 'field field-wide' },
-        h('label', { for: (reply.id = `kw-reply-${seq}`) }, t('kw.reply')),
+        h('label', { for: (reply.id = `kw-reply-${seq}`) }, t('routing.kw.reply')),
         reply,
-        h('div', { class: 'rs-template-tools' }, h('span', { class: 'field-hint' }, t('kw.replyHint')), counter),
+        h('div', { class: 'rs-template-tools' }, h('span', { class: 'field-hint' }, t('routing.kw.replyHint')), counter),
         h('div', { class: 'field-error', 'data-error-for': 'reply' })),
       h('div', { class: 'field field-wide rs-switch-field' },
         h('label', { class: 'rs-switch-row', for: active.id }, active,
           h('span', { class: 'rs-switch-text' },
-            h('span', { class: 'rs-switch-title' }, t('kw.active')),
-            h('span', { class: 'field-hint' }, t('kw.activeHint'))))),
+            h('span', { class: 'rs-switch-title' }, t('routing.kw.active')),
+            h('span', { class: 'field-hint' }, t('routing.kw.activeHint'))))),
       h('div', { class: 'form-actions field-wide' },
-        h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'kw-save' }, rule ? t('common.save') : t('kw.create')),
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'kw-cancel', onclick: () => cancelEdit() }, t('common.cancel')),
+        h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'kw-save' }, rule ? t('app.common.save') : t('routing.kw.create')),
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'kw-cancel', onclick: () => cancelEdit() }, t('app.common.cancel')),
         rule ? h('span', { class: 'rs-foot-spacer' }) : null,
         rule ? h('button', {
           type: 'button', class: 'btn btn-danger-ghost', 'data-testid': 'kw-delete', onclick: () => remove(rule),
-        }, t('kw.delete')) : null));
+        }, t('routing.kw.delete')) : null));
 
     const snapshot = () => JSON.stringify([words.peek(), match.value, locale.value, priority.value, cooldown.value, reply.value, active.checked]);
     const initial = snapshot();
@@ -302,21 +302,21 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
       clearFormErrors(form);
       const keywords = words.keywords();
       if (!keywords.length) {
-        showFormError(form, { message: t('kw.keywordsMissing'), field: 'keywords' });
+        showFormError(form, { message: t('routing.kw.keywordsMissing'), field: 'keywords' });
         return;
       }
       const prio = parseInteger(priority.value);
       if (Number.isNaN(prio)) {
-        showFormError(form, { message: t('kw.priorityInvalid'), field: 'priority' });
+        showFormError(form, { message: t('routing.kw.priorityInvalid'), field: 'priority' });
         return;
       }
       const cool = parseInteger(cooldown.value);
       if (Number.isNaN(cool) || cool < 0 || cool > MAX_COOLDOWN) {
-        showFormError(form, { message: t('kw.cooldownInvalid'), field: 'cooldownSeconds' });
+        showFormError(form, { message: t('routing.kw.cooldownInvalid'), field: 'cooldownSeconds' });
         return;
       }
       if (!reply.value.trim()) {
-        showFormError(form, { message: t('kw.replyMissing'), field: 'reply' });
+        showFormError(form, { message: t('routing.kw.replyMissing'), field: 'reply' });
         return;
       }
       const body = {
@@ -336,7 +336,7 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
         openForm = null;
         state.editing = null;
         draw();
-        notify(rule ? t('kw.saved') : t('kw.created'), 'ok');
+        notify(rule ? t('routing.kw.saved') : t('routing.kw.created'), 'ok');
         if (testInput.value.trim()) runTest();
       } catch (error) {
         if (!state.destroyed) showFormError(form, error);
@@ -351,7 +351,7 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
 
   async function confirmLeaveForm() {
     if (!openForm || !openForm.isDirty()) return true;
-    return confirmDialog(t('kw.discardConfirm'), { confirmLabel: t('routing.discard'), danger: true });
+    return confirmDialog(t('routing.kw.discardConfirm'), { confirmLabel: t('routing.discard'), danger: true });
   }
 
   async function startEdit(id) {
@@ -370,8 +370,8 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
   }
 
   async function remove(rule) {
-    const ok = await confirmDialog(t('kw.deleteConfirm', { keywords: (rule.keywords || []).join(t('kw.keywordSeparator')) }),
-      { confirmLabel: t('kw.delete'), danger: true });
+    const ok = await confirmDialog(t('routing.kw.deleteConfirm', { keywords: (rule.keywords || []).join(t('routing.kw.keywordSeparator')) }),
+      { confirmLabel: t('routing.kw.delete'), danger: true });
     if (!ok) return;
     try {
       await api.del(`${base}/${encodeURIComponent(rule.id)}`);
@@ -380,7 +380,7 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
       state.editing = null;
       openForm = null;
       draw();
-      notify(t('kw.deleted'), 'ok');
+      notify(t('routing.kw.deleted'), 'ok');
       if (testInput.value.trim()) runTest();
     } catch (error) {
       notify(errorText(error), 'error');
@@ -394,7 +394,7 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
       if (state.destroyed) return;
       const merged = { ...rule, active: input.checked, ...(saved || {}) };
       state.rules = state.rules.map((r) => (r.id === rule.id ? merged : r));
-      notify(merged.active ? t('kw.enabled') : t('kw.disabled'), 'ok');
+      notify(merged.active ? t('routing.kw.enabled') : t('routing.kw.disabled'), 'ok');
       // Only this row: a form open elsewhere keeps what is typed in it.
       const row = input.closest('[data-testid="kw-row"]');
       if (row && row.isConnected) row.replaceWith(ruleRow(merged));
@@ -413,12 +413,12 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
       const form = ruleForm(rule);
       openForm = form;
       return h('li', { class: 'kw-row kw-row-editing', 'data-testid': 'kw-row', 'data-rule-id': rule.id },
-        h('h4', { class: 'kw-form-title' }, t('kw.editTitle')), form.el);
+        h('h4', { class: 'kw-form-title' }, t('routing.kw.editTitle')), form.el);
     }
     const toggle = h('input', {
       type: 'checkbox', class: 'rs-switch', checked: rule.active !== false, 'data-testid': 'kw-row-active',
-      'aria-label': t('kw.activeFor', { keywords: (rule.keywords || []).join(t('kw.keywordSeparator')) }),
-      title: rule.active !== false ? t('common.active') : t('common.inactive'),
+      'aria-label': t('routing.kw.activeFor', { keywords: (rule.keywords || []).join(t('routing.kw.keywordSeparator')) }),
+      title: rule.active !== false ? t('app.common.active') : t('app.common.inactive'),
       onchange: (event) => toggleActive(rule, event.target),
     });
     return h('li', {
@@ -431,14 +431,14 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
       h('div', { class: 'kw-meta' },
         h('span', { class: 'kw-meta-item' }, matchLabel(rule.match)),
         h('span', { class: 'kw-meta-item' }, localeLabel(rule.locale)),
-        h('span', { class: 'kw-meta-item' }, t('kw.priorityValue', { value: rule.priority ?? 0 })),
+        h('span', { class: 'kw-meta-item' }, t('routing.kw.priorityValue', { value: rule.priority ?? 0 })),
         h('span', { class: 'kw-meta-item' }, cooldownLabel(rule.cooldownSeconds)),
-        rule.active === false ? h('span', { class: 'pill pill-off' }, t('common.inactive')) : null)),
+        rule.active === false ? h('span', { class: 'pill pill-off' }, t('app.common.inactive')) : null)),
     h('div', { class: 'kw-row-side' },
       toggle,
       h('button', {
         type: 'button', class: 'btn btn-small', 'data-testid': 'kw-edit', onclick: () => startEdit(rule.id),
-      }, t('common.edit'))));
+      }, t('app.common.edit'))));
   }
 
   function draw() {
@@ -450,12 +450,12 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
       const form = ruleForm(null);
       openForm = form;
       items.push(h('li', { class: 'kw-row kw-row-editing kw-row-new', 'data-testid': 'kw-new-row' },
-        h('h4', { class: 'kw-form-title' }, t('kw.newTitle')), form.el));
+        h('h4', { class: 'kw-form-title' }, t('routing.kw.newTitle')), form.el));
     }
     for (const rule of state.rules) items.push(ruleRow(rule));
     if (!state.rules.length && state.editing !== 'new') {
       listHost.replaceChildren(h('div', { class: 'kw-empty', 'data-testid': 'kw-empty' },
-        h('p', null, t('kw.empty')), h('p', { class: 'muted' }, t('kw.emptyHint'))));
+        h('p', null, t('routing.kw.empty')), h('p', { class: 'muted' }, t('routing.kw.emptyHint'))));
       return;
     }
     listHost.replaceChildren(h('ul', { class: 'kw-list', 'data-testid': 'kw-list' }, items));

@@ -127,10 +127,10 @@ export function openInboxSettings(inbox, { section = 'routing', onClosed = null 
   const keywordHost = h('div', { class: 'rs-scroll rs-keywords-host', hidden: true });
   const saveButton = h('button', {
     type: 'submit', form: formId, class: 'btn btn-primary', 'data-testid': 'rs-save', disabled: true,
-  }, t('common.save'));
+  }, t('app.common.save'));
   const closeButton = h('button', {
     type: 'button', class: 'btn', 'data-testid': 'rs-close', onclick: () => requestClose(),
-  }, t('common.close'));
+  }, t('app.common.close'));
 
   dialog.append(
     h('div', { class: 'rs-head' },
@@ -138,7 +138,7 @@ export function openInboxSettings(inbox, { section = 'routing', onClosed = null 
         h('h2', { class: 'rs-title', id: titleId }, t('routing.title')),
         h('p', { class: 'rs-subtitle', 'data-testid': 'rs-inbox-name' }, inbox.name)),
       h('button', {
-        type: 'button', class: 'btn btn-ghost rs-x', 'aria-label': t('common.close'), title: t('common.close'),
+        type: 'button', class: 'btn btn-ghost rs-x', 'aria-label': t('app.common.close'), title: t('app.common.close'),
         onclick: () => requestClose(),
       }, icon('close'))),
     tabBar,
@@ -295,7 +295,7 @@ export function openInboxSettings(inbox, { section = 'routing', onClosed = null 
 
     const { text, from } = effectiveTemplate(mapOf(editor), state.locale);
     const sender = editor.tpl.sender === 'agent'
-      ? t('shell.agentBadge', { number: samples.agent_number, name: samples.agent_name })
+      ? t('app.shell.agentBadge', { number: samples.agent_number, name: samples.agent_name })
       : t('routing.botSender');
     const nodes = [h('div', { class: 'rs-preview-head' },
       h('span', null, t('routing.preview')),

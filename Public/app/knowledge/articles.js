@@ -23,24 +23,24 @@ export function createArticles({ editor, titles, onOpen, onNew, onCategories }) 
 
   const search = h('input', {
     type: 'search', class: 'kb-search', 'data-testid': 'kb-search', autocomplete: 'off',
-    placeholder: t('kb.searchPlaceholder'), 'aria-label': t('kb.search'),
+    placeholder: t('knowledge.searchPlaceholder'), 'aria-label': t('knowledge.search'),
   });
   const statusFilter = h('select', {
-    class: 'kb-filter', 'data-testid': 'kb-status-filter', 'aria-label': t('kb.status'),
+    class: 'kb-filter', 'data-testid': 'kb-status-filter', 'aria-label': t('knowledge.status'),
     onchange: () => { state.status = statusFilter.value; load(false); },
   },
-  h('option', { value: '' }, t('kb.statusAll')),
-  h('option', { value: 'published' }, t('kb.statusPublished')),
-  h('option', { value: 'draft' }, t('kb.statusDraft')));
+  h('option', { value: '' }, t('knowledge.statusAll')),
+  h('option', { value: 'published' }, t('knowledge.statusPublished')),
+  h('option', { value: 'draft' }, t('knowledge.statusDraft')));
   const count = h('span', { class: 'kb-count muted', 'data-testid': 'kb-count', 'aria-live': 'polite' });
-  const cats = h('nav', { class: 'kb-cats', 'data-testid': 'kb-categories', 'aria-label': t('kb.categories') });
+  const cats = h('nav', { class: 'kb-cats', 'data-testid': 'kb-categories', 'aria-label': t('knowledge.categories') });
   const rows = h('tbody', null);
   const more = h('button', {
     type: 'button', class: 'btn btn-small', 'data-testid': 'kb-more', hidden: true, onclick: () => load(true),
-  }, t('kb.loadMore'));
+  }, t('knowledge.loadMore'));
 
   const el = h('div', { class: 'kb-articles', 'data-testid': 'kb-articles' },
-    h('aside', { class: 'card kb-cats-card' }, h('h2', { class: 'card-title' }, t('kb.categories')), cats),
+    h('aside', { class: 'card kb-cats-card' }, h('h2', { class: 'card-title' }, t('knowledge.categories')), cats),
     h('section', { class: 'card kb-list-card' },
       h('div', { class: 'kb-toolbar' },
         search,
@@ -49,12 +49,12 @@ export function createArticles({ editor, titles, onOpen, onNew, onCategories }) 
       h('div', { class: 'table-wrap' },
         h('table', { class: 'table kb-table', 'data-testid': 'kb-articles-table' },
           h('thead', null, h('tr', null,
-            h('th', null, t('kb.titleLabel')),
-            h('th', null, t('kb.category')),
-            h('th', null, t('kb.status')),
-            h('th', { class: 'num' }, t('kb.views')),
-            h('th', { class: 'num' }, t('kb.helpful')),
-            h('th', null, t('kb.updated')))),
+            h('th', null, t('knowledge.titleLabel')),
+            h('th', null, t('knowledge.category')),
+            h('th', null, t('knowledge.status')),
+            h('th', { class: 'num' }, t('knowledge.views')),
+            h('th', { class: 'num' }, t('knowledge.helpful')),
+            h('th', null, t('knowledge.updated')))),
           rows)),
       h('div', { class: 'table-foot' }, more)));
 
@@ -84,7 +84,7 @@ export function createArticles({ editor, titles, onOpen, onNew, onCategories }) 
     }, h('span', { class: 'kb-cat-name' }, label), n === null ? null : h('span', { class: 'kb-cat-count' }, String(n)));
     const focused = cats.contains(document.activeElement) ? document.activeElement.getAttribute('data-path') : null;
     cats.replaceChildren(
-      button('', t('kb.categoryAll'), state.allCount, 0),
+      button('', t('knowledge.categoryAll'), state.allCount, 0),
       ...nodes.map((n) => button(n.path, n.name, n.count, n.depth)));
     if (focused !== null) {
       const again = Array.from(cats.children).find((b) => b.getAttribute('data-path') === focused);
@@ -100,40 +100,40 @@ export function createArticles({ editor, titles, onOpen, onNew, onCategories }) 
       class: 'kb-row', 'data-testid': 'kb-article-row', 'data-article-id': a.id, 'data-slug': a.slug, 'data-status': a.status,
       onclick: (event) => { if (!event.target.closest('button, a')) open(); },
     },
-    h('td', { class: 'kb-cell-title', 'data-label': t('kb.titleLabel') },
+    h('td', { class: 'kb-cell-title', 'data-label': t('knowledge.titleLabel') },
       h('button', { type: 'button', class: 'link-btn kb-row-title', 'data-testid': 'kb-article-open', onclick: open }, a.title),
       h('span', { class: 'kb-row-sub' }, a.slug, a.locale ? ` \u00b7 ${a.locale}` : '')),
-    h('td', { class: 'kb-cell-cat', 'data-label': t('kb.category') },
+    h('td', { class: 'kb-cell-cat', 'data-label': t('knowledge.category') },
       a.category ? h('span', { class: 'kb-cat-path' }, a.category.split('/').join(' / ')) : h('span', { class: 'muted' }, '—')),
-    h('td', { 'data-label': t('kb.status') }, statusBadge(a.status)),
-    h('td', { class: 'num', 'data-label': t('kb.views') }, String(a.views || 0)),
+    h('td', { 'data-label': t('knowledge.status') }, statusBadge(a.status)),
+    h('td', { class: 'num', 'data-label': t('knowledge.views') }, String(a.views || 0)),
     h('td', {
-      class: 'num', 'data-label': t('kb.helpful'),
-      title: t('kb.helpfulVotes', { helpful: a.helpful || 0, notHelpful: a.notHelpful || 0 }),
+      class: 'num', 'data-label': t('knowledge.helpful'),
+      title: t('knowledge.helpfulVotes', { helpful: a.helpful || 0, notHelpful: a.notHelpful || 0 }),
     }, percent === null ? h('span', { class: 'muted' }, '—') : `${percent}%`),
-    h('td', { class: 'time', 'data-label': t('kb.updated'), title: formatDateTime(a.updatedAt) }, relativeTime(a.updatedAt)));
+    h('td', { class: 'time', 'data-label': t('knowledge.updated'), title: formatDateTime(a.updatedAt) }, relativeTime(a.updatedAt)));
   }
 
   function emptyState() {
     const filtered = Boolean(state.q || state.status || state.category);
     return h('tr', { class: 'empty-row', 'data-testid': 'kb-empty' }, h('td', { colspan: '6' },
-      h('p', { class: 'kb-empty-text' }, filtered ? t('kb.emptyFiltered') : t('kb.empty')),
-      !filtered && editor ? h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'kb-empty-new', onclick: onNew }, t('kb.newArticle')) : null));
+      h('p', { class: 'kb-empty-text' }, filtered ? t('knowledge.emptyFiltered') : t('knowledge.empty')),
+      !filtered && editor ? h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'kb-empty-new', onclick: onNew }, t('knowledge.newArticle')) : null));
   }
 
   function draw() {
     if (state.error && !state.items.length) {
       rows.replaceChildren(h('tr', { class: 'empty-row' }, h('td', { colspan: '6' },
         h('p', { class: 'inline-error' }, errorText(state.error)),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => load(false) }, t('common.retry')))));
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => load(false) }, t('app.common.retry')))));
     } else if (!state.items.length) {
       rows.replaceChildren(state.loading
-        ? h('tr', { class: 'empty-row' }, h('td', { colspan: '6' }, t('common.loading')))
+        ? h('tr', { class: 'empty-row' }, h('td', { colspan: '6' }, t('app.common.loading')))
         : emptyState());
     } else {
       rows.replaceChildren(...state.items.map(row));
     }
-    count.textContent = state.loading && !state.items.length ? '' : t('kb.count', { count: state.total });
+    count.textContent = state.loading && !state.items.length ? '' : t('knowledge.count', { count: state.total });
     more.hidden = state.items.length >= state.total;
     more.disabled = state.loading;
   }

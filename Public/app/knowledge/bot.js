@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 /** A small "bot" badge when `conversation.botActive`, else null. */
 export function botBadge(conversation, testid = 'conv-bot-badge') {
   if (!conversation || conversation.botActive !== true) return null;
-  return h('span', { class: 'bot-pill', 'data-testid': testid, title: t('kb.botBadgeTitle') }, t('kb.botBadge'));
+  return h('span', { class: 'bot-pill', 'data-testid': testid, title: t('knowledge.botBadgeTitle') }, t('knowledge.botBadge'));
 }
 
 /** Links to the articles of a bot message (`payload.articles`), opened in a new tab; else null. */

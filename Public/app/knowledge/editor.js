@@ -18,18 +18,18 @@ function publicLink(article) {
   if (!article || article.status !== 'published' || !article.url) return null;
   return h('a', {
     href: article.url, target: '_blank', rel: 'noopener noreferrer', class: 'btn btn-small', 'data-testid': 'kb-view-public',
-  }, icon('globe'), h('span', null, t('kb.viewPublic')));
+  }, icon('globe'), h('span', null, t('knowledge.viewPublic')));
 }
 
 function stats(article) {
   if (!article) return null;
   const percent = helpfulPercent(article);
   return h('dl', { class: 'kb-stats', 'data-testid': 'kb-stats' },
-    h('div', null, h('dt', null, t('kb.views')), h('dd', null, String(article.views || 0))),
-    h('div', null, h('dt', null, t('kb.helpful')),
-      h('dd', { title: t('kb.helpfulVotes', { helpful: article.helpful || 0, notHelpful: article.notHelpful || 0 }) },
+    h('div', null, h('dt', null, t('knowledge.views')), h('dd', null, String(article.views || 0))),
+    h('div', null, h('dt', null, t('knowledge.helpful')),
+      h('dd', { title: t('knowledge.helpfulVotes', { helpful: article.helpful || 0, notHelpful: article.notHelpful || 0 }) },
         percent === null ? '—' : `${percent}%`)),
-    h('div', null, h('dt', null, t('kb.updated')), h('dd', null, formatDateTime(article.updatedAt))));
+    h('div', null, h('dt', null, t('knowledge.updated')), h('dd', null, formatDateTime(article.updatedAt))));
 }
 
 /** The reader for agents: the published article as the help centre shows it. */
@@ -38,7 +38,7 @@ export function createViewer({ article, onClose }) {
   setProse(prose, article.bodyHtml || '');
   const el = h('section', { class: 'card kb-reader', 'data-testid': 'kb-reader', 'data-article-id': article.id },
     h('div', { class: 'kb-editor-head' },
-      h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'kb-back', onclick: onClose }, icon('back'), h('span', null, t('kb.backToList'))),
+      h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'kb-back', onclick: onClose }, icon('back'), h('span', null, t('knowledge.backToList'))),
       h('span', { class: 'kb-spacer' }),
       publicLink(article)),
     h('h2', { class: 'kb-reader-title', 'data-testid': 'kb-reader-title' }, article.title),
@@ -46,7 +46,7 @@ export function createViewer({ article, onClose }) {
       statusBadge(article.status),
       article.category ? h('span', { class: 'kb-cat-path' }, article.category.split('/').join(' / ')) : null,
       (article.tags || []).map((tag) => h('span', { class: 'tag' }, tag)),
-      h('span', { class: 'muted' }, t('kb.updatedAt', { time: formatDateTime(article.updatedAt) }))),
+      h('span', { class: 'muted' }, t('knowledge.updatedAt', { time: formatDateTime(article.updatedAt) }))),
     prose);
   return { el, isDirty: () => false, destroy() {} };
 }
@@ -70,11 +70,11 @@ export function createEditor({ article = null, prefill = null, categories = () =
   // ---- controls ----
   const title = h('input', {
     type: 'text', name: 'title', 'data-testid': 'kb-title', value: start.title || '', maxlength: '200', required: true,
-    placeholder: t('kb.titlePlaceholder'),
+    placeholder: t('knowledge.titlePlaceholder'),
   });
   const slug = h('input', {
     type: 'text', name: 'slug', 'data-testid': 'kb-slug', value: start.slug || '', maxlength: '100', autocomplete: 'off',
-    spellcheck: 'false', placeholder: t('kb.slugPlaceholder'),
+    spellcheck: 'false', placeholder: t('knowledge.slugPlaceholder'),
   });
   const locale = h('select', { name: 'locale', 'data-testid': 'kb-locale' },
     LOCALES.map((code) => h('option', { value: code, selected: code === start.locale }, localeLabel(code))));
@@ -84,27 +84,27 @@ export function createEditor({ article = null, prefill = null, categories = () =
   const listId = 'kb-category-paths';
   const category = h('input', {
     type: 'text', name: 'category', 'data-testid': 'kb-category', value: start.category || '', maxlength: '200', list: listId,
-    autocomplete: 'off', placeholder: t('kb.categoryPlaceholder'),
+    autocomplete: 'off', placeholder: t('knowledge.categoryPlaceholder'),
   });
   const categoryList = h('datalist', { id: listId }, categories().map((path) => h('option', { value: path })));
   const tags = h('input', {
     type: 'text', name: 'tags', 'data-testid': 'kb-tags', value: (start.tags || []).join(', '), autocomplete: 'off',
-    placeholder: t('kb.tagsPlaceholder'),
+    placeholder: t('knowledge.tagsPlaceholder'),
   });
-  const synonyms = h('textarea', { name: 'synonyms', rows: '3', 'data-testid': 'kb-synonyms', placeholder: t('kb.synonymsPlaceholder') });
+  const synonyms = h('textarea', { name: 'synonyms', rows: '3', 'data-testid': 'kb-synonyms', placeholder: t('knowledge.synonymsPlaceholder') });
   synonyms.value = (start.synonyms || []).join('\n');
   const status = h('select', { name: 'status', 'data-testid': 'kb-status' },
     ['draft', 'published'].map((s) => h('option', { value: s, selected: s === start.status }, statusLabel(s))));
   const body = h('textarea', {
     name: 'body', id: 'kb-body-input', class: 'kb-body', rows: '18', 'data-testid': 'kb-body', spellcheck: 'false',
-    placeholder: t('kb.bodyPlaceholder'),
+    placeholder: t('knowledge.bodyPlaceholder'),
   });
   body.value = start.body || '';
 
   // ---- body: write / preview ----
   const preview = h('div', { class: ['kb-prose', 'kb-preview'], 'data-testid': 'kb-preview', hidden: true, 'aria-live': 'polite' });
-  const writeTab = h('button', { type: 'button', role: 'tab', class: 'kb-tab', 'data-testid': 'kb-tab-write', onclick: () => setMode('write') }, t('kb.write'));
-  const previewTab = h('button', { type: 'button', role: 'tab', class: 'kb-tab', 'data-testid': 'kb-tab-preview', onclick: () => setMode('preview') }, t('kb.preview'));
+  const writeTab = h('button', { type: 'button', role: 'tab', class: 'kb-tab', 'data-testid': 'kb-tab-write', onclick: () => setMode('write') }, t('knowledge.write'));
+  const previewTab = h('button', { type: 'button', role: 'tab', class: 'kb-tab', 'data-testid': 'kb-tab-preview', onclick: () => setMode('preview') }, t('knowledge.preview'));
   let previewFor = null;
   let previewToken = 0;
   if (article && typeof article.bodyHtml === 'string') {
@@ -132,7 +132,7 @@ export function createEditor({ article = null, prefill = null, categories = () =
     const token = ++previewToken;
     if (!text.trim()) {
       previewFor = text;
-      preview.replaceChildren(h('p', { class: 'muted' }, t('kb.previewEmpty')));
+      preview.replaceChildren(h('p', { class: 'muted' }, t('knowledge.previewEmpty')));
       return;
     }
     preview.setAttribute('aria-busy', 'true');
@@ -154,7 +154,7 @@ export function createEditor({ article = null, prefill = null, categories = () =
   const relatedChips = h('div', { class: 'kb-chips', 'data-testid': 'kb-related' });
   const relatedInput = h('input', {
     type: 'search', name: 'related', id: 'kb-related-input', 'data-testid': 'kb-related-search', autocomplete: 'off', role: 'combobox',
-    'aria-autocomplete': 'list', 'aria-expanded': 'false', placeholder: t('kb.relatedPlaceholder'),
+    'aria-autocomplete': 'list', 'aria-expanded': 'false', placeholder: t('knowledge.relatedPlaceholder'),
   });
   const relatedMenu = h('div', { class: 'popover kb-related-menu', role: 'listbox', 'data-testid': 'kb-related-menu', hidden: true });
   let relatedHits = [];
@@ -168,7 +168,7 @@ export function createEditor({ article = null, prefill = null, categories = () =
         h('span', null, label),
         h('button', {
           type: 'button', class: 'tag-remove', 'data-testid': 'kb-related-remove',
-          'aria-label': t('kb.relatedRemove', { title: label }), title: t('kb.relatedRemove', { title: label }),
+          'aria-label': t('knowledge.relatedRemove', { title: label }), title: t('knowledge.relatedRemove', { title: label }),
           onclick: () => { related = related.filter((x) => x !== s); drawChips(); },
         }, '\u00d7'));
     }));
@@ -184,7 +184,7 @@ export function createEditor({ article = null, prefill = null, categories = () =
 
   function drawRelated() {
     if (!relatedHits.length) {
-      relatedMenu.replaceChildren(h('div', { class: 'kb-menu-empty muted' }, t('kb.relatedNone')));
+      relatedMenu.replaceChildren(h('div', { class: 'kb-menu-empty muted' }, t('knowledge.relatedNone')));
     } else {
       relatedMenu.replaceChildren(...relatedHits.map((a, i) => h('button', {
         type: 'button', role: 'option', class: 'kb-menu-item', 'aria-selected': String(i === relatedIndex),
@@ -265,16 +265,16 @@ export function createEditor({ article = null, prefill = null, categories = () =
   // ---- layout ----
   const head = h('div', { class: 'kb-editor-head' });
   const statsSlot = h('div', { class: 'kb-stats-slot' });
-  const saveButton = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'kb-save' }, t('common.save'));
+  const saveButton = h('button', { type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'kb-save' }, t('app.common.save'));
 
   function drawHead() {
     mount(head,
-      h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'kb-back', onclick: () => close() }, icon('back'), h('span', null, t('kb.backToList'))),
-      h('h2', { class: 'kb-editor-title', 'data-testid': 'kb-editor-heading' }, saved ? t('kb.editArticle') : t('kb.newArticle')),
+      h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'kb-back', onclick: () => close() }, icon('back'), h('span', null, t('knowledge.backToList'))),
+      h('h2', { class: 'kb-editor-title', 'data-testid': 'kb-editor-heading' }, saved ? t('knowledge.editArticle') : t('knowledge.newArticle')),
       saved ? statusBadge(saved.status) : null,
       h('span', { class: 'kb-spacer' }),
       publicLink(saved),
-      saved ? h('button', { type: 'button', class: 'btn btn-small btn-danger-ghost', 'data-testid': 'kb-delete', onclick: () => remove() }, t('kb.delete')) : null,
+      saved ? h('button', { type: 'button', class: 'btn btn-small btn-danger-ghost', 'data-testid': 'kb-delete', onclick: () => remove() }, t('knowledge.delete')) : null,
       saveButton);
     mount(statsSlot, stats(saved));
   }
@@ -283,28 +283,28 @@ export function createEditor({ article = null, prefill = null, categories = () =
     head,
     h('div', { class: 'kb-editor-grid' },
       h('div', { class: 'kb-editor-main' },
-        field(t('kb.titleLabel'), title),
+        field(t('knowledge.titleLabel'), title),
         h('div', { class: 'field kb-body-field' },
           h('div', { class: 'kb-body-head' },
-            h('label', { for: body.id }, t('kb.body')),
-            h('div', { class: 'kb-tabs', role: 'tablist', 'aria-label': t('kb.body') }, writeTab, previewTab)),
+            h('label', { for: body.id }, t('knowledge.body')),
+            h('div', { class: 'kb-tabs', role: 'tablist', 'aria-label': t('knowledge.body') }, writeTab, previewTab)),
           body,
           preview,
-          h('div', { class: 'field-hint' }, t('kb.bodyHint')),
+          h('div', { class: 'field-hint' }, t('knowledge.bodyHint')),
           h('div', { class: 'field-error', 'data-error-for': 'body' }))),
       h('div', { class: 'kb-editor-meta' },
-        field(t('kb.status'), status),
-        field(t('kb.language'), locale),
-        field(t('kb.category'), category, { hint: t('kb.categoryHint') }),
+        field(t('knowledge.status'), status),
+        field(t('knowledge.language'), locale),
+        field(t('knowledge.category'), category, { hint: t('knowledge.categoryHint') }),
         categoryList,
-        field(t('kb.slug'), slug, { hint: t('kb.slugHint') }),
-        field(t('kb.tags'), tags, { hint: t('kb.listHint') }),
-        field(t('kb.synonyms'), synonyms, { hint: t('kb.synonymsHint') }),
+        field(t('knowledge.slug'), slug, { hint: t('knowledge.slugHint') }),
+        field(t('knowledge.tags'), tags, { hint: t('knowledge.listHint') }),
+        field(t('knowledge.synonyms'), synonyms, { hint: t('knowledge.synonymsHint') }),
         h('div', { class: 'field kb-related-field' },
-          h('label', { for: 'kb-related-input' }, t('kb.related')),
+          h('label', { for: 'kb-related-input' }, t('knowledge.related')),
           relatedChips,
           h('div', { class: 'kb-related-box' }, relatedInput, relatedMenu),
-          h('div', { class: 'field-hint' }, t('kb.relatedHint')),
+          h('div', { class: 'field-hint' }, t('knowledge.relatedHint')),
           h('div', { class: 'field-error', 'data-error-for': 'related' })),
         statsSlot)));
 
@@ -324,7 +324,7 @@ export function createEditor({ article = null, prefill = null, categories = () =
     clearFormErrors(form);
     const v = values();
     if (!v.title) {
-      showFormError(form, { message: t('kb.titleRequired'), field: 'title' });
+      showFormError(form, { message: t('knowledge.titleRequired'), field: 'title' });
       return;
     }
     const payload = { ...v };
@@ -347,7 +347,7 @@ export function createEditor({ article = null, prefill = null, categories = () =
       }
       baseline = JSON.stringify(values());
       drawHead();
-      toast(created ? t('kb.created', { title: result.title }) : t('kb.saved', { title: result.title }));
+      toast(created ? t('knowledge.created', { title: result.title }) : t('knowledge.saved', { title: result.title }));
       if (onSaved) onSaved(result, created);
     } catch (error) {
       if (error.field === 'body') setMode('write');
@@ -361,11 +361,11 @@ export function createEditor({ article = null, prefill = null, categories = () =
 
   async function remove() {
     if (!saved) return;
-    const ok = await confirmDialog(t('kb.confirmDelete', { title: saved.title }), { confirmLabel: t('kb.delete'), danger: true });
+    const ok = await confirmDialog(t('knowledge.confirmDelete', { title: saved.title }), { confirmLabel: t('knowledge.delete'), danger: true });
     if (!ok) return;
     try {
       await api.del(`/api/v1/knowledge/articles/${encodeURIComponent(saved.id)}`);
-      toast(t('kb.deleted', { title: saved.title }));
+      toast(t('knowledge.deleted', { title: saved.title }));
       baseline = JSON.stringify(values());
       if (onDeleted) onDeleted(saved);
     } catch (error) {
@@ -375,7 +375,7 @@ export function createEditor({ article = null, prefill = null, categories = () =
 
   async function close() {
     if (isDirty()) {
-      const ok = await confirmDialog(t('kb.confirmDiscard'), { confirmLabel: t('kb.discard'), danger: true });
+      const ok = await confirmDialog(t('knowledge.confirmDiscard'), { confirmLabel: t('knowledge.discard'), danger: true });
       if (!ok) return;
     }
     if (onClose) onClose();

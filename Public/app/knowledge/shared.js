@@ -48,7 +48,7 @@ export function normaliseCategory(text) {
 }
 
 export function statusLabel(status) {
-  return status === 'published' ? t('kb.statusPublished') : t('kb.statusDraft');
+  return status === 'published' ? t('knowledge.statusPublished') : t('knowledge.statusDraft');
 }
 
 export function statusBadge(status) {

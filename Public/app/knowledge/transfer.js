@@ -16,7 +16,7 @@ export function createTransfer({ onImported }) {
   const file = h('input', {
     type: 'file', name: 'file', accept: '.json,.csv,application/json,text/csv', 'data-testid': 'kb-import-file', class: 'kb-file',
   });
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'kb-import-submit', disabled: true }, t('kb.importRun'));
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'kb-import-submit', disabled: true }, t('knowledge.importRun'));
   const result = h('div', { class: 'kb-import-result', 'data-testid': 'kb-import-result', role: 'status', 'aria-live': 'polite', hidden: true });
 
   function showResult(kind, ...lines) {
@@ -32,7 +32,7 @@ export function createTransfer({ onImported }) {
   });
 
   const form = h('form', { class: 'form', 'data-testid': 'kb-import-form', novalidate: true },
-    field(t('kb.importFile'), file, { hint: t('kb.importHint') }),
+    field(t('knowledge.importFile'), file, { hint: t('knowledge.importHint') }),
     h('div', { class: 'form-actions' }, submit),
     result);
 
@@ -43,7 +43,7 @@ export function createTransfer({ onImported }) {
     if (!chosen) return;
     const format = formatOf(chosen.name);
     if (!format) {
-      showResult('error', t('kb.importWrongType'));
+      showResult('error', t('knowledge.importWrongType'));
       return;
     }
     await busy(form, async () => {
@@ -53,26 +53,26 @@ export function createTransfer({ onImported }) {
         const data = await api.upload(`/api/v1/knowledge/import?format=${format}`, blob);
         const created = (data && data.created) || 0;
         const updated = (data && data.updated) || 0;
-        showResult('success', t('kb.importDone', { created, updated }));
-        toast(t('kb.importDone', { created, updated }));
+        showResult('success', t('knowledge.importDone', { created, updated }));
+        toast(t('knowledge.importDone', { created, updated }));
         file.value = '';
         if (onImported) onImported();
       } catch (error) {
         // The server names the line that is wrong; nothing was changed.
-        showResult('error', errorText(error), errorDetail(error), t('kb.importNothingChanged'));
+        showResult('error', errorText(error), errorDetail(error), t('knowledge.importNothingChanged'));
       }
     });
     submit.disabled = !(file.files && file.files.length);
   });
 
   const el = h('div', { class: 'kb-transfer', 'data-testid': 'kb-transfer' },
-    card(t('kb.exportTitle'),
-      h('p', { class: 'card-note' }, t('kb.exportHelp')),
+    card(t('knowledge.exportTitle'),
+      h('p', { class: 'card-note' }, t('knowledge.exportHelp')),
       h('div', { class: 'form-actions' },
-        h('a', { class: 'btn', href: '/api/v1/knowledge/export?format=json', download: '', 'data-testid': 'kb-export-json' }, t('kb.exportJson')),
-        h('a', { class: 'btn', href: '/api/v1/knowledge/export?format=csv', download: '', 'data-testid': 'kb-export-csv' }, t('kb.exportCsv')))),
-    card(t('kb.importTitle'),
-      h('p', { class: 'card-note' }, t('kb.importHelp')),
+        h('a', { class: 'btn', href: '/api/v1/knowledge/export?format=json', download: '', 'data-testid': 'kb-export-json' }, t('knowledge.exportJson')),
+        h('a', { class: 'btn', href: '/api/v1/knowledge/export?format=csv', download: '', 'data-testid': 'kb-export-csv' }, t('knowledge.exportCsv')))),
+    card(t('knowledge.importTitle'),
+      h('p', { class: 'card-note' }, t('knowledge.importHelp')),
       form));
 
   return { el, destroy() {} };
@@ -91,7 +91,7 @@ export function createSettings({ settings, onSaved }) {
   const address = h('div', { class: 'kb-address', 'data-testid': 'kb-settings-address' });
   const synonyms = h('textarea', {
     name: 'synonyms', rows: '10', class: 'kb-synonyms-input', 'data-testid': 'kb-settings-synonyms', spellcheck: 'false',
-    placeholder: t('kb.settingsSynonymsPlaceholder'),
+    placeholder: t('knowledge.settingsSynonymsPlaceholder'),
   });
   synonyms.value = (current.synonyms || []).join('\n');
 
@@ -109,14 +109,14 @@ export function createSettings({ settings, onSaved }) {
 
   const form = h('form', { class: 'form', 'data-testid': 'kb-settings-form', novalidate: true },
     h('div', { class: 'field' },
-      h('label', { for: 'kb-settings-slug' }, t('kb.settingsSlug')),
+      h('label', { for: 'kb-settings-slug' }, t('knowledge.settingsSlug')),
       h('div', { class: 'kb-slug-row' }, h('span', { class: 'kb-slug-prefix mono' }, '/help/'), slug),
-      h('div', { class: 'field-hint' }, t('kb.settingsSlugHint')),
+      h('div', { class: 'field-hint' }, t('knowledge.settingsSlugHint')),
       h('div', { class: 'field-error', 'data-error-for': 'helpSlug' }),
       address),
-    field(t('kb.settingsSynonyms'), synonyms, { hint: t('kb.settingsSynonymsHint') }),
+    field(t('knowledge.settingsSynonyms'), synonyms, { hint: t('knowledge.settingsSynonymsHint') }),
     h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'kb-settings-save' }, t('common.save'))));
+      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'kb-settings-save' }, t('app.common.save'))));
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -126,7 +126,7 @@ export function createSettings({ settings, onSaved }) {
       synonyms: synonyms.value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean),
     };
     if (!body.helpSlug) {
-      showFormError(form, { message: t('kb.settingsSlugRequired'), field: 'helpSlug' });
+      showFormError(form, { message: t('knowledge.settingsSlugRequired'), field: 'helpSlug' });
       return;
     }
     await busy(form, async () => {
@@ -136,7 +136,7 @@ export function createSettings({ settings, onSaved }) {
         slug.value = current.helpSlug || '';
         synonyms.value = (current.synonyms || []).join('\n');
         drawAddress();
-        toast(t('kb.settingsSaved'));
+        toast(t('knowledge.settingsSaved'));
         if (onSaved) onSaved(current);
       } catch (error) {
         showFormError(form, error);
@@ -146,6 +146,6 @@ export function createSettings({ settings, onSaved }) {
 
   drawAddress();
   const el = h('div', { class: 'kb-settings', 'data-testid': 'kb-settings' },
-    card(t('kb.settingsTitle'), h('p', { class: 'card-note' }, t('kb.settingsHelp')), form));
+    card(t('knowledge.settingsTitle'), h('p', { class: 'card-note' }, t('knowledge.settingsHelp')), form));
   return { el, destroy() {} };
 }

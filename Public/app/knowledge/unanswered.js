@@ -17,18 +17,18 @@ const EXAMPLES = 5;
 export function createUnanswered({ onCreate, onCount }) {
   const state = { days: 30, groups: [], loading: false, error: null, token: 0 };
   const days = h('select', {
-    class: 'kb-filter', 'data-testid': 'kb-unanswered-days', 'aria-label': t('kb.unansweredPeriod'),
+    class: 'kb-filter', 'data-testid': 'kb-unanswered-days', 'aria-label': t('knowledge.unansweredPeriod'),
     onchange: () => { state.days = Number(days.value) || 30; load(); },
-  }, PERIODS.map((d) => h('option', { value: String(d), selected: d === state.days }, t('kb.lastDays', { days: d }))));
+  }, PERIODS.map((d) => h('option', { value: String(d), selected: d === state.days }, t('knowledge.lastDays', { days: d }))));
   const list = h('div', { class: 'kb-groups', 'data-testid': 'kb-unanswered-list' }, loadingBlock());
   const el = h('section', { class: 'card kb-unanswered', 'data-testid': 'kb-unanswered' },
     h('div', { class: 'kb-card-head' },
       h('div', null,
-        h('h2', { class: 'card-title' }, t('kb.unansweredTitle')),
-        h('p', { class: 'card-note' }, t('kb.unansweredHelp'))),
+        h('h2', { class: 'card-title' }, t('knowledge.unansweredTitle')),
+        h('p', { class: 'card-note' }, t('knowledge.unansweredHelp'))),
       h('div', { class: 'kb-card-tools' },
         days,
-        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'kb-unanswered-refresh', onclick: () => load() }, t('common.refresh')))),
+        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'kb-unanswered-refresh', onclick: () => load() }, t('app.common.refresh')))),
     list);
 
   async function dismiss(group, button) {
@@ -36,7 +36,7 @@ export function createUnanswered({ onCreate, onCount }) {
     try {
       await api.post('/api/v1/knowledge/unanswered/dismiss', { ids: group.ids || [] });
       state.groups = state.groups.filter((g) => g !== group);
-      toast(t('kb.dismissed'));
+      toast(t('knowledge.dismissed'));
       draw();
     } catch (error) {
       button.disabled = false;
@@ -49,20 +49,20 @@ export function createUnanswered({ onCreate, onCount }) {
     const dismissButton = h('button', {
       type: 'button', class: 'btn btn-small', 'data-testid': 'kb-unanswered-dismiss',
       onclick: () => dismiss(group, dismissButton),
-    }, t('kb.dismiss'));
+    }, t('knowledge.dismiss'));
     return h('article', { class: 'kb-group', 'data-testid': 'kb-unanswered-group', 'data-key': group.key || '' },
       h('div', { class: 'kb-group-main' },
         h('div', { class: 'kb-group-top' },
           h('span', { class: 'kb-group-title', 'data-testid': 'kb-unanswered-question' }, group.representative || '—'),
-          h('span', { class: 'kb-group-count', 'data-testid': 'kb-unanswered-count' }, t('kb.askedTimes', { count: group.count || 0 }))),
+          h('span', { class: 'kb-group-count', 'data-testid': 'kb-unanswered-count' }, t('knowledge.askedTimes', { count: group.count || 0 }))),
         examples.length ? h('ul', { class: 'kb-group-examples', 'data-testid': 'kb-unanswered-examples' },
           examples.map((e) => h('li', null, e))) : null,
         group.lastAskedAt ? h('div', { class: 'kb-group-meta muted', title: formatDateTime(group.lastAskedAt) },
-          t('kb.lastAsked', { time: relativeTime(group.lastAskedAt) })) : null),
+          t('knowledge.lastAsked', { time: relativeTime(group.lastAskedAt) })) : null),
       h('div', { class: 'kb-group-actions' },
         h('button', {
           type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'kb-unanswered-create', onclick: () => onCreate(group),
-        }, t('kb.createArticle')),
+        }, t('knowledge.createArticle')),
         dismissButton));
   }
 
@@ -71,11 +71,11 @@ export function createUnanswered({ onCreate, onCount }) {
     if (state.error) {
       list.replaceChildren(h('div', { class: 'load-error', role: 'alert' },
         h('p', null, errorText(state.error)),
-        h('button', { type: 'button', class: 'btn', onclick: () => load() }, t('common.retry'))));
+        h('button', { type: 'button', class: 'btn', onclick: () => load() }, t('app.common.retry'))));
     } else if (state.loading && !state.groups.length) {
       list.replaceChildren(loadingBlock());
     } else if (!state.groups.length) {
-      list.replaceChildren(h('p', { class: 'kb-empty-block', 'data-testid': 'kb-unanswered-empty' }, t('kb.unansweredEmpty', { days: state.days })));
+      list.replaceChildren(h('p', { class: 'kb-empty-block', 'data-testid': 'kb-unanswered-empty' }, t('knowledge.unansweredEmpty', { days: state.days })));
     } else {
       list.replaceChildren(...state.groups.map(groupNode));
     }

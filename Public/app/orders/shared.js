@@ -41,10 +41,10 @@ const TIER_LABELS = {
 };
 
 const CHANGE_STATUS_LABELS = {
-  pending: () => t('pricechange.status.pending'),
-  applied: () => t('pricechange.status.applied'),
-  approved: () => t('pricechange.status.approved'),
-  rejected: () => t('pricechange.status.rejected'),
+  pending: () => t('orders.pricechange.status.pending'),
+  applied: () => t('orders.pricechange.status.applied'),
+  approved: () => t('orders.pricechange.status.approved'),
+  rejected: () => t('orders.pricechange.status.rejected'),
 };
 
 const PRODUCT_STATUS_LABELS = {
@@ -92,11 +92,11 @@ export function productStatusLabel(status) {
 /** "Shipping fee" or "Price of SKU-1001 (title)" for a PriceChangeDTO. */
 export function changeTargetText(change, order = null) {
   if (!change) return '';
-  if (change.target === 'shipping') return t('pricechange.targetShipping');
+  if (change.target === 'shipping') return t('orders.pricechange.targetShipping');
   const line = order && Array.isArray(order.lines) ? order.lines.find((l) => l.sku === change.sku) : null;
   return line
-    ? t('pricechange.targetLineNamed', { title: line.title, sku: change.sku })
-    : t('pricechange.targetLine', { sku: change.sku || '' });
+    ? t('orders.pricechange.targetLineNamed', { title: line.title, sku: change.sku })
+    : t('orders.pricechange.targetLine', { sku: change.sku || '' });
 }
 
 // ---- money ----------------------------------------------------------------------
@@ -189,14 +189,14 @@ export function parseAmount(input, currency) {
 /** The message for a parseAmount error. */
 export function amountErrorText(result, currency) {
   switch (result && result.error) {
-    case 'empty': return t('pricechange.amountRequired');
-    case 'negative': return t('pricechange.amountNegative');
+    case 'empty': return t('orders.pricechange.amountRequired');
+    case 'negative': return t('orders.pricechange.amountNegative');
     case 'decimals':
       return result.exponent === 0
-        ? t('pricechange.amountNoDecimals', { currency })
-        : t('pricechange.amountTooManyDecimals', { currency, count: result.exponent });
-    case 'large': return t('pricechange.amountTooLarge');
-    default: return t('pricechange.amountInvalid');
+        ? t('orders.pricechange.amountNoDecimals', { currency })
+        : t('orders.pricechange.amountTooManyDecimals', { currency, count: result.exponent });
+    case 'large': return t('orders.pricechange.amountTooLarge');
+    default: return t('orders.pricechange.amountInvalid');
   }
 }
 
@@ -216,7 +216,7 @@ export function memberLabel(member) {
   if (!member) return '';
   const name = member.name || member.displayName || '';
   if (member.agentNumber === null || member.agentNumber === undefined) return name;
-  return t('shell.agentBadge', { number: member.agentNumber, name });
+  return t('app.shell.agentBadge', { number: member.agentNumber, name });
 }
 
 /**

@@ -26,17 +26,17 @@ export function openPhraseDialog({ phrase = null, prefill = null, categories = [
 
     const text = h('textarea', {
       name: 'text', rows: '5', class: 'qp-text-input', 'data-testid': 'qp-text', maxlength: String(MAX_TEXT), required: true,
-      placeholder: t('qp.textPlaceholder'),
+      placeholder: t('phrases.textPlaceholder'),
     });
     text.value = start.text || '';
     const counter = h('span', { class: 'qp-counter muted', 'aria-live': 'polite' });
     const shortcut = h('input', {
       type: 'text', name: 'shortcut', 'data-testid': 'qp-shortcut', value: start.shortcut || '', maxlength: String(MAX_SHORTCUT + 1),
-      autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', placeholder: t('qp.shortcutPlaceholder'),
+      autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', placeholder: t('phrases.shortcutPlaceholder'),
     });
     const category = h('input', {
       type: 'text', name: 'category', 'data-testid': 'qp-category', value: start.category || '', maxlength: '40',
-      autocomplete: 'off', list: listId, placeholder: t('qp.categoryPlaceholder'),
+      autocomplete: 'off', list: listId, placeholder: t('phrases.categoryPlaceholder'),
     });
     const datalist = h('datalist', { id: listId }, (categories || []).filter(Boolean).map((c) => h('option', { value: c })));
     // Team phrases are for supervisors and above; a member still sees the choice, disabled.
@@ -54,29 +54,29 @@ export function openPhraseDialog({ phrase = null, prefill = null, categories = [
       drawCounter();
     };
     const variables = h('div', { class: 'qp-vars' },
-      h('span', { class: 'muted' }, t('qp.variables')),
+      h('span', { class: 'muted' }, t('phrases.variables')),
       VARIABLES.map((v) => h('button', {
-        type: 'button', class: 'qp-var', 'data-testid': 'qp-variable', title: t('qp.insertVariable'), onclick: () => insertVariable(v),
+        type: 'button', class: 'qp-var', 'data-testid': 'qp-variable', title: t('phrases.insertVariable'), onclick: () => insertVariable(v),
       }, v)));
 
     function drawCounter() {
       const n = Array.from(text.value).length;
-      counter.textContent = t('qp.charCount', { count: n, max: MAX_TEXT });
+      counter.textContent = t('phrases.charCount', { count: n, max: MAX_TEXT });
       counter.classList.toggle('is-over', n > MAX_TEXT);
     }
     text.addEventListener('input', drawCounter);
     drawCounter();
 
-    const save = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'qp-save' }, t('common.save'));
-    const cancel = h('button', { type: 'button', class: 'btn', 'data-testid': 'qp-cancel', onclick: () => close(null) }, t('common.cancel'));
+    const save = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'qp-save' }, t('app.common.save'));
+    const cancel = h('button', { type: 'button', class: 'btn', 'data-testid': 'qp-cancel', onclick: () => close(null) }, t('app.common.cancel'));
     const form = h('form', { class: 'form qp-form', novalidate: true, method: 'dialog' },
-      field(t('qp.text'), text),
+      field(t('phrases.text'), text),
       h('div', { class: 'qp-text-foot' }, variables, counter),
       h('div', { class: 'qp-form-row' },
-        field(t('qp.shortcut'), h('div', { class: 'qp-shortcut-box' }, h('span', { class: 'qp-slash', 'aria-hidden': 'true' }, '/'), shortcut),
-          { hint: t('qp.shortcutHint') }),
-        field(t('qp.category'), category),
-        field(t('qp.scope'), scope, { hint: teamAllowed ? null : t('qp.scopeTeamLocked') })),
+        field(t('phrases.shortcut'), h('div', { class: 'qp-shortcut-box' }, h('span', { class: 'qp-slash', 'aria-hidden': 'true' }, '/'), shortcut),
+          { hint: t('phrases.shortcutHint') }),
+        field(t('phrases.category'), category),
+        field(t('phrases.scope'), scope, { hint: teamAllowed ? null : t('phrases.scopeTeamLocked') })),
       datalist,
       h('div', { class: 'dialog-actions' }, cancel, save));
     // field() found no name on the wrapper: point the shortcut's label and error slot at the input.
@@ -90,7 +90,7 @@ export function openPhraseDialog({ phrase = null, prefill = null, categories = [
     const dialog = h('dialog', {
       class: 'dialog qp-dialog', 'data-testid': 'qp-dialog', 'aria-labelledby': `qp-dialog-title-${seq}`,
     },
-    h('h2', { class: 'dialog-title', id: `qp-dialog-title-${seq}` }, editing ? t('qp.editTitle') : t('qp.newTitle')),
+    h('h2', { class: 'dialog-title', id: `qp-dialog-title-${seq}` }, editing ? t('phrases.editTitle') : t('phrases.newTitle')),
     form);
 
     let done = false;
@@ -116,15 +116,15 @@ export function openPhraseDialog({ phrase = null, prefill = null, categories = [
         scope: scope.value === 'team' ? 'team' : 'personal',
       };
       if (!body.text) {
-        showFormError(form, { message: t('qp.textRequired'), field: 'text' });
+        showFormError(form, { message: t('phrases.textRequired'), field: 'text' });
         return;
       }
       if (Array.from(body.text).length > MAX_TEXT) {
-        showFormError(form, { message: t('qp.textTooLong', { max: MAX_TEXT }), field: 'text' });
+        showFormError(form, { message: t('phrases.textTooLong', { max: MAX_TEXT }), field: 'text' });
         return;
       }
       if (!validShortcut(body.shortcut)) {
-        showFormError(form, { message: t('qp.shortcutInvalid', { max: MAX_SHORTCUT }), field: 'shortcut' });
+        showFormError(form, { message: t('phrases.shortcutInvalid', { max: MAX_SHORTCUT }), field: 'shortcut' });
         return;
       }
       let payload = body;
@@ -140,12 +140,12 @@ export function openPhraseDialog({ phrase = null, prefill = null, categories = [
         try {
           const saved = editing ? await phrasesApi.update(phrase.id, payload) : await phrasesApi.create(payload);
           const result = saved || { ...(phrase || {}), ...body };
-          toast(editing ? t('qp.saved') : t('qp.created'));
+          toast(editing ? t('phrases.saved') : t('phrases.created'));
           phrasesChanged();
           close(result);
         } catch (error) {
           if (error && error.code === 'conflict' && (!error.field || error.field === 'shortcut')) {
-            showFormError(form, { message: t('qp.shortcutTaken', { shortcut: body.shortcut }), field: 'shortcut' });
+            showFormError(form, { message: t('phrases.shortcutTaken', { shortcut: body.shortcut }), field: 'shortcut' });
           } else {
             showFormError(form, error);
           }

@@ -25,7 +25,7 @@ export function canModify(phrase) {
 }
 
 export function scopeLabel(scope) {
-  return scope === 'team' ? t('qp.scopeTeam') : t('qp.scopePersonal');
+  return scope === 'team' ? t('phrases.scopeTeam') : t('phrases.scopePersonal');
 }
 
 export function scopeBadge(scope) {

@@ -59,7 +59,7 @@ export async function render(container, ctx) {
   const body = h('div', { class: 'stack' }, loadingBlock());
 
   container.append(pageHeader(t('audit.title'), t('audit.subtitle'),
-    h('button', { type: 'button', class: 'btn', 'data-testid': 'audit-refresh', onclick: () => { state.items = []; loadPage(null); } }, t('common.refresh'))),
+    h('button', { type: 'button', class: 'btn', 'data-testid': 'audit-refresh', onclick: () => { state.items = []; loadPage(null); } }, t('app.common.refresh'))),
   body);
 
   function row(entry) {

@@ -66,8 +66,8 @@ export function render(container, ctx) {
   function emptyState() {
     main.replaceChildren(h('div', { class: 'chat-empty', 'data-testid': 'chat-empty' },
       icon('chat', 'chat-empty-icon'),
-      h('p', { class: 'chat-empty-title' }, t('conv.pickOne')),
-      h('p', { class: 'muted' }, t('conv.pickOneHint'))));
+      h('p', { class: 'chat-empty-title' }, t('conversations.pickOne')),
+      h('p', { class: 'muted' }, t('conversations.pickOneHint'))));
     side.replaceChildren();
   }
 
@@ -110,13 +110,13 @@ export function render(container, ctx) {
     } catch (error) {
       if (token !== openToken) return;
       main.replaceChildren(h('div', { class: 'chat-load-error' },
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => ctx.navigate('conversations') }, icon('back'), h('span', null, t('conv.back'))),
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => ctx.navigate('conversations') }, icon('back'), h('span', null, t('conversations.back'))),
         loadError(error, () => { current = null; show(id); })));
       return;
     }
     if (token !== openToken || !ctx.isCurrent()) return;
     if (conversation.mergedIntoId) {
-      toast(t('conv.wasMerged'), 'info');
+      toast(t('conversations.wasMerged'), 'info');
       ctx.navigate(`conversations/${conversation.mergedIntoId}`);
       return;
     }
@@ -179,7 +179,7 @@ export function render(container, ctx) {
       const c = frame.conversation;
       if (!current || !c || c.id !== current.id || !current.header) return;
       if (c.mergedIntoId) {
-        toast(t('conv.wasMerged'), 'info');
+        toast(t('conversations.wasMerged'), 'info');
         ctx.navigate(`conversations/${c.mergedIntoId}`);
         return;
       }

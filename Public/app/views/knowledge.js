@@ -14,10 +14,10 @@ import { createUnanswered } from '../knowledge/unanswered.js';
 import { createTransfer, createSettings } from '../knowledge/transfer.js';
 
 const TAB_LABELS = {
-  articles: () => t('kb.tabArticles'),
-  unanswered: () => t('kb.tabUnanswered'),
-  transfer: () => t('kb.tabTransfer'),
-  settings: () => t('kb.tabSettings'),
+  articles: () => t('knowledge.tabArticles'),
+  unanswered: () => t('knowledge.tabUnanswered'),
+  transfer: () => t('knowledge.tabTransfer'),
+  settings: () => t('knowledge.tabSettings'),
 };
 
 export async function render(container, ctx) {
@@ -32,12 +32,12 @@ export async function render(container, ctx) {
   const helpSlot = h('span', { class: 'kb-help-slot' });
   const newButton = editor ? h('button', {
     type: 'button', class: 'btn btn-primary', 'data-testid': 'kb-new', onclick: () => openNew(null, null),
-  }, t('kb.newArticle')) : null;
-  const tabBar = h('div', { class: 'kb-tabbar', role: 'tablist', 'aria-label': t('kb.title'), hidden: tabs.length < 2 });
+  }, t('knowledge.newArticle')) : null;
+  const tabBar = h('div', { class: 'kb-tabbar', role: 'tablist', 'aria-label': t('knowledge.title'), hidden: tabs.length < 2 });
   const panelHost = h('div', { class: 'kb-panel' });
   const main = h('div', { class: 'kb-main' }, tabBar, panelHost);
   const detailHost = h('div', { class: 'kb-detail', 'data-testid': 'kb-detail', hidden: true });
-  container.append(pageHeader(t('kb.title'), editor ? t('kb.subtitleEditor') : t('kb.subtitle'), helpSlot, newButton), main, detailHost);
+  container.append(pageHeader(t('knowledge.title'), editor ? t('knowledge.subtitleEditor') : t('knowledge.subtitle'), helpSlot, newButton), main, detailHost);
 
   function drawTabs() {
     tabBar.replaceChildren(...tabs.map((name) => h('button', {
@@ -109,7 +109,7 @@ export async function render(container, ctx) {
     const url = state.settings && state.settings.helpUrl;
     helpSlot.replaceChildren(url ? h('a', {
       class: 'btn', href: url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'kb-help-centre',
-    }, icon('globe'), h('span', null, t('kb.openHelpCentre'))) : '');
+    }, icon('globe'), h('span', null, t('knowledge.openHelpCentre'))) : '');
   }
 
   // ---- the opened article ----
@@ -159,7 +159,7 @@ export async function render(container, ctx) {
     closeDetail();
     const token = state.openToken;
     const back = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'kb-back', onclick: () => closeDetail() },
-      icon('back'), h('span', null, t('kb.backToList')));
+      icon('back'), h('span', null, t('knowledge.backToList')));
     showDetail(h('section', { class: 'card' }, back, loadingBlock()));
     let article;
     try {

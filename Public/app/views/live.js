@@ -15,10 +15,10 @@ const WAIT_WARN = 60; // seconds: a wait turns amber …
 const WAIT_ALERT = 180; // … and red
 const STATUS_ORDER = { online: 0, busy: 1, away: 2, offline: 3 };
 const STATUS_LABEL = {
-  online: () => t('live.statusOnline'),
-  busy: () => t('live.statusBusy'),
-  away: () => t('live.statusAway'),
-  offline: () => t('live.statusOffline'),
+  online: () => t('routing.live.statusOnline'),
+  busy: () => t('routing.live.statusBusy'),
+  away: () => t('routing.live.statusAway'),
+  offline: () => t('routing.live.statusOffline'),
 };
 
 function statusOf(agent) {
@@ -26,13 +26,13 @@ function statusOf(agent) {
 }
 
 function agentName(agent) {
-  if (!agent) return t('live.unknownAgent');
-  const name = agent.displayName || t('live.unknownAgent');
-  return agent.agentNumber === null || agent.agentNumber === undefined ? name : t('shell.agentBadge', { number: agent.agentNumber, name });
+  if (!agent) return t('routing.live.unknownAgent');
+  const name = agent.displayName || t('routing.live.unknownAgent');
+  return agent.agentNumber === null || agent.agentNumber === undefined ? name : t('app.shell.agentBadge', { number: agent.agentNumber, name });
 }
 
 function contactName(name) {
-  return name && String(name).trim() ? String(name) : t('live.visitor');
+  return name && String(name).trim() ? String(name) : t('routing.live.visitor');
 }
 
 function clockTime(date) {
@@ -78,7 +78,7 @@ export function render(container, ctx) {
 
   const updated = h('span', { class: 'live-updated', 'data-testid': 'live-updated', role: 'status', 'aria-live': 'off' });
   const filter = h('select', {
-    class: 'live-filter', 'data-testid': 'live-filter', 'aria-label': t('live.filter'), title: t('live.filter'),
+    class: 'live-filter', 'data-testid': 'live-filter', 'aria-label': t('routing.live.filter'), title: t('routing.live.filter'),
     onchange: () => { state.filter = filter.value; draw(); },
   });
   const summary = h('div', { class: 'live-summary', 'data-testid': 'live-summary' });
@@ -90,24 +90,24 @@ export function render(container, ctx) {
   const content = h('div', { class: 'live', 'data-testid': 'live-page' },
     summary,
     h('section', { class: 'live-section' },
-      h('h2', { class: 'live-section-title' }, t('live.inboxes')),
+      h('h2', { class: 'live-section-title' }, t('routing.live.inboxes')),
       inboxHost),
     h('section', { class: 'card live-agents-card' },
-      h('h2', { class: 'card-title' }, t('live.agents'), agentsCount),
+      h('h2', { class: 'card-title' }, t('routing.live.agents'), agentsCount),
       h('div', { class: 'table-wrap' },
         h('table', { class: 'table live-agents', 'data-testid': 'live-agents' },
           h('thead', null, h('tr', null,
-            h('th', null, t('live.agent')),
-            h('th', null, t('live.status')),
-            h('th', { class: 'live-load-col' }, t('live.load')),
-            h('th', null, t('live.current')))),
+            h('th', null, t('routing.live.agent')),
+            h('th', null, t('routing.live.status')),
+            h('th', { class: 'live-load-col' }, t('routing.live.load')),
+            h('th', null, t('routing.live.current')))),
           agentsBody))),
     h('section', { class: 'card live-timeouts-card' },
-      h('h2', { class: 'card-title' }, t('live.timeouts'), timeoutsCount),
+      h('h2', { class: 'card-title' }, t('routing.live.timeouts'), timeoutsCount),
       timeoutsHost));
   const body = h('div', { class: 'live-body' }, loadingBlock());
   container.append(
-    pageHeader(t('live.title'), t('live.subtitle'), h('div', { class: 'live-tools' }, filter, updated)),
+    pageHeader(t('routing.live.title'), t('routing.live.subtitle'), h('div', { class: 'live-tools' }, filter, updated)),
     body);
 
   // ---- drawing ----
@@ -133,7 +133,7 @@ export function render(container, ctx) {
     state.sigs.filter = sig;
     if (state.filter && !inboxes.some((i) => i.id === state.filter)) state.filter = '';
     filter.replaceChildren(
-      h('option', { value: '' }, t('live.allInboxes')),
+      h('option', { value: '' }, t('routing.live.allInboxes')),
       ...inboxes.map((i) => h('option', { value: i.id, selected: i.id === state.filter }, i.name)));
     filter.hidden = inboxes.length < 2;
   }
@@ -170,18 +170,18 @@ export function render(container, ctx) {
     const percent = capacity ? Math.min(100, Math.round((100 * load) / capacity)) : 0;
     summary.replaceChildren(
       h('div', { class: ['live-tile', queued > 0 && 'live-tile-warn'], 'data-testid': 'live-total-queued' },
-        h('span', { class: 'live-tile-label' }, t('live.summaryQueued')),
+        h('span', { class: 'live-tile-label' }, t('routing.live.summaryQueued')),
         h('span', { class: 'live-tile-value' }, String(queued))),
       h('div', { class: 'live-tile', 'data-testid': 'live-total-wait' },
-        h('span', { class: 'live-tile-label' }, t('live.summaryLongest')),
+        h('span', { class: 'live-tile-label' }, t('routing.live.summaryLongest')),
         h('span', { class: 'live-tile-value' }, queued > 0 ? ticking(longest, state.fetchedAt) : '—')),
       h('div', { class: 'live-tile', 'data-testid': 'live-total-online' },
-        h('span', { class: 'live-tile-label' }, t('live.summaryOnline')),
+        h('span', { class: 'live-tile-label' }, t('routing.live.summaryOnline')),
         h('span', { class: 'live-tile-value' }, String(count('online'))),
-        h('span', { class: 'live-tile-sub' }, t('live.summaryOnlineSub', { busy: count('busy'), away: count('away') }))),
+        h('span', { class: 'live-tile-sub' }, t('routing.live.summaryOnlineSub', { busy: count('busy'), away: count('away') }))),
       h('div', { class: 'live-tile', 'data-testid': 'live-total-load' },
-        h('span', { class: 'live-tile-label' }, t('live.summaryLoad')),
-        h('span', { class: 'live-tile-value' }, t('live.loadValue', { load, capacity })),
+        h('span', { class: 'live-tile-label' }, t('routing.live.summaryLoad')),
+        h('span', { class: 'live-tile-value' }, t('routing.live.loadValue', { load, capacity })),
         h('span', { class: 'live-bar', 'aria-hidden': 'true' },
           h('span', { class: 'live-bar-fill', 'data-level': loadLevel(load, capacity), style: { width: `${percent}%` } }))));
   }
@@ -194,23 +194,23 @@ export function render(container, ctx) {
     return h('article', { class: ['card', 'live-inbox', queued > 0 && 'has-queue'], 'data-testid': 'live-inbox', 'data-inbox-id': inbox.id },
       h('div', { class: 'live-inbox-head' },
         h('h3', { class: 'live-inbox-name' }, inbox.name),
-        queued > 0 ? h('span', { class: 'live-queue-pill' }, t('live.queuedPill', { count: queued })) : h('span', { class: 'live-idle-pill' }, t('live.noWait'))),
+        queued > 0 ? h('span', { class: 'live-queue-pill' }, t('routing.live.queuedPill', { count: queued })) : h('span', { class: 'live-idle-pill' }, t('routing.live.noWait'))),
       h('div', { class: 'live-stats' },
-        stat(t('live.queued'), String(queued), { 'data-testid': 'live-inbox-queued' }),
-        stat(t('live.longestWait'), queued > 0 ? ticking(inbox.longestWaitSeconds, state.fetchedAt) : '—', { 'data-testid': 'live-inbox-wait' }),
-        stat(t('live.online'), t('live.onlineValue', { online: Number(inbox.online) || 0, capacity: Number(inbox.capacity) || 0 }),
-          { 'data-testid': 'live-inbox-online', title: t('live.onlineHint') })),
+        stat(t('routing.live.queued'), String(queued), { 'data-testid': 'live-inbox-queued' }),
+        stat(t('routing.live.longestWait'), queued > 0 ? ticking(inbox.longestWaitSeconds, state.fetchedAt) : '—', { 'data-testid': 'live-inbox-wait' }),
+        stat(t('routing.live.online'), t('routing.live.onlineValue', { online: Number(inbox.online) || 0, capacity: Number(inbox.capacity) || 0 }),
+          { 'data-testid': 'live-inbox-online', title: t('routing.live.onlineHint') })),
       shown.length
         ? h('ol', { class: 'live-queue' }, shown.map((c, index) => h('li', null,
           h('a', {
             class: 'live-queue-item', href: conversationHref(c.id), 'data-testid': 'live-queue-item', 'data-conversation-id': c.id,
-            title: t('live.openConversation'),
+            title: t('routing.live.openConversation'),
           },
           h('span', { class: 'live-queue-pos' }, String(index + 1)),
           h('span', { class: 'live-queue-name' }, contactName(c.contactName)),
           ticking(c.waitingSeconds, state.fetchedAt, { class: 'live-queue-wait' })))))
-        : h('p', { class: 'live-empty' }, t('live.noQueue')),
-      list.length > shown.length ? h('p', { class: 'live-more' }, t('live.moreQueued', { count: list.length - shown.length })) : null);
+        : h('p', { class: 'live-empty' }, t('routing.live.noQueue')),
+      list.length > shown.length ? h('p', { class: 'live-more' }, t('routing.live.moreQueued', { count: list.length - shown.length })) : null);
   }
 
   function drawInboxes() {
@@ -218,7 +218,7 @@ export function render(container, ctx) {
     if (!inboxes.length) {
       cards.clear();
       state.sigs.inboxes.clear();
-      inboxHost.replaceChildren(h('p', { class: 'live-empty card' }, t('live.noInboxes')));
+      inboxHost.replaceChildren(h('p', { class: 'live-empty card' }, t('routing.live.noInboxes')));
       return;
     }
     const order = [];
@@ -259,32 +259,32 @@ export function render(container, ctx) {
       .sort((a, b) => (b.unanswered ? 1 : 0) - (a.unanswered ? 1 : 0));
     const names = (agent.inboxIds || []).map((id) => inboxNames.get(id)).filter(Boolean);
     return h('tr', { class: ['live-agent-row', `is-${status}`], 'data-testid': 'live-agent', 'data-agent-id': agent.id, 'data-status': status },
-      h('td', { class: 'live-agent-cell', 'data-label': t('live.agent') },
+      h('td', { class: 'live-agent-cell', 'data-label': t('routing.live.agent') },
         h('span', { class: 'live-dot', 'data-status': status, 'aria-hidden': 'true' }),
         h('span', { class: 'live-agent-text' },
           h('span', { class: 'cell-strong live-agent-name' }, agentName(agent)),
-          names.length ? h('span', { class: 'live-agent-inboxes' }, names.join(t('live.listSeparator'))) : null)),
-      h('td', { class: 'live-status-cell', 'data-label': t('live.status') },
+          names.length ? h('span', { class: 'live-agent-inboxes' }, names.join(t('routing.live.listSeparator'))) : null)),
+      h('td', { class: 'live-status-cell', 'data-label': t('routing.live.status') },
         h('span', { class: 'live-status', 'data-status': status }, STATUS_LABEL[status]())),
-      h('td', { class: 'live-load-col', 'data-label': t('live.load') },
+      h('td', { class: 'live-load-col', 'data-label': t('routing.live.load') },
         h('div', {
           class: 'live-load', 'data-testid': 'live-agent-load', 'data-load': String(load), 'data-capacity': String(capacity),
           role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(capacity || 1), 'aria-valuenow': String(Math.min(load, capacity || load)),
-          'aria-label': t('live.loadAria', { load, capacity }),
+          'aria-label': t('routing.live.loadAria', { load, capacity }),
         },
         h('span', { class: 'live-bar' },
           h('span', { class: 'live-bar-fill', 'data-level': loadLevel(load, capacity), style: { width: `${percent}%` } })),
-        h('span', { class: 'live-load-text' }, t('live.loadValue', { load, capacity })))),
-      h('td', { class: 'live-convs-cell', 'data-label': t('live.current') },
+        h('span', { class: 'live-load-text' }, t('routing.live.loadValue', { load, capacity })))),
+      h('td', { class: 'live-convs-cell', 'data-label': t('routing.live.current') },
         conversations.length
           ? h('div', { class: 'live-convs' }, conversations.map((c) => h('a', {
             class: ['live-conv', c.unanswered && 'is-unanswered'], href: conversationHref(c.id),
             'data-testid': 'live-agent-conversation', 'data-conversation-id': c.id, 'data-unanswered': c.unanswered ? 'true' : 'false',
-            title: c.unanswered ? t('live.unansweredHint') : t('live.openConversation'),
+            title: c.unanswered ? t('routing.live.unansweredHint') : t('routing.live.openConversation'),
           },
-          c.unanswered ? h('span', { class: 'live-conv-flag' }, t('live.unanswered')) : null,
+          c.unanswered ? h('span', { class: 'live-conv-flag' }, t('routing.live.unanswered')) : null,
           h('span', { class: 'live-conv-name' }, contactName(c.contactName)))))
-          : h('span', { class: 'muted' }, t('live.noConversations'))));
+          : h('span', { class: 'muted' }, t('routing.live.noConversations'))));
   }
 
   function drawAgents() {
@@ -295,7 +295,7 @@ export function render(container, ctx) {
     state.sigs.agents = sig;
     agentsCount.textContent = String(agents.length);
     if (!agents.length) {
-      agentsBody.replaceChildren(h('tr', { class: 'empty-row' }, h('td', { colspan: '4' }, t('live.noAgents'))));
+      agentsBody.replaceChildren(h('tr', { class: 'empty-row' }, h('td', { colspan: '4' }, t('routing.live.noAgents'))));
       return;
     }
     agentsBody.replaceChildren(...agents.map((a) => agentRow(a, inboxNames)));
@@ -310,7 +310,7 @@ export function render(container, ctx) {
     state.sigs.timeouts = sig;
     timeoutsCount.textContent = all.length ? String(all.length) : '';
     if (!all.length) {
-      timeoutsHost.replaceChildren(h('p', { class: 'live-empty' }, t('live.noTimeouts')));
+      timeoutsHost.replaceChildren(h('p', { class: 'live-empty' }, t('routing.live.noTimeouts')));
       return;
     }
     const names = conversationNames();
@@ -320,11 +320,11 @@ export function render(container, ctx) {
       return h('li', { class: 'live-timeout', 'data-testid': 'live-timeout', 'data-conversation-id': item.conversationId },
         h('span', { class: 'live-timeout-time' }, at && !Number.isNaN(at.getTime()) ? clockTime(at) : ''),
         h('a', { class: 'live-timeout-conv', href: conversationHref(item.conversationId) },
-          names.has(item.conversationId) ? contactName(names.get(item.conversationId)) : t('live.conversation')),
+          names.has(item.conversationId) ? contactName(names.get(item.conversationId)) : t('routing.live.conversation')),
         h('span', { class: 'live-timeout-text' },
           item.toAgentId
-            ? t('live.timeoutTo', { from, to: agentName(agents.get(item.toAgentId)) })
-            : t('live.timeoutRequeued', { from })));
+            ? t('routing.live.timeoutTo', { from, to: agentName(agents.get(item.toAgentId)) })
+            : t('routing.live.timeoutRequeued', { from })));
     })));
   }
 
@@ -334,14 +334,14 @@ export function render(container, ctx) {
     let text;
     if (document.hidden) {
       kind = 'paused';
-      text = t('live.paused');
+      text = t('routing.live.paused');
     } else if (state.error && state.okAt) {
       kind = 'stale';
-      text = t('live.stale', { time: clockTime(state.okAt) });
+      text = t('routing.live.stale', { time: clockTime(state.okAt) });
     } else if (state.okAt) {
-      text = t('live.updated', { time: clockTime(state.okAt) });
+      text = t('routing.live.updated', { time: clockTime(state.okAt) });
     } else {
-      text = t('common.loading');
+      text = t('app.common.loading');
     }
     updated.dataset.state = kind;
     updated.append(h('span', { class: 'live-pulse', 'aria-hidden': 'true' }), h('span', null, text));

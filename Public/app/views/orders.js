@@ -31,8 +31,8 @@ export function render(container) {
   };
   const links = [
     ['os-limits', t('orders.settings.limitsTitle')],
-    ['os-rules', t('reminders.rulesTitle')],
-    ['os-stats', t('reminders.statsTitle')],
+    ['os-rules', t('orders.reminders.rulesTitle')],
+    ['os-stats', t('orders.reminders.statsTitle')],
     ['os-webhooks', t('webhooks.title')],
   ];
   container.append(

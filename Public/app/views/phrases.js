@@ -29,25 +29,25 @@ export async function render(container, ctx) {
   // ---- header ----
   const newButton = h('button', {
     type: 'button', class: 'btn btn-primary', 'data-testid': 'qp-new', onclick: () => openNew(null),
-  }, t('qp.new'));
+  }, t('phrases.new'));
   const exportLink = h('a', {
-    class: 'btn', href: phrasesApi.exportUrl, download: 'quick-phrases.csv', 'data-testid': 'qp-export', title: t('qp.exportHint'),
-  }, t('qp.export'));
+    class: 'btn', href: phrasesApi.exportUrl, download: 'quick-phrases.csv', 'data-testid': 'qp-export', title: t('phrases.exportHint'),
+  }, t('phrases.export'));
 
   // ---- toolbar ----
   const search = h('input', {
     type: 'search', class: 'qp-search', 'data-testid': 'qp-search', autocomplete: 'off',
-    placeholder: t('qp.searchPlaceholder'), 'aria-label': t('qp.search'),
+    placeholder: t('phrases.searchPlaceholder'), 'aria-label': t('phrases.search'),
   });
   const scopeFilter = h('select', {
-    class: 'qp-filter', 'data-testid': 'qp-scope-filter', 'aria-label': t('qp.scope'),
+    class: 'qp-filter', 'data-testid': 'qp-scope-filter', 'aria-label': t('phrases.scope'),
     onchange: () => { state.scope = scopeFilter.value; draw(); },
   },
-  h('option', { value: '' }, t('qp.scopeAll')),
-  h('option', { value: 'personal' }, t('qp.scopePersonal')),
-  h('option', { value: 'team' }, t('qp.scopeTeam')));
+  h('option', { value: '' }, t('phrases.scopeAll')),
+  h('option', { value: 'personal' }, t('phrases.scopePersonal')),
+  h('option', { value: 'team' }, t('phrases.scopeTeam')));
   const categoryFilter = h('select', {
-    class: 'qp-filter', 'data-testid': 'qp-category-filter', 'aria-label': t('qp.category'),
+    class: 'qp-filter', 'data-testid': 'qp-category-filter', 'aria-label': t('phrases.category'),
     onchange: () => { state.category = categoryFilter.value; load(); },
   });
   const count = h('span', { class: 'qp-count muted', 'data-testid': 'qp-count', 'aria-live': 'polite' });
@@ -58,36 +58,36 @@ export async function render(container, ctx) {
     h('div', { class: 'table-wrap' },
       h('table', { class: 'table qp-table', 'data-testid': 'qp-table' },
         h('thead', null, h('tr', null,
-          h('th', null, t('qp.shortcut')),
-          h('th', null, t('qp.text')),
-          h('th', null, t('qp.category')),
-          h('th', null, t('qp.scope')),
-          h('th', { class: 'num' }, t('qp.usage')),
-          h('th', { class: 'actions' }, t('common.actions')))),
+          h('th', null, t('phrases.shortcut')),
+          h('th', null, t('phrases.text')),
+          h('th', null, t('phrases.category')),
+          h('th', null, t('phrases.scope')),
+          h('th', { class: 'num' }, t('phrases.usage')),
+          h('th', { class: 'actions' }, t('app.common.actions')))),
         rows)));
 
   // ---- suggested phrases ----
   const proposalsBody = h('div', { class: 'qp-proposals', 'data-testid': 'qp-proposals', 'aria-live': 'polite' });
-  const proposalsCard = card(t('qp.proposalsTitle'), h('p', { class: 'card-note' }, t('qp.proposalsHelp')), proposalsBody);
+  const proposalsCard = card(t('phrases.proposalsTitle'), h('p', { class: 'card-note' }, t('phrases.proposalsHelp')), proposalsBody);
   proposalsCard.classList.add('qp-proposals-card');
 
   // ---- import / export ----
   const file = h('input', {
     type: 'file', name: 'file', accept: '.csv,text/csv', class: 'qp-file', 'data-testid': 'qp-import-file',
   });
-  const importSubmit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'qp-import-submit', disabled: true }, t('qp.importRun'));
+  const importSubmit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'qp-import-submit', disabled: true }, t('phrases.importRun'));
   const importResult = h('div', { class: 'qp-import-result', 'data-testid': 'qp-import-result', role: 'status', 'aria-live': 'polite', hidden: true });
   const importForm = h('form', { class: 'form', 'data-testid': 'qp-import-form', novalidate: true },
-    field(t('qp.importFile'), file, { hint: canEditTeam() ? t('qp.importHintEditor') : t('qp.importHint') }),
+    field(t('phrases.importFile'), file, { hint: canEditTeam() ? t('phrases.importHintEditor') : t('phrases.importHint') }),
     h('div', { class: 'form-actions' }, importSubmit),
     importResult);
-  const transferCard = card(t('qp.transferTitle'),
-    h('p', { class: 'card-note' }, t('qp.exportHelp')),
+  const transferCard = card(t('phrases.transferTitle'),
+    h('p', { class: 'card-note' }, t('phrases.exportHelp')),
     h('div', { class: 'form-actions qp-export-row' }, exportLink),
     importForm);
 
   container.append(
-    pageHeader(t('qp.title'), t('qp.subtitle'), newButton),
+    pageHeader(t('phrases.title'), t('phrases.subtitle'), newButton),
     h('div', { class: 'qp-page', 'data-testid': 'qp-page' },
       listCard,
       h('aside', { class: 'qp-aside' }, proposalsCard, transferCard)));
@@ -100,7 +100,7 @@ export async function render(container, ctx) {
   function drawCategories() {
     const names = Array.from(new Set([...(state.categories || []), state.category].filter(Boolean)));
     categoryFilter.replaceChildren(
-      h('option', { value: '', selected: !state.category }, t('qp.categoryAll')),
+      h('option', { value: '', selected: !state.category }, t('phrases.categoryAll')),
       ...names.map((c) => h('option', { value: c, selected: c === state.category }, c)));
   }
 
@@ -109,21 +109,21 @@ export async function render(container, ctx) {
     return h('tr', {
       class: 'qp-row', 'data-testid': 'qp-row', 'data-phrase-id': p.id, 'data-scope': p.scope, 'data-shortcut': p.shortcut || '',
     },
-    h('td', { class: 'qp-cell-shortcut', 'data-label': t('qp.shortcut') },
+    h('td', { class: 'qp-cell-shortcut', 'data-label': t('phrases.shortcut') },
       p.shortcut ? h('code', { class: 'qp-shortcut-code', 'data-testid': 'qp-row-shortcut' }, shortcutText(p)) : h('span', { class: 'muted' }, '—')),
-    h('td', { class: 'qp-cell-text', 'data-label': t('qp.text') },
+    h('td', { class: 'qp-cell-text', 'data-label': t('phrases.text') },
       h('div', { class: 'qp-row-text', 'data-testid': 'qp-row-text', title: p.text }, p.text)),
-    h('td', { class: 'qp-cell-cat', 'data-label': t('qp.category') },
+    h('td', { class: 'qp-cell-cat', 'data-label': t('phrases.category') },
       p.category ? h('span', { class: 'qp-cat', 'data-testid': 'qp-row-category' }, p.category) : h('span', { class: 'muted' }, '—')),
-    h('td', { class: 'qp-cell-scope', 'data-label': t('qp.scope') }, scopeBadge(p.scope)),
-    h('td', { class: 'num qp-cell-usage', 'data-label': t('qp.usage'), 'data-testid': 'qp-row-usage' }, String(p.usageCount || 0)),
+    h('td', { class: 'qp-cell-scope', 'data-label': t('phrases.scope') }, scopeBadge(p.scope)),
+    h('td', { class: 'num qp-cell-usage', 'data-label': t('phrases.usage'), 'data-testid': 'qp-row-usage' }, String(p.usageCount || 0)),
     h('td', { class: 'actions qp-cell-actions' },
       editable ? h('button', {
         type: 'button', class: 'btn btn-small', 'data-testid': 'qp-edit', onclick: () => edit(p),
-      }, t('common.edit')) : null,
+      }, t('app.common.edit')) : null,
       editable ? h('button', {
         type: 'button', class: 'btn btn-small btn-danger-ghost', 'data-testid': 'qp-delete', onclick: () => remove(p),
-      }, t('qp.delete')) : null));
+      }, t('phrases.delete')) : null));
   }
 
   function message(text, ...extra) {
@@ -136,20 +136,20 @@ export async function render(container, ctx) {
     if (state.error && !state.items.length) {
       rows.replaceChildren(h('tr', { class: 'empty-row' }, h('td', { colspan: '6' },
         h('p', { class: 'inline-error', role: 'alert' }, errorText(state.error)),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => load() }, t('common.retry')))));
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => load() }, t('app.common.retry')))));
     } else if (!items.length) {
       const filtered = Boolean(state.q || state.scope || state.category);
       rows.replaceChildren(state.loading && !state.loaded
-        ? h('tr', { class: 'empty-row' }, h('td', { colspan: '6' }, t('common.loading')))
+        ? h('tr', { class: 'empty-row' }, h('td', { colspan: '6' }, t('app.common.loading')))
         : (filtered
-          ? message(t('qp.emptyFiltered'))
-          : message(t('qp.empty'), h('button', {
+          ? message(t('phrases.emptyFiltered'))
+          : message(t('phrases.empty'), h('button', {
             type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'qp-empty-new', onclick: () => openNew(null),
-          }, t('qp.new')))));
+          }, t('phrases.new')))));
     } else {
       rows.replaceChildren(...items.map(row));
     }
-    count.textContent = state.loaded ? t('qp.count', { count: items.length }) : '';
+    count.textContent = state.loaded ? t('phrases.count', { count: items.length }) : '';
     listCard.setAttribute('aria-busy', String(state.loading));
   }
 
@@ -206,11 +206,11 @@ export async function render(container, ctx) {
   }
 
   async function remove(p) {
-    const ok = await confirmDialog(t('qp.confirmDelete', { text: preview(p.text) }), { confirmLabel: t('qp.delete'), danger: true });
+    const ok = await confirmDialog(t('phrases.confirmDelete', { text: preview(p.text) }), { confirmLabel: t('phrases.delete'), danger: true });
     if (!ok) return;
     try {
       await phrasesApi.remove(p.id);
-      toast(t('qp.deleted'));
+      toast(t('phrases.deleted'));
       phrasesChanged();
       if (ctx.isCurrent()) load();
     } catch (error) {
@@ -223,31 +223,31 @@ export async function render(container, ctx) {
     if (!ctx.isCurrent()) return;
     if (state.proposalsError) {
       proposalsBody.replaceChildren(h('p', { class: 'inline-error' }, errorText(state.proposalsError)),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => loadProposals() }, t('common.retry')));
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => loadProposals() }, t('app.common.retry')));
       return;
     }
     if (state.proposals === null) {
-      proposalsBody.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
+      proposalsBody.replaceChildren(h('p', { class: 'muted' }, t('app.common.loading')));
       return;
     }
     if (!state.proposals.length) {
-      proposalsBody.replaceChildren(h('p', { class: 'muted qp-proposals-empty', 'data-testid': 'qp-proposals-empty' }, t('qp.proposalsEmpty')));
+      proposalsBody.replaceChildren(h('p', { class: 'muted qp-proposals-empty', 'data-testid': 'qp-proposals-empty' }, t('phrases.proposalsEmpty')));
       return;
     }
     proposalsBody.replaceChildren(h('ul', { class: 'qp-proposal-list' }, state.proposals.map((p) => {
       const saveButton = h('button', {
         type: 'button', class: 'btn btn-small btn-primary', 'data-testid': 'qp-proposal-save',
         onclick: () => saveProposal(p, saveButton),
-      }, t('qp.proposalSave'));
+      }, t('phrases.proposalSave'));
       return h('li', { class: 'qp-proposal', 'data-testid': 'qp-proposal' },
         h('div', { class: 'qp-proposal-text', 'data-testid': 'qp-proposal-text' }, p.text),
         h('div', { class: 'qp-proposal-foot' },
-          h('span', { class: 'muted' }, t('qp.proposalCount', { count: p.count || 0 })),
+          h('span', { class: 'muted' }, t('phrases.proposalCount', { count: p.count || 0 })),
           h('span', { class: 'qp-spacer' }),
           h('button', {
             type: 'button', class: 'btn btn-small', 'data-testid': 'qp-proposal-edit',
             onclick: async () => { if (await openNew({ text: p.text })) forgetProposal(p); },
-          }, t('qp.proposalEdit')),
+          }, t('phrases.proposalEdit')),
           saveButton));
     })));
   }
@@ -262,7 +262,7 @@ export async function render(container, ctx) {
     button.disabled = true;
     try {
       await phrasesApi.create({ scope: 'personal', category: '', shortcut: '', text: p.text });
-      toast(t('qp.proposalSaved'));
+      toast(t('phrases.proposalSaved'));
       phrasesChanged();
       forgetProposal(p);
       load();
@@ -304,7 +304,7 @@ export async function render(container, ctx) {
     const chosen = file.files && file.files[0];
     if (!chosen) return;
     if (!/\.csv$/i.test(chosen.name) && !/csv/i.test(chosen.type || '')) {
-      showImport('error', t('qp.importWrongType'));
+      showImport('error', t('phrases.importWrongType'));
       return;
     }
     await busy(importForm, async () => {
@@ -313,8 +313,8 @@ export async function render(container, ctx) {
         const data = await phrasesApi.importCsv(text);
         const created = (data && data.created) || 0;
         const updated = (data && data.updated) || 0;
-        showImport('success', t('qp.importDone', { created, updated }));
-        toast(t('qp.importDone', { created, updated }));
+        showImport('success', t('phrases.importDone', { created, updated }));
+        toast(t('phrases.importDone', { created, updated }));
         file.value = '';
         phrasesChanged();
         load();

@@ -17,13 +17,13 @@ const RECENT_SHOWN = 50;
 const MAX_NOTE = 200;
 
 const DECIDE_ERRORS = {
-  forbidden: () => t('pricechange.errorApproverLimit'),
-  not_before_payment: () => t('pricechange.errorNotBeforePayment'),
-  conflict: () => t('pricechange.errorAlreadyDecided'),
+  forbidden: () => t('orders.pricechange.errorApproverLimit'),
+  not_before_payment: () => t('orders.pricechange.errorNotBeforePayment'),
+  conflict: () => t('orders.pricechange.errorAlreadyDecided'),
 };
 
 function amountsText(change) {
-  return t('pricechange.fromTo', {
+  return t('orders.pricechange.fromTo', {
     from: formatMoney(change.originalAmount, change.currency),
     to: formatMoney(change.newAmount, change.currency),
   });
@@ -32,8 +32,8 @@ function amountsText(change) {
 function discountText(change) {
   const percent = typeof change.discountPercent === 'number'
     ? change.discountPercent : discountPercent(change.originalAmount, change.newAmount);
-  if (Number(change.newAmount) > Number(change.originalAmount)) return t('pricechange.raise');
-  return percent > 0 ? t('pricechange.discount', { percent }) : t('pricechange.unchanged');
+  if (Number(change.newAmount) > Number(change.originalAmount)) return t('orders.pricechange.raise');
+  return percent > 0 ? t('orders.pricechange.discount', { percent }) : t('orders.pricechange.unchanged');
 }
 
 export function render(container, ctx) {
@@ -42,18 +42,18 @@ export function render(container, ctx) {
     busy: new Set(), errors: new Map(), notes: new Map(), timer: null,
   };
 
-  const refreshButton = h('button', { type: 'button', class: 'btn', 'data-testid': 'pricechanges-refresh', onclick: () => load() }, t('common.refresh'));
+  const refreshButton = h('button', { type: 'button', class: 'btn', 'data-testid': 'pricechanges-refresh', onclick: () => load() }, t('app.common.refresh'));
   const pendingCount = h('span', { class: 'pill pc-count-pill', 'data-testid': 'pricechanges-pending-count' });
   const pendingHost = h('div', { class: 'pc-pending-host', 'aria-live': 'polite' }, loadingBlock());
   const recentHost = h('div', { class: 'pc-recent-host' });
   container.append(
-    pageHeader(t('pricechange.approvalsTitle'), t('pricechange.approvalsSubtitle'), refreshButton),
+    pageHeader(t('orders.pricechange.approvalsTitle'), t('orders.pricechange.approvalsSubtitle'), refreshButton),
     h('section', { class: 'card pc-pending-card', 'data-testid': 'pricechanges-pending' },
-      h('h2', { class: 'card-title' }, t('pricechange.pendingTitle'), pendingCount),
+      h('h2', { class: 'card-title' }, t('orders.pricechange.pendingTitle'), pendingCount),
       pendingHost),
     h('section', { class: 'card pc-recent-card', 'data-testid': 'pricechanges-recent' },
-      h('h2', { class: 'card-title' }, t('pricechange.recentTitle')),
-      h('p', { class: 'card-note' }, t('pricechange.recentHint')),
+      h('h2', { class: 'card-title' }, t('orders.pricechange.recentTitle')),
+      h('p', { class: 'card-note' }, t('orders.pricechange.recentHint')),
       recentHost));
 
   // ---- pending ----
@@ -65,7 +65,7 @@ export function render(container, ctx) {
     const noteId = `pc-note-${change.id}`;
     const note = h('input', {
       type: 'text', id: noteId, name: 'note', class: 'pc-note', 'data-testid': 'pricechange-note', maxlength: String(MAX_NOTE),
-      placeholder: t('pricechange.notePlaceholder'), value: state.notes.get(change.id) || '', disabled: busy,
+      placeholder: t('orders.pricechange.notePlaceholder'), value: state.notes.get(change.id) || '', disabled: busy,
       oninput: (event) => state.notes.set(change.id, event.target.value),
     });
     const decide = (verb) => decideChange(change, verb);
@@ -80,19 +80,19 @@ export function render(container, ctx) {
         h('span', { class: 'pc-row-change', 'data-testid': 'pricechange-row-amounts' }, amountsText(change)),
         h('span', { class: 'pc-discount' }, discountText(change))),
       h('dl', { class: 'pc-row-facts' },
-        h('div', null, h('dt', null, t('pricechange.reason')), h('dd', { 'data-testid': 'pricechange-row-reason' }, change.reason || '')),
-        change.requestedBy ? h('div', null, h('dt', null, t('pricechange.requestedBy')), h('dd', null, memberLabel(change.requestedBy))) : null),
+        h('div', null, h('dt', null, t('orders.pricechange.reason')), h('dd', { 'data-testid': 'pricechange-row-reason' }, change.reason || '')),
+        change.requestedBy ? h('div', null, h('dt', null, t('orders.pricechange.requestedBy')), h('dd', null, memberLabel(change.requestedBy))) : null),
       h('div', { class: 'pc-row-decide' },
-        h('label', { class: 'visually-hidden', for: noteId }, t('pricechange.note')),
+        h('label', { class: 'visually-hidden', for: noteId }, t('orders.pricechange.note')),
         note,
         h('button', {
           type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'pricechange-approve', disabled: busy,
           onclick: () => decide('approve'),
-        }, t('pricechange.approve')),
+        }, t('orders.pricechange.approve')),
         h('button', {
           type: 'button', class: 'btn btn-danger-ghost btn-small', 'data-testid': 'pricechange-reject', disabled: busy,
           onclick: () => decide('reject'),
-        }, t('pricechange.reject'))),
+        }, t('orders.pricechange.reject'))),
       errorLine);
   }
 
@@ -100,7 +100,7 @@ export function render(container, ctx) {
     pendingCount.textContent = String(state.pending.length);
     pendingCount.classList.toggle('pc-count-due', state.pending.length > 0);
     if (!state.pending.length) {
-      pendingHost.replaceChildren(h('p', { class: 'pc-empty muted', 'data-testid': 'pricechanges-empty' }, t('pricechange.pendingEmpty')));
+      pendingHost.replaceChildren(h('p', { class: 'pc-empty muted', 'data-testid': 'pricechanges-empty' }, t('orders.pricechange.pendingEmpty')));
       return;
     }
     const focused = pendingHost.contains(document.activeElement) ? document.activeElement : null;
@@ -116,21 +116,21 @@ export function render(container, ctx) {
   function drawRecent() {
     const rows = state.recent.slice(0, RECENT_SHOWN);
     if (!rows.length) {
-      recentHost.replaceChildren(h('p', { class: 'pc-empty muted' }, t('pricechange.recentEmpty')));
+      recentHost.replaceChildren(h('p', { class: 'pc-empty muted' }, t('orders.pricechange.recentEmpty')));
       return;
     }
     recentHost.replaceChildren(h('div', { class: 'table-wrap' },
       h('table', { class: 'table pc-table', 'data-testid': 'pricechanges-recent-table' },
         h('thead', null, h('tr', null,
-          h('th', null, t('pricechange.requestedAt')),
+          h('th', null, t('orders.pricechange.requestedAt')),
           h('th', null, t('orders.number')),
-          h('th', null, t('pricechange.target')),
-          h('th', null, t('pricechange.change')),
-          h('th', null, t('pricechange.reason')),
-          h('th', null, t('pricechange.requestedBy')),
-          h('th', null, t('pricechange.statusLabel')),
-          h('th', null, t('pricechange.decidedBy')),
-          h('th', null, t('pricechange.note')))),
+          h('th', null, t('orders.pricechange.target')),
+          h('th', null, t('orders.pricechange.change')),
+          h('th', null, t('orders.pricechange.reason')),
+          h('th', null, t('orders.pricechange.requestedBy')),
+          h('th', null, t('orders.pricechange.statusLabel')),
+          h('th', null, t('orders.pricechange.decidedBy')),
+          h('th', null, t('orders.pricechange.note')))),
         h('tbody', null, rows.map((c) => h('tr', { 'data-testid': 'pricechange-recent-row', 'data-change-id': c.id, 'data-status': c.status || '' },
           h('td', { class: 'time' }, formatDateTime(c.createdAt)),
           h('td', { class: 'mono' }, c.orderNumber || c.orderExternalId || ''),
@@ -158,8 +158,8 @@ export function render(container, ctx) {
       state.pending = state.pending.filter((c) => c.id !== change.id);
       state.recent = [decided].concat(state.recent.filter((c) => c.id !== change.id));
       state.notes.delete(change.id);
-      toast(verb === 'approve' ? t('pricechange.approved', { number: change.orderNumber || change.orderExternalId || '' })
-        : t('pricechange.rejected', { number: change.orderNumber || change.orderExternalId || '' }));
+      toast(verb === 'approve' ? t('orders.pricechange.approved', { number: change.orderNumber || change.orderExternalId || '' })
+        : t('orders.pricechange.rejected', { number: change.orderNumber || change.orderExternalId || '' }));
       drawRecent();
     } catch (error) {
       if (state.stopped) return;

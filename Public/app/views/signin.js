@@ -16,7 +16,7 @@ let draftEmail = '';
 export function renderSignIn(root, { onSignedIn, onLocale }) {
   const email = h('input', {
     type: 'email', name: 'email', id: 'signin-email', 'data-testid': 'signin-email',
-    autocomplete: 'username', required: true, placeholder: t('signin.emailPlaceholder'),
+    autocomplete: 'username', required: true, placeholder: t('auth.signin.emailPlaceholder'),
     value: draftEmail, oninput: (event) => { draftEmail = event.target.value; },
   });
   const password = h('input', {
@@ -25,17 +25,17 @@ export function renderSignIn(root, { onSignedIn, onLocale }) {
   });
 
   const form = h('form', { class: 'signin-form', id: 'signin-form', 'data-testid': 'signin-form', novalidate: true },
-    field(t('signin.email'), email),
-    field(t('signin.password'), password),
+    field(t('auth.signin.email'), email),
+    field(t('auth.signin.password'), password),
     h('button', { type: 'submit', class: 'btn btn-primary btn-block', id: 'signin-submit', 'data-testid': 'signin-submit' },
-      t('signin.submit')),
+      t('auth.signin.submit')),
   );
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearFormErrors(form);
     if (!email.value.trim() || !password.value) {
-      showFormError(form, { message: t('signin.missing'), field: !email.value.trim() ? 'email' : 'password' });
+      showFormError(form, { message: t('auth.signin.missing'), field: !email.value.trim() ? 'email' : 'password' });
       return;
     }
     await busy(form, async () => {
@@ -73,8 +73,8 @@ export function renderSignIn(root, { onSignedIn, onLocale }) {
       icon('logo', 'brand-mark brand-mark-large'),
       h('div', null,
         h('div', { class: 'signin-title' }, t('app.title')),
-        h('div', { class: 'signin-subtitle' }, t('signin.subtitle')))),
-    h('h1', { class: 'signin-heading' }, t('signin.title')),
+        h('div', { class: 'signin-subtitle' }, t('auth.signin.subtitle')))),
+    h('h1', { class: 'signin-heading' }, t('auth.signin.title')),
     form,
   );
 
@@ -88,6 +88,6 @@ export function renderSignIn(root, { onSignedIn, onLocale }) {
   root.replaceChildren(h('div', { class: 'signin-page', 'data-testid': 'signin-page' },
     lang,
     card,
-    h('p', { class: 'signin-foot' }, t('signin.footer'))));
+    h('p', { class: 'signin-foot' }, t('auth.signin.footer'))));
   (draftEmail ? password : email).focus();
 }

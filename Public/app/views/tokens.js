@@ -15,13 +15,13 @@ export async function render(container, ctx) {
   const secretSlot = h('div', { 'data-testid': 'token-secret-slot' });
   const body = h('div', { class: 'stack' }, loadingBlock());
 
-  const name = h('input', { type: 'text', name: 'name', 'data-testid': 'token-name', required: true, maxlength: '80', placeholder: t('tokens.namePlaceholder') });
+  const name = h('input', { type: 'text', name: 'name', 'data-testid': 'token-name', required: true, maxlength: '80', placeholder: t('auth.tokens.namePlaceholder') });
   const role = select('role', TOKEN_ROLES.map((r) => ({ value: r, label: roleLabel(r) })), 'admin', { 'data-testid': 'token-role' });
   const form = h('form', { class: 'form form-grid', 'data-testid': 'token-create-form', novalidate: true },
-    field(t('tokens.name'), name),
-    field(t('tokens.role'), role, { hint: t('tokens.roleHint') }),
+    field(t('auth.tokens.name'), name),
+    field(t('auth.tokens.role'), role, { hint: t('auth.tokens.roleHint') }),
     h('div', { class: 'form-actions field-wide' },
-      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'token-create-submit' }, t('tokens.create'))));
+      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'token-create-submit' }, t('auth.tokens.create'))));
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -31,7 +31,7 @@ export async function render(container, ctx) {
         const created = await api.post('/api/v1/api-tokens', { name: name.value.trim(), role: role.value });
         form.reset();
         showSecret(created);
-        toast(t('tokens.created', { name: created.name }));
+        toast(t('auth.tokens.created', { name: created.name }));
         await refresh();
       } catch (error) {
         showFormError(form, error);
@@ -42,8 +42,8 @@ export async function render(container, ctx) {
   function showSecret(created) {
     const secret = created.token || '';
     secretSlot.replaceChildren(h('section', { class: 'card card-warning', role: 'alert', 'data-testid': 'token-secret-card' },
-      h('h2', { class: 'card-title' }, t('tokens.secretTitle', { name: created.name })),
-      h('p', { class: 'warning-text' }, t('tokens.secretWarning')),
+      h('h2', { class: 'card-title' }, t('auth.tokens.secretTitle', { name: created.name })),
+      h('p', { class: 'warning-text' }, t('auth.tokens.secretWarning')),
       h('div', { class: 'code-row' },
         h('pre', { class: 'code code-secret' }, h('code', { 'data-testid': 'token-secret', id: 'token-secret' }, secret)),
         copyButton(() => secret, { 'data-testid': 'token-secret-copy' })),
@@ -51,15 +51,15 @@ export async function render(container, ctx) {
         h('button', {
           type: 'button', class: 'btn', 'data-testid': 'token-secret-done',
           onclick: () => secretSlot.replaceChildren(),
-        }, t('tokens.secretDone')))));
+        }, t('auth.tokens.secretDone')))));
   }
 
   async function revoke(token) {
-    const ok = await confirmDialog(t('tokens.confirmRevoke', { name: token.name }), { confirmLabel: t('tokens.revoke'), danger: true });
+    const ok = await confirmDialog(t('auth.tokens.confirmRevoke', { name: token.name }), { confirmLabel: t('auth.tokens.revoke'), danger: true });
     if (!ok) return;
     try {
       await api.del(`/api/v1/api-tokens/${encodeURIComponent(token.id)}`);
-      toast(t('tokens.revoked', { name: token.name }));
+      toast(t('auth.tokens.revoked', { name: token.name }));
       await refresh();
     } catch (error) {
       toast(errorText(error), 'error');
@@ -70,34 +70,34 @@ export async function render(container, ctx) {
     const rows = state.tokens.map((token) => h('tr', {
       class: [token.revokedAt && 'row-inactive'], 'data-testid': 'token-row', 'data-token-id': token.id, 'data-token-name': token.name,
     },
-    h('td', { 'data-label': t('tokens.name') }, h('span', { class: 'cell-strong' }, token.name)),
-    h('td', { 'data-label': t('tokens.role') }, h('span', { class: ['role-pill', `role-${token.role}`] }, roleLabel(token.role))),
-    h('td', { 'data-label': t('tokens.prefix') }, h('code', { class: 'mono' }, token.prefix ? `${token.prefix}…` : '')),
-    h('td', { class: 'time', 'data-label': t('tokens.createdAt') }, formatDateTime(token.createdAt)),
-    h('td', { class: 'time', 'data-label': t('tokens.lastUsedAt') }, token.lastUsedAt ? formatDateTime(token.lastUsedAt) : h('span', { class: 'muted' }, t('tokens.neverUsed'))),
-    h('td', { 'data-label': t('tokens.status') }, token.revokedAt
-      ? h('span', { class: 'pill pill-off', title: formatDateTime(token.revokedAt) }, t('tokens.revokedStatus'))
-      : h('span', { class: 'pill pill-on' }, t('common.active'))),
+    h('td', { 'data-label': t('auth.tokens.name') }, h('span', { class: 'cell-strong' }, token.name)),
+    h('td', { 'data-label': t('auth.tokens.role') }, h('span', { class: ['role-pill', `role-${token.role}`] }, roleLabel(token.role))),
+    h('td', { 'data-label': t('auth.tokens.prefix') }, h('code', { class: 'mono' }, token.prefix ? `${token.prefix}…` : '')),
+    h('td', { class: 'time', 'data-label': t('auth.tokens.createdAt') }, formatDateTime(token.createdAt)),
+    h('td', { class: 'time', 'data-label': t('auth.tokens.lastUsedAt') }, token.lastUsedAt ? formatDateTime(token.lastUsedAt) : h('span', { class: 'muted' }, t('auth.tokens.neverUsed'))),
+    h('td', { 'data-label': t('auth.tokens.status') }, token.revokedAt
+      ? h('span', { class: 'pill pill-off', title: formatDateTime(token.revokedAt) }, t('auth.tokens.revokedStatus'))
+      : h('span', { class: 'pill pill-on' }, t('app.common.active'))),
     h('td', { class: 'actions' }, token.revokedAt ? null : h('button', {
       type: 'button', class: 'btn btn-small btn-danger-ghost', 'data-testid': 'token-revoke', onclick: () => revoke(token),
-    }, t('tokens.revoke')))));
-    if (!rows.length) rows.push(emptyRow(7, t('tokens.empty')));
+    }, t('auth.tokens.revoke')))));
+    if (!rows.length) rows.push(emptyRow(7, t('auth.tokens.empty')));
     return h('div', { class: 'table-wrap' },
       h('table', { class: 'table', id: 'tokens-table', 'data-testid': 'tokens-table' },
         h('thead', null, h('tr', null,
-          h('th', null, t('tokens.name')),
-          h('th', null, t('tokens.role')),
-          h('th', null, t('tokens.prefix')),
-          h('th', null, t('tokens.createdAt')),
-          h('th', null, t('tokens.lastUsedAt')),
-          h('th', null, t('tokens.status')),
-          h('th', { class: 'actions' }, t('common.actions')))),
+          h('th', null, t('auth.tokens.name')),
+          h('th', null, t('auth.tokens.role')),
+          h('th', null, t('auth.tokens.prefix')),
+          h('th', null, t('auth.tokens.createdAt')),
+          h('th', null, t('auth.tokens.lastUsedAt')),
+          h('th', null, t('auth.tokens.status')),
+          h('th', { class: 'actions' }, t('app.common.actions')))),
         h('tbody', null, rows)));
   }
 
   function draw() {
     if (!ctx.isCurrent()) return;
-    body.replaceChildren(card(t('tokens.listTitle', { count: state.tokens.length }), table()));
+    body.replaceChildren(card(t('auth.tokens.listTitle', { count: state.tokens.length }), table()));
   }
 
   async function refresh() {
@@ -112,9 +112,9 @@ export async function render(container, ctx) {
   }
 
   container.append(
-    pageHeader(t('tokens.title'), t('tokens.subtitle')),
+    pageHeader(t('auth.tokens.title'), t('auth.tokens.subtitle')),
     secretSlot,
-    card(t('tokens.createTitle'), form),
+    card(t('auth.tokens.createTitle'), form),
     body);
   await refresh();
 }

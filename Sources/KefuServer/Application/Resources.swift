@@ -26,24 +26,27 @@ enum ResourceLoader {
         throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "is not set and no Public/ and Resources/ were found in \(cwd)")
     }
 
-    /// Each locale's catalogue: `Resources/Locales/<locale>.json` (the workbench) merged
-    /// with `Resources/Locales/<area>/<locale>.json` of every area (widget, help centre …).
-    /// A key defined twice is an error, so areas cannot silently override each other.
+    /// Each locale's catalogue: `Resources/Locales/<capability>/<locale>.json` of every
+    /// capability merged. A capability's keys start with its folder's name (`orders.…` in
+    /// `orders/`), so capabilities cannot override each other; a key outside its folder's
+    /// prefix or defined twice stops start-up.
     static func catalogs(in directory: String) throws(ConfigurationError) -> [UILocale: MessageCatalog] {
         let base = "\(directory)/Resources/Locales"
-        let areas = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [])
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [])
             .filter { var isDir: ObjCBool = false; return FileManager.default.fileExists(atPath: "\(base)/\($0)", isDirectory: &isDir) && isDir.boolValue }
             .sorted()
+        guard !folders.isEmpty else { throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "has no catalogues in \(base)") }
         var result: [UILocale: MessageCatalog] = [:]
         for locale in UILocale.allCases {
             var messages: [String: String] = [:]
-            for path in ["\(base)/\(locale.rawValue).json"] + areas.map({ "\(base)/\($0)/\(locale.rawValue).json" }) {
+            for folder in folders {
+                let path = "\(base)/\(folder)/\(locale.rawValue).json"
                 guard let data = FileManager.default.contents(atPath: path),
                       let part = try? JSONDecoder().decode([String: String].self, from: data) else {
                     throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "has no readable catalogue \(path)")
                 }
-                if let clash = part.keys.first(where: { messages[$0] != nil }) {
-                    throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "defines the key \(clash) twice (again in \(path))")
+                if let stray = part.keys.sorted().first(where: { !$0.hasPrefix(folder + ".") }) {
+                    throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "has the key \(stray) in \(path); keys there start with \(folder).")
                 }
                 messages.merge(part) { a, _ in a }
             }

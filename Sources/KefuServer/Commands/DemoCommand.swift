@@ -5,7 +5,7 @@ import Vapor
 
 /// `kefu demo`: a demo shop with a team and inboxes, so a new user can try Kefu
 /// at once. Running it again changes nothing and prints the sign-in again.
-/// Later capabilities add their demo data as further `DemoSeed` steps.
+/// Each capability adds its demo data as `DemoSeed` steps (see ``DemoData/steps``).
 struct DemoCommand: AsyncCommand {
     struct Signature: CommandSignature { init() {} }
 
@@ -60,60 +60,12 @@ enum DemoData {
         Member(email: "yun@demo.kefu.local", name: "小云", number: 12, role: .agent, inboxes: ["售前", "售后"]),
     ]
 
-    /// The demo steps in order. Later issues append theirs (orders, knowledge ...).
-    static let steps: [DemoSeed] = [
-        DemoSeed(title: "shop and owner") { app, _ in
-            let owner = Team.NewMember(email: ownerEmail, password: password, displayName: "店长", agentNumber: 1, role: .owner, inboxIDs: [])
-            return try await Team.createShop(name: shopName, owner: owner, app: app, on: app.db).0.id!
-        },
-        DemoSeed(title: "inboxes 售前 / 售后 / 投诉") { app, accountID in
-            let accountID = accountID!
-            for inbox in inboxes {
-                _ = try await InboxesController.create(name: inbox.name, description: inbox.description, accountID: accountID,
-                                                       autoReplies: .standard(app.kefu.catalogs), on: app.db) { created, tx in
-                    try await AuditLog.recordSystem("inbox.create", accountID: accountID, target: "inbox", id: created.id!.uuidString,
-                                                    details: ["name": created.name], at: app.kefu.clock.now(), on: tx)
-                }
-            }
-            return accountID
-        },
-        DemoSeed(title: "agents 2, 8, 9, 12") { app, accountID in
-            let accountID = accountID!
-            let byName = Dictionary(uniqueKeysWithValues: try await Inbox.query(on: app.db).filter(\.$accountID == accountID).all().map { ($0.name, $0.id!) })
-            for m in team {
-                let member = Team.NewMember(email: m.email, password: password, displayName: m.name, agentNumber: m.number,
-                                            role: m.role, inboxIDs: m.inboxes.compactMap { byName[$0] })
-                _ = try await Team.createMember(member, accountID: accountID, app: app, on: app.db) { user, tx in
-                    try await AuditLog.recordSystem("agent.create", accountID: accountID, target: "user", id: user.id!.uuidString,
-                                                    details: ["email": user.email, "role": user.role.rawValue], at: app.kefu.clock.now(), on: tx)
-                }
-            }
-            return accountID
-        },
-        DemoSeed(title: "FAQ: \(knowledgeFile), help centre /help/\(helpSlug), FAQ bot first in 售后") { app, accountID in
-            let accountID = accountID!
-            let path = app.kefu.resourcesDirectory + "/" + knowledgeFile
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError(variable: "KEFU_RESOURCES_DIR", message: "has no \(knowledgeFile)")
-            }
-            let result = try await KnowledgeTransfer.importFile(try KnowledgeTransfer.decode(data, format: .json), accountID: accountID,
-                                                              now: app.kefu.clock.now(), on: app.db)
-            let settings = try await KnowledgeStore.settings(accountID: accountID, now: app.kefu.clock.now(), on: app.db)
-            _ = try await KnowledgeStore.update(settings, with: KnowledgeSettingsInput(helpSlug: helpSlug, synonyms: nil),
-                                             now: app.kefu.clock.now(), on: app.db)
-            try await Inbox.query(on: app.db).filter(\.$accountID == accountID).filter(\.$name == botInbox)
-                .set(\.$botMode, to: .first).update()
-            try await AuditLog.recordSystem("article.import", accountID: accountID, target: "knowledge", id: nil,
-                                            details: ["created": String(result.created)], at: app.kefu.clock.now(), on: app.db)
-            return accountID
-        },
-        DemoStore.seed,
-    ]
-
-    static let knowledgeFile = "Resources/Knowledge/demo-faq.zh-CN.json"
-    static let helpSlug = "demo"
-    /// The inbox whose FAQ bot answers first (the demo shop page's `?desk=after-sale`).
-    static let botInbox = "售后"
+    /// The demo steps in order, each capability's from its own `<Capability>+Demo.swift`.
+    static var steps: [DemoSeed] {
+        AccountsDemo.steps       // the shop, its owner, inboxes and agents
+            + KnowledgeDemo.steps  // the FAQ, the help centre, the FAQ bot
+            + OrdersDemo.steps     // products, customers with orders, a 催付 rule, the demo platform's webhook
+    }
 
     static func printSignIn(console: any Console, settings: KefuSettings) {
         console.print("")

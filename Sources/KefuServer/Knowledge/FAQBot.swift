@@ -36,13 +36,13 @@ enum FAQBot {
         case .suggest(let hits):
             let articles = hits.compactMap { hit in byID[hit.id].map { ref($0, snippet: hit.snippet, helpSlug: index.helpSlug) } }
             let lines = articles.enumerated().map { "\($0.offset + 1). \($0.element.title)" }
-            try await write(text: ([catalog.text("bot.suggest")] + lines).joined(separator: "\n"),
+            try await write(text: ([catalog.text("knowledge.bot.suggest")] + lines).joined(separator: "\n"),
                             payload: MessagePayload(type: .botSuggest, articles: articles, handover: true),
                             in: conversation, catalog: catalog, app: app)
         case .noAnswer:
             try await AskedQuestion(accountID: accountID, inboxID: conversation.inboxID, conversationID: conversationID,
                                     question: String(text.prefix(500)), locale: locale.rawValue, askedAt: app.kefu.clock.now()).create(on: db)
-            try await write(text: catalog.text("bot.none"), payload: MessagePayload(type: .botNone, articles: [], handover: true),
+            try await write(text: catalog.text("knowledge.bot.none"), payload: MessagePayload(type: .botNone, articles: [], handover: true),
                             in: conversation, catalog: catalog, app: app)
         }
     }
@@ -76,9 +76,9 @@ enum FAQBot {
             try await AskedQuestion(accountID: conversation.accountID, inboxID: conversation.inboxID, conversationID: conversation.id,
                                     question: String(question.text.prefix(500)), locale: locale.rawValue, askedAt: app.kefu.clock.now()).create(on: db)
         }
-        try await write(text: catalog.text("bot.handover"), payload: MessagePayload(type: .botHandover, articles: [], handover: false),
+        try await write(text: catalog.text("knowledge.bot.handover"), payload: MessagePayload(type: .botHandover, articles: [], handover: false),
                         in: conversation, catalog: catalog, app: app)
-        try await app.conversations.handOver(conversation.id!, reason: .shopperAsked, timelineText: catalog.text("bot.handoverEvent"), by: caller)
+        try await app.conversations.handOver(conversation.id!, reason: .shopperAsked, timelineText: catalog.text("knowledge.bot.handoverEvent"), by: caller)
     }
 
     // MARK: writing
@@ -107,7 +107,7 @@ enum FAQBot {
 
     private static func write(text: String, payload: MessagePayload, in conversation: Conversation, catalog: MessageCatalog,
                               app: Application) async throws {
-        let bot = Caller.bot(conversation.accountID, sender: SenderDTO(id: nil, name: catalog.text("bot.name"), agentNumber: nil))
+        let bot = Caller.bot(conversation.accountID, sender: SenderDTO(id: nil, name: catalog.text("knowledge.bot.name"), agentNumber: nil))
         try await app.conversations.send(MessageDraft(text: text, payload: payload), in: conversation.id!, by: bot)
     }
 }

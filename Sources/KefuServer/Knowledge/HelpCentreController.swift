@@ -140,7 +140,7 @@ struct HelpCentreController {
         let hits = index.search(query, limit: 20, locale: c.locale.rawValue).map { (title: $0.article.title, slug: $0.article.slug, snippet: $0.hit.snippet) }
         let tooLong = raw.count > ArticleRules.maxQuery
         return page(c.pages.search(query: query, hits: hits,
-                                   error: tooLong ? req.application.kefu.catalog(c.locale).text("help.queryTooLong", ["max": String(ArticleRules.maxQuery)]) : nil),
+                                   error: tooLong ? req.application.kefu.catalog(c.locale).text("knowledge.help.queryTooLong", ["max": String(ArticleRules.maxQuery)]) : nil),
                     req, c)
     }
 

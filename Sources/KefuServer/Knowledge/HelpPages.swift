@@ -53,10 +53,10 @@ struct HelpPages {
         <body>
         <header class="hc-header">
           <div class="hc-wrap">
-            <a class="hc-brand" href="\(base)" data-testid="help-home-link">\(e(shopName)) · \(t("help.title"))</a>
+            <a class="hc-brand" href="\(base)" data-testid="help-home-link">\(e(shopName)) · \(t("knowledge.help.title"))</a>
             <form class="hc-search" action="\(base)/search" method="get" role="search">
-              <input type="search" name="q" value="\(e(query))" maxlength="\(ArticleRules.maxQuery)" aria-label="\(t("help.searchLabel"))" placeholder="\(t("help.searchPlaceholder"))" data-testid="help-search-input">
-              <button type="submit" data-testid="help-search-submit">\(t("help.search"))</button>
+              <input type="search" name="q" value="\(e(query))" maxlength="\(ArticleRules.maxQuery)" aria-label="\(t("knowledge.help.searchLabel"))" placeholder="\(t("knowledge.help.searchPlaceholder"))" data-testid="help-search-input">
+              <button type="submit" data-testid="help-search-submit">\(t("knowledge.help.search"))</button>
             </form>
           </div>
         </header>
@@ -64,8 +64,8 @@ struct HelpPages {
         \(body)
         </main>
         <footer class="hc-footer hc-wrap">
-          <nav class="hc-langs" aria-label="\(t("help.language"))">\(languages)</nav>
-          <p>\(t("help.poweredBy"))</p>
+          <nav class="hc-langs" aria-label="\(t("knowledge.help.language"))">\(languages)</nav>
+          <p>\(t("knowledge.help.poweredBy"))</p>
         </footer>
         \(widget)
         </body>
@@ -74,7 +74,7 @@ struct HelpPages {
     }
 
     func articleList(_ articles: [Article], testID: String = "help-article-link") -> String {
-        guard !articles.isEmpty else { return "<p class=\"hc-empty\">\(t("help.noArticles"))</p>" }
+        guard !articles.isEmpty else { return "<p class=\"hc-empty\">\(t("knowledge.help.noArticles"))</p>" }
         return "<ol class=\"hc-list\">" + articles.map {
             "<li><a href=\"\(articleURL($0.slug))\" data-testid=\"\(testID)\">\(e($0.title))</a></li>"
         }.joined() + "</ol>"
@@ -95,28 +95,28 @@ struct HelpPages {
             """
         }.joined()
         let body = """
-        <h1>\(t("help.welcome"))</h1>
+        <h1>\(t("knowledge.help.welcome"))</h1>
         <section class="hc-section" data-testid="help-hot">
-          <h2>\(t("help.hot"))</h2>
+          <h2>\(t("knowledge.help.hot"))</h2>
           \(articleList(hot, testID: "help-hot-link"))
         </section>
         <section class="hc-section">
-          <h2>\(t("help.categories"))</h2>
-          <div class="hc-grid">\(tree.isEmpty ? "<p class=\"hc-empty\">\(t("help.noArticles"))</p>" : tree)</div>
+          <h2>\(t("knowledge.help.categories"))</h2>
+          <div class="hc-grid">\(tree.isEmpty ? "<p class=\"hc-empty\">\(t("knowledge.help.noArticles"))</p>" : tree)</div>
         </section>
         """
-        return layout(title: catalog.text("help.title"), body: body, path: base)
+        return layout(title: catalog.text("knowledge.help.title"), body: body, path: base)
     }
 
     func breadcrumb(_ category: String, current: String? = nil) -> String {
-        var parts = ["<a href=\"\(base)\">\(t("help.title"))</a>"]
+        var parts = ["<a href=\"\(base)\">\(t("knowledge.help.title"))</a>"]
         let levels = category.split(separator: "/").map(String.init)
         for depth in levels.indices {
             let path = levels[...depth].joined(separator: "/")
             parts.append("<a href=\"\(categoryURL(path))\">\(e(levels[depth]))</a>")
         }
         if let current { parts.append("<span aria-current=\"page\">\(e(current))</span>") }
-        return "<nav class=\"hc-crumbs\" aria-label=\"\(t("help.breadcrumb"))\">" + parts.joined(separator: " › ") + "</nav>"
+        return "<nav class=\"hc-crumbs\" aria-label=\"\(t("knowledge.help.breadcrumb"))\">" + parts.joined(separator: " › ") + "</nav>"
     }
 
     func category(path: String, articles: [Article], children: [(path: String, count: Int)]) -> String {
@@ -135,18 +135,18 @@ struct HelpPages {
     func article(_ article: Article, html: String, related: [Article], voted: Bool) -> String {
         let relatedBlock = related.isEmpty ? "" : """
         <section class="hc-section" data-testid="help-related">
-          <h2>\(t("help.related"))</h2>
+          <h2>\(t("knowledge.help.related"))</h2>
           \(articleList(related, testID: "help-related-link"))
         </section>
         """
-        let vote = voted ? "<p class=\"hc-thanks\" data-testid=\"help-vote-thanks\">\(t("help.thanks"))</p>" : """
+        let vote = voted ? "<p class=\"hc-thanks\" data-testid=\"help-vote-thanks\">\(t("knowledge.help.thanks"))</p>" : """
         <form class="hc-vote" method="post" action="\(articleURL(article.slug))/vote">
-          <span>\(t("help.wasHelpful"))</span>
-          <button type="submit" name="helpful" value="yes" data-testid="help-vote-yes">\(t("help.yes"))</button>
-          <button type="submit" name="helpful" value="no" data-testid="help-vote-no">\(t("help.no"))</button>
+          <span>\(t("knowledge.help.wasHelpful"))</span>
+          <button type="submit" name="helpful" value="yes" data-testid="help-vote-yes">\(t("knowledge.help.yes"))</button>
+          <button type="submit" name="helpful" value="no" data-testid="help-vote-no">\(t("knowledge.help.no"))</button>
         </form>
         """
-        let contact = widgetKey == nil ? "" : "<p class=\"hc-contact\">\(t("help.stillNeedHelp"))</p>"
+        let contact = widgetKey == nil ? "" : "<p class=\"hc-contact\">\(t("knowledge.help.stillNeedHelp"))</p>"
         let body = """
         \(breadcrumb(article.category, current: article.title))
         <article class="hc-article">
@@ -165,20 +165,20 @@ struct HelpPages {
         if let error {
             results = "<p class=\"hc-error\" role=\"alert\">\(e(error))</p>"
         } else if hits.isEmpty {
-            results = "<p class=\"hc-empty\" data-testid=\"help-no-results\">\(t("help.noResults", ["query": query]))</p>"
+            results = "<p class=\"hc-empty\" data-testid=\"help-no-results\">\(t("knowledge.help.noResults", ["query": query]))</p>"
         } else {
-            results = "<p class=\"hc-muted\">\(t("help.resultCount", ["count": String(hits.count)]))</p><ol class=\"hc-results\">" + hits.map {
+            results = "<p class=\"hc-muted\">\(t("knowledge.help.resultCount", ["count": String(hits.count)]))</p><ol class=\"hc-results\">" + hits.map {
                 "<li data-testid=\"help-result\"><a href=\"\(articleURL($0.slug))\">\(e($0.title))</a><p>\(e($0.snippet))</p></li>"
             }.joined() + "</ol>"
         }
         let body = """
-        <h1>\(t("help.resultsFor", ["query": query]))</h1>
+        <h1>\(t("knowledge.help.resultsFor", ["query": query]))</h1>
         \(results)
         """
-        return layout(title: catalog.text("help.search"), query: query, body: body, path: "\(base)/search")
+        return layout(title: catalog.text("knowledge.help.search"), query: query, body: body, path: "\(base)/search")
     }
 
     func notFound() -> String {
-        layout(title: catalog.text("help.notFound"), body: "<h1>\(t("help.notFound"))</h1><p><a href=\"\(base)\">\(t("help.backHome"))</a></p>", path: base)
+        layout(title: catalog.text("knowledge.help.notFound"), body: "<h1>\(t("knowledge.help.notFound"))</h1><p><a href=\"\(base)\">\(t("knowledge.help.backHome"))</a></p>", path: base)
     }
 }

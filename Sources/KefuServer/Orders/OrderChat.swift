@@ -60,7 +60,7 @@ struct OrderChat {
 
     /// The shop speaking (automatic messages): a bot sender named after the shop's service.
     func shopSender(_ catalog: MessageCatalog) -> SenderDTO {
-        SenderDTO(id: nil, name: catalog.text("orderchat.shopName"), agentNumber: nil)
+        SenderDTO(id: nil, name: catalog.text("orders.chat.shopName"), agentNumber: nil)
     }
 
     static func money(_ minor: Int64, _ currency: String, _ locale: Locale) -> String {
@@ -77,18 +77,18 @@ struct OrderChat {
     func orderCard(_ order: Order, catalog: MessageCatalog, locale: Locale) -> (CardDTO, String) {
         let lines = OrderJSON.lines(order.linesJSON)
         let title = lines.first?.title ?? order.number
-        var subtitle = catalog.text("orderchat.card.summary", ["order_no": order.number,
+        var subtitle = catalog.text("orders.chat.card.summary", ["order_no": order.number,
                                                                "count": String(lines.reduce(0) { $0 + $1.quantity })])
         if let carrier = order.carrier, let tracking = order.trackingNo {
             let latest = OrderJSON.tracking(order.trackingEventsJSON).first?.text ?? ""
-            subtitle = catalog.text("orderchat.card.tracking", ["carrier": carrier, "tracking_no": tracking, "latest": latest])
+            subtitle = catalog.text("orders.chat.card.tracking", ["carrier": carrier, "tracking_no": tracking, "latest": latest])
         }
         // Before payment the card opens the payment page; afterwards the order's page.
         let payable = order.status.isBeforePayment
         let card = CardDTO(kind: "order", externalId: order.externalID, title: title, subtitle: subtitle,
                            imageUrl: lines.first?.imageUrl, url: payable ? (order.payLink ?? order.url) : order.url,
                            currency: order.currency, amount: order.total, status: order.status.rawValue)
-        let text = catalog.text("orderchat.card.order", ["order_no": order.number, "amount": Self.money(order.total, order.currency, locale)])
+        let text = catalog.text("orders.chat.card.order", ["order_no": order.number, "amount": Self.money(order.total, order.currency, locale)])
         return (card, text)
     }
 
@@ -97,7 +97,7 @@ struct OrderChat {
         let card = CardDTO(kind: "product", externalId: product.externalID, title: product.title,
                            subtitle: product.category.isEmpty ? nil : product.category, imageUrl: product.imageURL, url: product.url,
                            currency: product.currency, amount: price, status: nil)
-        let text = catalog.text("orderchat.card.product", ["title": product.title, "amount": Self.money(price, product.currency, locale)])
+        let text = catalog.text("orders.chat.card.product", ["title": product.title, "amount": Self.money(price, product.currency, locale)])
         return (card, text)
     }
 }

@@ -21,7 +21,7 @@ struct OrderChatListener: DurableListener {
                   let conversation = try await chat.conversation(for: order, preferred: nil, visibleTo: .system(event.accountID),
                                                                  create: false, in: unit) else { return }
             let (catalog, _) = try await chat.catalog(for: conversation, on: unit.db)
-            try await send(OrderChat.draft(catalog.text("orderchat.paid"), type: .orderPaid), in: conversation,
+            try await send(OrderChat.draft(catalog.text("orders.chat.paid"), type: .orderPaid), in: conversation,
                            by: .bot(event.accountID, sender: chat.shopSender(catalog)), unit: unit)
         case .priceChanged(let f):
             guard let order = try await Order.find(f.order.id, on: unit.db),
@@ -32,9 +32,9 @@ struct OrderChatListener: DurableListener {
                           "total": OrderChat.money(order.total, order.currency, locale)]
             let key: String
             if f.target == PriceChanges.Target.shipping.rawValue {
-                key = "orderchat.shippingChanged"
+                key = "orders.chat.shippingChanged"
             } else {
-                key = "orderchat.priceChanged"
+                key = "orders.chat.priceChanged"
                 values["title"] = OrderJSON.lines(order.linesJSON).first { $0.sku == f.sku }?.title ?? f.sku ?? ""
             }
             var caller = Caller.bot(event.accountID, sender: chat.shopSender(catalog))

@@ -95,7 +95,7 @@ struct AutoReplier {
                        in conversation: Conversation) async throws {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
         let catalog = app.kefu.catalog(UILocale.match(locale) ?? .default)
-        let caller = Caller.bot(conversation.accountID, sender: sender ?? SenderDTO(id: nil, name: catalog.text("bot.name"), agentNumber: nil))
+        let caller = Caller.bot(conversation.accountID, sender: sender ?? SenderDTO(id: nil, name: catalog.text("knowledge.bot.name"), agentNumber: nil))
         try await app.conversations.send(
             MessageDraft(text: text, payload: MessagePayload(type: type, articles: [], handover: false), autoFired: [key]),
             in: conversation.id!, by: caller)

@@ -16,8 +16,8 @@ struct AutoReplies: Codable, Equatable, Sendable {
         func map(_ key: String) -> [String: String] {
             Dictionary(uniqueKeysWithValues: catalogs.map { ($0.key.rawValue, $0.value.text(key)) })
         }
-        return AutoReplies(greeting: map("auto.greeting"), queuedGreeting: map("auto.queued"), awayReply: map("auto.away"),
-                           closedReply: map("auto.closed"))
+        return AutoReplies(greeting: map("routing.auto.greeting"), queuedGreeting: map("routing.auto.queued"), awayReply: map("routing.auto.away"),
+                           closedReply: map("routing.auto.closed"))
     }
 
     /// The template for a shopper's language: its own text, else (left empty) the 简体中文

@@ -38,7 +38,7 @@ enum WebhookGuard {
     }
 
     static func allowed(_ url: String, settings: KefuSettings) -> Bool {
-        settings.webhooksAllowPrivate || url == DemoStore.origin(settings) + DemoStore.webhookPath
+        settings.webhooksAllowPrivate || url == OrdersDemo.origin(settings) + OrdersDemo.webhookPath
     }
 
     /// The IPv4 and IPv6 addresses of `host` (empty when it does not resolve: the request fails anyway).

@@ -11,7 +11,7 @@ struct DemoPlatformController {
     func webhook(_ req: Request) async throws -> HTTPStatus {
         let accountID = try await DemoShopController.demoAccount(req)
         guard let endpoint = try await WebhookEndpoint.query(on: req.db).filter(\.$accountID == accountID).all()
-            .first(where: { $0.url.hasSuffix(DemoStore.webhookPath) }) else { throw DomainError.notFound("demo webhook") }
+            .first(where: { $0.url.hasSuffix(OrdersDemo.webhookPath) }) else { throw DomainError.notFound("demo webhook") }
         let body = req.body.data.map { Data($0.readableBytesView) } ?? Data()
         guard let header = req.headers.first(name: WebhookSigner.header),
               WebhookSigner.verify(header: header, body: body, secret: endpoint.secret, now: req.now) else {

@@ -11,7 +11,7 @@ import Vapor
 struct DemoShopController {
     func page(_ req: Request) async throws -> Response {
         let accountID = try await Self.demoAccount(req)
-        let desk = req.query[String.self, at: "desk"] == "after-sale" ? DemoData.botInbox : DemoData.inboxes[0].name
+        let desk = req.query[String.self, at: "desk"] == "after-sale" ? KnowledgeDemo.botInbox : DemoData.inboxes[0].name
         guard let inbox = try await Inbox.query(on: req.db).filter(\.$accountID == accountID).filter(\.$name == desk).first() else {
             throw Abort(.notFound, reason: "there is no demo shop yet: run `kefu demo` first")
         }
@@ -20,7 +20,7 @@ struct DemoShopController {
             throw Abort(.notFound, reason: "the demo page template is missing")
         }
         let page = (try? req.query.get(Int.self, at: "page")).map { max(1, min($0, 99)) } ?? 1
-        let customer = req.query[String.self, at: "customer"].flatMap { id in DemoStore.customers.first { $0.id == id } }
+        let customer = req.query[String.self, at: "customer"].flatMap { id in OrdersDemo.customers.first { $0.id == id } }
         var attributes = ""
         var orders = ""
         if let customer {
@@ -49,9 +49,9 @@ struct DemoShopController {
         return owner.accountID
     }
 
-    static func customerBar(_ current: DemoStore.Customer?) -> String {
+    static func customerBar(_ current: OrdersDemo.Customer?) -> String {
         let tiers: [PriceTier: String] = [.vip: "VIP", .member: "会员", .regular: "普通"]
-        var links = DemoStore.customers.map { c in
+        var links = OrdersDemo.customers.map { c in
             let on = c.id == current?.id ? " class=\"on\"" : ""
             return "<a\(on) href=\"/demo/shop?customer=\(c.id)\" data-testid=\"demo-customer-\(c.id)\">\(HTMLEscape.text(c.name))（\(tiers[c.tier] ?? "")）</a>"
         }
@@ -59,7 +59,7 @@ struct DemoShopController {
         return "<span class=\"who\">演示顾客：" + links.joined(separator: " · ") + "</span>"
     }
 
-    static func ordersSection(_ customer: DemoStore.Customer, accountID: UUID, _ req: Request) async throws -> String {
+    static func ordersSection(_ customer: OrdersDemo.Customer, accountID: UUID, _ req: Request) async throws -> String {
         let orders = try await Order.query(on: req.db).filter(\.$accountID == accountID).filter(\.$buyerExternalID == customer.id)
             .sort(\.$placedAt, .descending).all()
         let names: [String: String] = ["created": "待确认", "unpaid": "待付款", "paid": "待发货", "shipped": "已发货", "delivered": "已签收",

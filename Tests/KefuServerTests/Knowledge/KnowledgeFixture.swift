@@ -20,7 +20,7 @@ enum KnowledgeFixture {
 
     /// Imports `Resources/Knowledge/demo-faq.zh-CN.json` into the shop.
     static func demoFAQ(_ app: Application, shop: TestShop) async throws {
-        let path = app.kefu.resourcesDirectory + "/" + DemoData.knowledgeFile
+        let path = app.kefu.resourcesDirectory + "/" + KnowledgeDemo.knowledgeFile
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         _ = try await KnowledgeTransfer.importFile(try KnowledgeTransfer.decode(data, format: .json), accountID: shop.account.id!, now: Date(), on: app.db)
     }

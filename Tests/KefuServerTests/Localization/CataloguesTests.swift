@@ -24,6 +24,39 @@ final class CataloguesTests: XCTestCase {
         }
     }
 
+    /// One folder per capability, and its keys start with the folder's name.
+    func testEveryCapabilityHasItsFolderAndItsPrefix() throws {
+        let base = Self.root + "/Resources/Locales"
+        let folders = try FileManager.default.contentsOfDirectory(atPath: base).filter { !$0.hasSuffix(".json") }.sorted()
+        XCTAssertTrue(Set(["app", "conversations", "routing", "knowledge", "orders", "widget"]).isSubset(of: Set(folders)), "\(folders)")
+        let loose = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasSuffix(".json") }
+        XCTAssertEqual(loose, [], "every catalogue belongs to a capability's folder")
+        for folder in folders {
+            for locale in UILocale.allCases {
+                let data = try Data(contentsOf: URL(fileURLWithPath: "\(base)/\(folder)/\(locale.rawValue).json"))
+                let keys = try JSONDecoder().decode([String: String].self, from: data).keys
+                XCTAssertEqual(keys.filter { !$0.hasPrefix(folder + ".") }.sorted(), [], "\(folder)/\(locale.rawValue).json")
+            }
+        }
+    }
+
+    /// Server code names catalogue keys in `catalog.text("…")` and `t("…")`: each exists.
+    func testServerCodeUsesOnlyKnownKeys() throws {
+        let catalog = try XCTUnwrap(try ResourceLoader.catalogs(in: Self.root)[.zhCN])
+        let pattern = try NSRegularExpression(pattern: #"(?:\.text\(|\bt\(|map\()\s*"([a-z][a-zA-Z0-9_]*(?:\.[a-zA-Z0-9_]+)+)""#)
+        let sources = Self.root + "/Sources/KefuServer"
+        var used = 0
+        for file in FileManager.default.enumerator(atPath: sources)!.compactMap({ $0 as? String }) where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let key = String(text[Range(match.range(at: 1), in: text)!])
+                used += 1
+                XCTAssertNotNil(catalog.messages[key], "\(file) uses the key \(key) that no catalogue has")
+            }
+        }
+        XCTAssertGreaterThan(used, 20)
+    }
+
     func testFrontEndUsesOnlyKnownKeysAndNoHardCodedText() throws {
         let catalog = try XCTUnwrap(try ResourceLoader.catalogs(in: Self.root)[.zhCN])
         let files = Self.frontEndFiles()

@@ -53,7 +53,7 @@ export function createLimits() {
           h('tbody', null, rows))),
       h('p', { class: 'field-hint' }, t('orders.settings.limitsFootnote')),
       h('div', { class: 'form-actions' },
-        h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'limits-save' }, t('common.save'))));
+        h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'limits-save' }, t('app.common.save'))));
 
     form.addEventListener('submit', async (event) => {
       event.preventDefault();

@@ -15,10 +15,10 @@ export function createRules({ onChanged }) {
   const zonesId = `os-zones-${nextId()}`;
   const zones = h('datalist', { id: zonesId }, timeZones().map((z) => h('option', { value: z })));
   const newButton = h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'rule-new', onclick: () => startEdit('new') },
-    t('reminders.ruleNew'));
+    t('orders.reminders.ruleNew'));
   const count = h('span', { class: 'pill os-count' });
   const host = h('div', { class: 'os-rules-host' }, loadingBlock());
-  const el = section('os-rules', t('reminders.rulesTitle'), t('reminders.rulesHint'),
+  const el = section('os-rules', t('orders.reminders.rulesTitle'), t('orders.reminders.rulesHint'),
     h('div', { class: 'os-toolbar' }, count, h('span', { class: 'os-spacer' }), newButton),
     host, zones);
 
@@ -27,19 +27,19 @@ export function createRules({ onChanged }) {
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || zone; } catch { /* keep */ }
     return {
       name: '', active: true, timeZone: zone, delayMinutes: 30, maxPerOrder: 1, quietStart: '22:00', quietEnd: '08:00',
-      skipIfChattedWithinMinutes: 10, minimumGapMinutes: 60, template: t('reminders.defaultTemplate'),
+      skipIfChattedWithinMinutes: 10, minimumGapMinutes: 60, template: t('orders.reminders.defaultTemplate'),
     };
   }
 
   function quietText(rule) {
     return rule.quietStart && rule.quietEnd && rule.quietStart !== rule.quietEnd
-      ? t('reminders.quietValue', { start: rule.quietStart, end: rule.quietEnd })
-      : t('reminders.quietNone');
+      ? t('orders.reminders.quietValue', { start: rule.quietStart, end: rule.quietEnd })
+      : t('orders.reminders.quietNone');
   }
 
   function sample(template) {
     const values = {
-      customer_name: t('reminders.sampleCustomer'), order_no: '20261122001', amount: t('reminders.sampleAmount'), pay_link: 'https://shop.example.com/pay/20261122001',
+      customer_name: t('orders.reminders.sampleCustomer'), order_no: '20261122001', amount: t('orders.reminders.sampleAmount'), pay_link: 'https://shop.example.com/pay/20261122001',
     };
     return String(template || '').replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole));
   }
@@ -47,7 +47,7 @@ export function createRules({ onChanged }) {
   function ruleForm(rule) {
     const start = { ...defaults(), ...(rule || {}) };
     const n = nextId();
-    const name = h('input', { type: 'text', name: 'name', maxlength: String(MAX_RULE_NAME), required: true, 'data-testid': 'rule-name', value: start.name || '', placeholder: t('reminders.namePlaceholder') });
+    const name = h('input', { type: 'text', name: 'name', maxlength: String(MAX_RULE_NAME), required: true, 'data-testid': 'rule-name', value: start.name || '', placeholder: t('orders.reminders.namePlaceholder') });
     const active = switchBox('active', start.active !== false, 'rule-active');
     const timeZone = h('input', { type: 'text', name: 'timeZone', list: zonesId, autocomplete: 'off', spellcheck: 'false', 'data-testid': 'rule-timezone', value: start.timeZone || '' });
     const number = (fieldName, testid) => h('input', {
@@ -75,44 +75,44 @@ export function createRules({ onChanged }) {
     };
     const drawHints = () => {
       const length = Array.from(template.value).length;
-      counter.textContent = t('reminders.templateCount', { count: length, max: MAX_TEMPLATE });
+      counter.textContent = t('orders.reminders.templateCount', { count: length, max: MAX_TEMPLATE });
       counter.classList.toggle('is-over', length > MAX_TEMPLATE);
-      preview.textContent = template.value.trim() ? t('reminders.previewValue', { text: sample(template.value) }) : '';
+      preview.textContent = template.value.trim() ? t('orders.reminders.previewValue', { text: sample(template.value) }) : '';
     };
 
     active.id = `os-rule-active-${n}`;
     const form = h('form', { class: 'form form-grid os-rule-form', 'data-testid': 'rule-form', novalidate: true },
-      field(t('reminders.name'), name),
+      field(t('orders.reminders.name'), name),
       h('div', { class: 'field rs-switch-field' },
-        h('span', { class: 'os-field-label' }, t('reminders.active')),
+        h('span', { class: 'os-field-label' }, t('orders.reminders.active')),
         h('label', { class: 'rs-switch-row', for: active.id }, active,
-          h('span', { class: 'rs-switch-text' }, h('span', { class: 'field-hint' }, t('reminders.activeHint'))))),
-      field(t('reminders.timeZone'), timeZone, { hint: t('reminders.timeZoneHint') }),
-      field(t('reminders.delay'), delay, { hint: t('reminders.delayHint') }),
-      field(t('reminders.maxPerOrder'), maxPerOrder, { hint: t('reminders.maxPerOrderHint') }),
-      field(t('reminders.quietStart'), quietStart),
-      field(t('reminders.quietEnd'), quietEnd, { hint: t('reminders.quietHint') }),
-      field(t('reminders.skipChatted'), skip, { hint: t('reminders.skipChattedHint') }),
-      field(t('reminders.gap'), gap, { hint: t('reminders.gapHint') }),
+          h('span', { class: 'rs-switch-text' }, h('span', { class: 'field-hint' }, t('orders.reminders.activeHint'))))),
+      field(t('orders.reminders.timeZone'), timeZone, { hint: t('orders.reminders.timeZoneHint') }),
+      field(t('orders.reminders.delay'), delay, { hint: t('orders.reminders.delayHint') }),
+      field(t('orders.reminders.maxPerOrder'), maxPerOrder, { hint: t('orders.reminders.maxPerOrderHint') }),
+      field(t('orders.reminders.quietStart'), quietStart),
+      field(t('orders.reminders.quietEnd'), quietEnd, { hint: t('orders.reminders.quietHint') }),
+      field(t('orders.reminders.skipChatted'), skip, { hint: t('orders.reminders.skipChattedHint') }),
+      field(t('orders.reminders.gap'), gap, { hint: t('orders.reminders.gapHint') }),
       h('div', { class: 'field field-wide' },
-        h('label', { for: (template.id = `os-rule-template-${n}`) }, t('reminders.template')),
+        h('label', { for: (template.id = `os-rule-template-${n}`) }, t('orders.reminders.template')),
         template,
         h('div', { class: 'os-template-foot' },
           h('div', { class: 'os-vars' },
-            h('span', { class: 'muted' }, t('reminders.variables')),
+            h('span', { class: 'muted' }, t('orders.reminders.variables')),
             VARIABLES.map((v) => h('button', {
-              type: 'button', class: 'os-var', 'data-testid': 'rule-variable', 'data-variable': v, title: t('reminders.insertVariable'),
+              type: 'button', class: 'os-var', 'data-testid': 'rule-variable', 'data-variable': v, title: t('orders.reminders.insertVariable'),
               onclick: () => insertVariable(v),
             }, v))),
           counter),
-        h('div', { class: 'field-hint', 'data-testid': 'rule-template-hint' }, t('reminders.templateHint')),
+        h('div', { class: 'field-hint', 'data-testid': 'rule-template-hint' }, t('orders.reminders.templateHint')),
         preview,
         h('div', { class: 'field-error', 'data-error-for': 'template' })),
       h('div', { class: 'form-actions field-wide' },
-        h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'rule-save' }, rule ? t('common.save') : t('reminders.ruleCreate')),
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'rule-cancel', onclick: () => cancelEdit() }, t('common.cancel')),
+        h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'rule-save' }, rule ? t('app.common.save') : t('orders.reminders.ruleCreate')),
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'rule-cancel', onclick: () => cancelEdit() }, t('app.common.cancel')),
         rule ? h('span', { class: 'os-spacer' }) : null,
-        rule ? h('button', { type: 'button', class: 'btn btn-danger-ghost', 'data-testid': 'rule-delete', onclick: () => remove(rule) }, t('reminders.ruleDelete')) : null));
+        rule ? h('button', { type: 'button', class: 'btn btn-danger-ghost', 'data-testid': 'rule-delete', onclick: () => remove(rule) }, t('orders.reminders.ruleDelete')) : null));
 
     const snapshot = () => JSON.stringify([name.value, active.checked, timeZone.value, delay.value, maxPerOrder.value, quietStart.value,
       quietEnd.value, skip.value, gap.value, template.value]);
@@ -125,25 +125,25 @@ export function createRules({ onChanged }) {
       clearFormErrors(form);
       const fail = (message, fieldName) => showFormError(form, { message, field: fieldName });
       const body = { name: name.value.trim(), active: active.checked, timeZone: timeZone.value.trim() };
-      if (!body.name) { fail(t('reminders.nameRequired'), 'name'); return; }
-      if (!body.timeZone || !validZone(body.timeZone)) { fail(t('reminders.timeZoneInvalid'), 'timeZone'); return; }
-      for (const [input, key, label] of [[delay, 'delayMinutes', t('reminders.delay')], [maxPerOrder, 'maxPerOrder', t('reminders.maxPerOrder')],
-        [skip, 'skipIfChattedWithinMinutes', t('reminders.skipChatted')], [gap, 'minimumGapMinutes', t('reminders.gap')]]) {
+      if (!body.name) { fail(t('orders.reminders.nameRequired'), 'name'); return; }
+      if (!body.timeZone || !validZone(body.timeZone)) { fail(t('orders.reminders.timeZoneInvalid'), 'timeZone'); return; }
+      for (const [input, key, label] of [[delay, 'delayMinutes', t('orders.reminders.delay')], [maxPerOrder, 'maxPerOrder', t('orders.reminders.maxPerOrder')],
+        [skip, 'skipIfChattedWithinMinutes', t('orders.reminders.skipChatted')], [gap, 'minimumGapMinutes', t('orders.reminders.gap')]]) {
         const value = parseInteger(input.value);
         const [min, max] = RANGES[key];
-        if (Number.isNaN(value) || value < min || value > max) { fail(t('reminders.rangeInvalid', { field: label, min, max }), key); return; }
+        if (Number.isNaN(value) || value < min || value > max) { fail(t('orders.reminders.rangeInvalid', { field: label, min, max }), key); return; }
         body[key] = value;
       }
       for (const [input, key] of [[quietStart, 'quietStart'], [quietEnd, 'quietEnd']]) {
         const value = input.value.trim().slice(0, 5);
-        if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(value)) { fail(t('reminders.timeInvalid'), key); return; }
+        if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(value)) { fail(t('orders.reminders.timeInvalid'), key); return; }
         body[key] = value;
       }
       const text = template.value.trim();
-      if (!text) { fail(t('reminders.templateRequired'), 'template'); return; }
-      if (Array.from(text).length > MAX_TEMPLATE) { fail(t('reminders.templateTooLong', { max: MAX_TEMPLATE }), 'template'); return; }
+      if (!text) { fail(t('orders.reminders.templateRequired'), 'template'); return; }
+      if (Array.from(text).length > MAX_TEMPLATE) { fail(t('orders.reminders.templateTooLong', { max: MAX_TEMPLATE }), 'template'); return; }
       const unknown = Array.from(text.matchAll(/\{([A-Za-z0-9_]+)\}/g)).map((m) => m[1]).find((v) => !VARIABLE_NAMES.includes(v));
-      if (unknown) { fail(t('reminders.templateUnknownVariable', { name: `{${unknown}}`, list: VARIABLES.join(' ') }), 'template'); return; }
+      if (unknown) { fail(t('orders.reminders.templateUnknownVariable', { name: `{${unknown}}`, list: VARIABLES.join(' ') }), 'template'); return; }
       body.template = text;
       await busy(form, async () => {
         try {
@@ -154,7 +154,7 @@ export function createRules({ onChanged }) {
           state.rules = rule ? state.rules.map((r) => (r.id === rule.id ? merged : r)) : state.rules.concat([merged]);
           state.editing = null;
           openForm = null;
-          toast(rule ? t('reminders.ruleSaved') : t('reminders.ruleCreated'));
+          toast(rule ? t('orders.reminders.ruleSaved') : t('orders.reminders.ruleCreated'));
           draw();
           onChanged();
         } catch (error) {
@@ -170,7 +170,7 @@ export function createRules({ onChanged }) {
 
   async function confirmLeave() {
     if (!openForm || !openForm.isDirty()) return true;
-    return confirmDialog(t('reminders.discardConfirm'), { confirmLabel: t('reminders.discard'), danger: true });
+    return confirmDialog(t('orders.reminders.discardConfirm'), { confirmLabel: t('orders.reminders.discard'), danger: true });
   }
 
   async function startEdit(id) {
@@ -189,14 +189,14 @@ export function createRules({ onChanged }) {
   }
 
   async function remove(rule) {
-    const ok = await confirmDialog(t('reminders.deleteConfirm', { name: rule.name || '' }), { confirmLabel: t('reminders.ruleDelete'), danger: true });
+    const ok = await confirmDialog(t('orders.reminders.deleteConfirm', { name: rule.name || '' }), { confirmLabel: t('orders.reminders.ruleDelete'), danger: true });
     if (!ok) return;
     try {
       await api.del(`/api/v1/reminder-rules/${encodeURIComponent(rule.id)}`);
       state.rules = state.rules.filter((r) => r.id !== rule.id);
       state.editing = null;
       openForm = null;
-      toast(t('reminders.ruleDeleted'));
+      toast(t('orders.reminders.ruleDeleted'));
       draw();
       onChanged();
     } catch (error) {
@@ -210,7 +210,7 @@ export function createRules({ onChanged }) {
       const saved = await api.patch(`/api/v1/reminder-rules/${encodeURIComponent(rule.id)}`, { active: input.checked });
       const merged = { ...rule, active: input.checked, ...(saved || {}) };
       state.rules = state.rules.map((r) => (r.id === rule.id ? merged : r));
-      toast(merged.active ? t('reminders.ruleEnabled') : t('reminders.ruleDisabled'));
+      toast(merged.active ? t('orders.reminders.ruleEnabled') : t('orders.reminders.ruleDisabled'));
       const row = input.closest('[data-testid="rule-row"]');
       if (row && row.isConnected) row.replaceWith(ruleRow(merged));
     } catch (error) {
@@ -226,28 +226,28 @@ export function createRules({ onChanged }) {
       const form = ruleForm(rule);
       openForm = form;
       return h('li', { class: 'os-rule os-rule-editing', 'data-testid': 'rule-row', 'data-rule-id': rule.id },
-        h('h3', { class: 'os-form-title' }, t('reminders.ruleEditTitle')), form.el);
+        h('h3', { class: 'os-form-title' }, t('orders.reminders.ruleEditTitle')), form.el);
     }
     const toggleInput = switchBox('active', rule.active !== false, 'rule-row-active', {
-      'aria-label': t('reminders.activeFor', { name: rule.name || '' }),
+      'aria-label': t('orders.reminders.activeFor', { name: rule.name || '' }),
       onchange: (event) => toggle(rule, event.target),
     });
     return h('li', { class: ['os-rule', rule.active === false && 'os-rule-off'], 'data-testid': 'rule-row', 'data-rule-id': rule.id },
       h('div', { class: 'os-rule-main' },
         h('div', { class: 'os-rule-name', 'data-testid': 'rule-row-name' }, rule.name || '—',
-          rule.active === false ? h('span', { class: 'pill pill-off' }, t('common.inactive')) : null),
+          rule.active === false ? h('span', { class: 'pill pill-off' }, t('app.common.inactive')) : null),
         h('div', { class: 'os-rule-meta' },
-          h('span', { class: 'os-meta' }, t('reminders.delayValue', { minutes: rule.delayMinutes })),
-          h('span', { class: 'os-meta' }, t('reminders.maxValue', { count: rule.maxPerOrder })),
+          h('span', { class: 'os-meta' }, t('orders.reminders.delayValue', { minutes: rule.delayMinutes })),
+          h('span', { class: 'os-meta' }, t('orders.reminders.maxValue', { count: rule.maxPerOrder })),
           h('span', { class: 'os-meta' }, quietText(rule)),
           h('span', { class: 'os-meta' }, Number(rule.skipIfChattedWithinMinutes) > 0
-            ? t('reminders.skipValue', { minutes: rule.skipIfChattedWithinMinutes }) : t('reminders.skipNone')),
-          h('span', { class: 'os-meta' }, t('reminders.gapValue', { minutes: rule.minimumGapMinutes })),
+            ? t('orders.reminders.skipValue', { minutes: rule.skipIfChattedWithinMinutes }) : t('orders.reminders.skipNone')),
+          h('span', { class: 'os-meta' }, t('orders.reminders.gapValue', { minutes: rule.minimumGapMinutes })),
           h('span', { class: 'os-meta muted' }, rule.timeZone || '')),
         h('p', { class: 'os-rule-template', 'data-testid': 'rule-row-template' }, rule.template || '')),
       h('div', { class: 'os-rule-side' },
         toggleInput,
-        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'rule-edit', onclick: () => startEdit(rule.id) }, t('common.edit'))));
+        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'rule-edit', onclick: () => startEdit(rule.id) }, t('app.common.edit'))));
   }
 
   function draw() {
@@ -258,12 +258,12 @@ export function createRules({ onChanged }) {
       const form = ruleForm(null);
       openForm = form;
       items.push(h('li', { class: 'os-rule os-rule-editing os-rule-new', 'data-testid': 'rule-new-row' },
-        h('h3', { class: 'os-form-title' }, t('reminders.ruleNewTitle')), form.el));
+        h('h3', { class: 'os-form-title' }, t('orders.reminders.ruleNewTitle')), form.el));
     }
     for (const rule of state.rules) items.push(ruleRow(rule));
     if (!items.length) {
       host.replaceChildren(h('div', { class: 'os-empty', 'data-testid': 'rules-empty' },
-        h('p', null, t('reminders.rulesEmpty')), h('p', { class: 'muted' }, t('reminders.rulesEmptyHint'))));
+        h('p', null, t('orders.reminders.rulesEmpty')), h('p', { class: 'muted' }, t('orders.reminders.rulesEmptyHint'))));
       return;
     }
     host.replaceChildren(h('ul', { class: 'os-rules', 'data-testid': 'rule-list' }, items));

@@ -137,9 +137,9 @@ export function createWebhooks() {
             type: 'button', class: 'btn btn-small', 'data-testid': 'webhook-copy-secret',
             onclick: async () => {
               const ok = await copyText(hook.secret || '');
-              toast(ok ? t('webhooks.secretCopied') : t('common.copyFailed'), ok ? 'success' : 'error');
+              toast(ok ? t('webhooks.secretCopied') : t('app.common.copyFailed'), ok ? 'success' : 'error');
             },
-          }, t('common.copy')))),
+          }, t('app.common.copy')))),
       h('td', { class: 'time' }, formatDateTime(hook.createdAt)),
       h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'btn btn-small btn-danger-ghost', 'data-testid': 'webhook-delete', onclick: () => removeHook(hook) }, t('webhooks.delete'))));
@@ -158,7 +158,7 @@ export function createWebhooks() {
           h('th', null, t('webhooks.active')),
           h('th', null, t('webhooks.secret')),
           h('th', null, t('webhooks.createdAt')),
-          h('th', { class: 'actions' }, t('common.actions')))),
+          h('th', { class: 'actions' }, t('app.common.actions')))),
         h('tbody', null, state.hooks.map(hookRow)))));
   }
 
@@ -271,7 +271,7 @@ export function createWebhooks() {
           h('th', null, t('webhooks.lastResult')),
           h('th', null, t('webhooks.nextAttempt')),
           h('th', null, t('webhooks.payload')),
-          h('th', { class: 'actions' }, t('common.actions')))),
+          h('th', { class: 'actions' }, t('app.common.actions')))),
         h('tbody', null, state.deliveries.map(deliveryRow)))));
     for (const id of open) {
       const details = deliveriesHost.querySelector(`[data-delivery-id="${CSS.escape(id)}"] details`);
@@ -304,7 +304,7 @@ export function createWebhooks() {
     h('div', { class: 'os-deliveries-head' },
       h('h3', { class: 'os-block-title' }, t('webhooks.deliveriesTitle')),
       h('div', { class: 'os-toolbar' }, hookFilter, statusFilter,
-        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'deliveries-refresh', onclick: () => loadDeliveries() }, t('common.refresh')))),
+        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'deliveries-refresh', onclick: () => loadDeliveries() }, t('app.common.refresh')))),
     h('p', { class: 'field-hint' }, t('webhooks.deliveriesHint')),
     deliveriesHost);
 

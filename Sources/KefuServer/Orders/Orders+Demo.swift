@@ -7,7 +7,7 @@ import Vapor
 /// payment-reminder rule and the webhook of the built-in demo platform (`/demo/platform`),
 /// which stands in for the shop system: it receives Kefu's signed webhooks and lets the demo
 /// shopper pay an order, so the whole order flow can be tried with nothing else running.
-enum DemoStore {
+enum OrdersDemo {
     struct Customer {
         var id: String
         var name: String
@@ -35,6 +35,8 @@ enum DemoStore {
     static func origin(_ settings: KefuSettings) -> String {
         settings.publicURL ?? "http://\(settings.host):\(settings.port)"
     }
+
+    static var steps: [DemoSeed] { [seed] }
 
     static let seed = DemoSeed(title: "demo store: 6 products, customers C1001–C1003 with orders, a 催付 rule, the platform's webhook") { app, accountID in
         let accountID = accountID!
