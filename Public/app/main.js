@@ -8,6 +8,7 @@ import { t, loadLocale, setLocale, rememberedLocale, getLocale, errorText } from
 import { setSession, clearSession, session, isAdmin } from './session.js';
 import { renderShell } from './shell.js';
 import { routes, defaultRoute } from './routes.js';
+import './panels.js'; // the tabs beside a conversation, registered by each capability
 import { renderSignIn } from './views/signin.js';
 import { toast, loadError } from './ui.js';
 import { startChat, stopChat } from './chat/runtime.js';

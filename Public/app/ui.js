@@ -1,6 +1,8 @@
-// Shared widgets: toasts, confirm dialog, form fields, inline form errors, copy buttons.
+// Shared widgets: toasts, copy buttons, page pieces, popovers and live search; form
+// fields and errors, dialogs and editable rule lists live in ui/ and are exported from here,
+// so pages import every shared widget from this one module.
 import { h } from './dom.js';
-import { t, errorText, errorDetail } from './i18n.js';
+import { t, errorText } from './i18n.js';
 
 // ---- toasts ---------------------------------------------------------------
 
@@ -25,144 +27,11 @@ export function toast(message, kind = 'success') {
   return item;
 }
 
-// ---- confirm dialog ---------------------------------------------------------
+// ---- forms, dialogs, editable lists (each in its own file under ui/) --------------
 
-/** An in-page confirmation; resolves true when confirmed. */
-export function confirmDialog(message, { confirmLabel, danger = false } = {}) {
-  return new Promise((resolve) => {
-    const dialog = h('dialog', { class: 'dialog', 'data-testid': 'confirm-dialog' });
-    const close = (answer) => {
-      dialog.close();
-      dialog.remove();
-      resolve(answer);
-    };
-    dialog.append(
-      h('p', { class: 'dialog-message' }, message),
-      h('div', { class: 'dialog-actions' },
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'confirm-cancel', onclick: () => close(false) }, t('app.common.cancel')),
-        h('button', {
-          type: 'button',
-          class: ['btn', danger ? 'btn-danger' : 'btn-primary'],
-          'data-testid': 'confirm-ok',
-          onclick: () => close(true),
-        }, confirmLabel || t('app.common.confirm')),
-      ),
-    );
-    dialog.addEventListener('cancel', (event) => {
-      event.preventDefault();
-      close(false);
-    });
-    document.body.appendChild(dialog);
-    if (typeof dialog.showModal === 'function') {
-      dialog.showModal();
-    } else {
-      dialog.setAttribute('open', '');
-    }
-    const ok = dialog.querySelector('[data-testid="confirm-ok"]');
-    if (ok) ok.focus();
-  });
-}
-
-// ---- forms ----------------------------------------------------------------
-
-let fieldSeq = 0;
-
-/**
- * A labelled form field. `control` is an <input>/<select>/<textarea> built by the caller
- * (its `name` should be the API field name so server errors can highlight it).
- */
-export function field(label, control, { hint, wide = false } = {}) {
-  if (!control.id) {
-    fieldSeq += 1;
-    control.id = `f${fieldSeq}-${control.getAttribute('name') || 'field'}`;
-  }
-  return h('div', { class: ['field', wide && 'field-wide'] },
-    h('label', { for: control.id }, label),
-    control,
-    hint ? h('div', { class: 'field-hint' }, hint) : null,
-    h('div', { class: 'field-error', 'data-error-for': control.getAttribute('name') || '' }),
-  );
-}
-
-/** The error box at the top of a form (created on demand). */
-function errorBox(form) {
-  let box = form.querySelector(':scope > .form-error');
-  if (!box) {
-    box = h('div', { class: 'form-error', role: 'alert', 'data-testid': 'form-error', hidden: true });
-    form.prepend(box);
-  }
-  return box;
-}
-
-export function clearFormErrors(form) {
-  for (const el of form.querySelectorAll('.is-invalid')) {
-    el.classList.remove('is-invalid');
-    el.removeAttribute('aria-invalid');
-    el.removeAttribute('aria-describedby');
-  }
-  for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
-  const box = form.querySelector(':scope > .form-error');
-  if (box) {
-    box.replaceChildren();
-    box.hidden = true;
-  }
-}
-
-/**
- * Shows an error inline: the message in the form's error box and, when the error
- * names a field the form has, next to that field too (highlighted and focused).
- * `error` is an ApiError, or {message, field} for client-side checks.
- */
-export function showFormError(form, error, fieldAliases = {}) {
-  clearFormErrors(form);
-  const fromServer = error && error.status !== undefined;
-  const message = fromServer ? errorText(error) : (error.message || t('app.error.unknown'));
-  const detail = fromServer ? errorDetail(error) : '';
-  const name = error && error.field ? (fieldAliases[error.field] || error.field) : null;
-  const control = name ? Array.from(form.elements).find((el) => el.name === name) : null;
-  const slot = control
-    ? Array.from(form.querySelectorAll('.field-error')).find((el) => el.getAttribute('data-error-for') === name)
-    : null;
-
-  // The summary goes into the box above the form; the server's precise wording
-  // goes under the field it names (or into the box when the form has no such field).
-  const box = errorBox(form);
-  if (!slot || detail) {
-    box.replaceChildren(h('span', { class: 'form-error-text' }, message));
-    if (detail && !slot) box.appendChild(h('span', { class: 'form-error-detail' }, detail));
-    box.hidden = false;
-  }
-  if (control) {
-    control.classList.add('is-invalid');
-    control.setAttribute('aria-invalid', 'true');
-    if (slot) {
-      slot.textContent = detail || message;
-      if (!slot.id) slot.id = `${control.id}-error`;
-      control.setAttribute('aria-describedby', slot.id);
-    }
-    control.focus();
-  }
-}
-
-/** Disables a form's buttons while `work` runs. */
-export async function busy(form, work) {
-  const buttons = Array.from(form.querySelectorAll('button'));
-  const before = buttons.map((b) => b.disabled);
-  buttons.forEach((b) => { b.disabled = true; });
-  form.setAttribute('aria-busy', 'true');
-  try {
-    return await work();
-  } finally {
-    buttons.forEach((b, i) => { b.disabled = before[i]; });
-    form.removeAttribute('aria-busy');
-  }
-}
-
-/** A <select> of options [{value, label}], with `selected` pre-chosen. */
-export function select(name, options, selected, attrs = {}) {
-  return h('select', { name, ...attrs },
-    options.map((o) => h('option', { value: o.value, selected: o.value === selected }, o.label)));
-}
+export { field, clearFormErrors, showFormError, busy, select } from './ui/forms.js';
+export { confirmDialog, formDialog } from './ui/dialogs.js';
+export { editableList, confirmRemove, saveSwitch } from './ui/editablelist.js';
 
 // ---- clipboard --------------------------------------------------------------
 
@@ -263,4 +132,80 @@ export function dismissable(box, anchor) {
   }
   anchor.setAttribute('aria-expanded', 'false');
   return { open, close, toggle: () => (box.hidden ? open() : close()) };
+}
+
+// ---- live search ----------------------------------------------------------------
+
+/** Calls `fn` once `ms` have passed without another call; `.cancel()` forgets a pending call. */
+export function debounce(fn, ms) {
+  let timer = null;
+  const wrapped = (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { timer = null; fn(...args); }, ms);
+  };
+  wrapped.cancel = () => { clearTimeout(timer); timer = null; };
+  return wrapped;
+}
+
+/**
+ * Searches as the user types in `input`: `delay` ms after the last keystroke, at once on
+ * Enter (not while an IME is composing) or when the box is emptied; Escape empties the box.
+ * search(q) answers the trimmed text (never called for an empty box); render(view) draws
+ * view = {q, searching, result, error} each time it changes: when a search starts (the
+ * previous result kept, so the list does not flicker), when its answer or error arrives,
+ * and when the box is emptied (q '', result null). An answer that arrives after a newer
+ * search started, or after cancel(), is dropped.
+ * Returns {run, cancel, view}: run() searches now; cancel() forgets the pending and the
+ * running search (call it when the view goes away); view() is the current view.
+ */
+export function liveSearch(input, { search, render, delay = 300 }) {
+  let view = { q: '', searching: false, result: null, error: null };
+  let token = 0;
+  const show = (next) => {
+    view = next;
+    render(view);
+  };
+
+  async function run() {
+    soon.cancel();
+    const q = input.value.trim();
+    const mine = ++token;
+    if (!q) {
+      show({ q: '', searching: false, result: null, error: null });
+      return;
+    }
+    show({ ...view, q, searching: true, error: null });
+    let result = null;
+    let error = null;
+    try {
+      result = await search(q);
+    } catch (failure) {
+      error = failure;
+    }
+    if (mine !== token) return;
+    show({ q, searching: false, result, error });
+  }
+  const soon = debounce(run, delay);
+
+  input.addEventListener('input', () => { if (input.value.trim()) soon(); else run(); });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      run();
+    } else if (event.key === 'Escape' && input.value) {
+      event.preventDefault();
+      event.stopPropagation();
+      input.value = '';
+      run();
+    }
+  });
+
+  return {
+    run,
+    cancel() {
+      soon.cancel();
+      token += 1;
+    },
+    view: () => view,
+  };
 }

@@ -9,8 +9,7 @@
 import { api, query } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
-import { toast, copyText } from '../ui.js';
-import { debounce, liveSearch } from '../knowledge/shared.js';
+import { toast, copyText, debounce, liveSearch } from '../ui.js';
 import { relativeTime } from './format.js';
 import { openPriceChangeDialog } from './pricechange.js';
 import {
@@ -73,7 +72,7 @@ export function createOrders({ conversation, socket }) {
   const state = {
     data: null, loaded: false, error: null, token: 0, destroyed: false,
     expanded: new Set(), errors: new Map(), busy: new Set(),
-    q: '', products: [], searching: false, searchError: null, searchToken: 0, productErrors: new Map(),
+    q: '', products: [], searching: false, searchError: null, productErrors: new Map(),
   };
   const listeners = new Set();
 
@@ -465,34 +464,22 @@ export function createOrders({ conversation, socket }) {
     }
   }
 
-  async function runSearch() {
-    const q = search.value.trim();
-    state.q = q;
-    const token = ++state.searchToken;
-    state.productErrors.clear();
-    if (!q) {
-      state.products = [];
-      state.searchError = null;
-      state.searching = false;
-      drawProducts();
-      return;
-    }
-    state.searching = true;
-    state.searchError = null;
-    drawProducts();
-    try {
+  const searchBox = liveSearch(search, {
+    delay: SEARCH_DELAY_MS,
+    search: async (q) => {
       const data = await api.get(`/api/v1/products${query({ q, contact: contactId, limit: PRODUCT_LIMIT })}`);
-      if (token !== state.searchToken || state.destroyed) return;
-      state.products = (data && data.products) || [];
-    } catch (error) {
-      if (token !== state.searchToken || state.destroyed) return;
-      state.products = [];
-      state.searchError = error;
-    }
-    state.searching = false;
-    drawProducts();
-  }
-  const searchSoon = liveSearch(search, runSearch, SEARCH_DELAY_MS);
+      return (data && data.products) || [];
+    },
+    render: (view) => {
+      // A new search (or an emptied box) forgets the errors of the products shown before.
+      if (view.searching || !view.q) state.productErrors.clear();
+      state.q = view.q;
+      state.products = view.result || [];
+      state.searching = view.searching;
+      state.searchError = view.error;
+      drawProducts();
+    },
+  });
 
   // Order news in this conversation (a card, a price change, a reminder): look again.
   const offs = [
@@ -525,10 +512,9 @@ export function createOrders({ conversation, socket }) {
     destroy() {
       state.destroyed = true;
       state.token += 1;
-      state.searchToken += 1;
       for (const off of offs) off();
       refreshSoon.cancel();
-      searchSoon.cancel();
+      searchBox.cancel();
       listeners.clear();
     },
   };

@@ -1,8 +1,8 @@
 // The customer beside the conversation (right column): name, e-mail and phone
 // (editable), where they are on the shop (page, title, referrer), browser,
 // language, and their other conversations. `suggestions` (the suggested answers,
-// chat/suggestions.js) sits under the customer's name. With `orders` (chat/orders.js) the
-// column has two tabs: the customer (as above) and their orders.
+// chat/suggestions.js) sits under the customer's name. With side panels (chat/panels.js:
+// the orders, …) the column has tabs: the customer (as above), then one per panel.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, formatDateTime, getSupported } from '../i18n.js';
@@ -33,12 +33,11 @@ function externalLink(url, text) {
 }
 
 const TAB_KEY = 'kefu_side_tab';
-const TABS = ['customer', 'orders'];
 
-function tabPreference() {
+function tabPreference(names) {
   try {
     const saved = window.localStorage.getItem(TAB_KEY);
-    if (TABS.includes(saved)) return saved;
+    if (names.includes(saved)) return saved;
   } catch {
     // no storage
   }
@@ -48,85 +47,107 @@ function tabPreference() {
 let sidebarSeq = 0;
 
 /**
- * contact(): Promise of the Contact; onSaved(contact) after an edit;
- * currentId: the open conversation; onOpen(id) to open another one;
- * orders: the order panel ({el, onSummary}) shown in a second tab, or null.
+ * The tab bar: the customer's tab, then one per side panel, with arrow-key navigation.
+ * Returns {bar (null without panels), customerPanel, hosts (the panels' tab panels), select, destroy}.
  */
-export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, suggestions = null, orders = null }) {
-  const el = h('aside', { class: 'conv-side', 'data-testid': 'customer-sidebar', 'aria-label': t('conversations.customerInfo') });
-  let editing = false;
-  let data = null;
-
-  // ---- tabs (only with the order panel) ----
+function createTabs(panels, column) {
   sidebarSeq += 1;
-  const ids = { customer: `side-tab-customer-${sidebarSeq}`, orders: `side-tab-orders-${sidebarSeq}` };
-  let tab = orders ? tabPreference() : 'customer';
+  const names = ['customer', ...panels.map((p) => p.id)];
+  const ids = Object.fromEntries(names.map((name) => [name, `side-tab-${name}-${sidebarSeq}`]));
   const customerPanel = h('div', { class: 'side-panel', id: `${ids.customer}-panel` });
-  const ordersPanel = orders ? h('div', { class: 'side-panel side-panel-orders', id: `${ids.orders}-panel` }, orders.el) : null;
-  const ordersBadge = h('span', { class: 'side-tab-badge', 'data-testid': 'side-tab-orders-count', hidden: true });
-  const tabButtons = orders ? {
+  const hosts = panels.map((p) => h('div', { class: ['side-panel', `side-panel-${p.id}`], id: `${ids[p.id]}-panel` }, p.el));
+  const tabPanels = { customer: customerPanel };
+  panels.forEach((p, i) => { tabPanels[p.id] = hosts[i]; });
+
+  // Without side panels: no tab bar, only the customer.
+  if (!panels.length) {
+    column.dataset.tab = 'customer';
+    return { bar: null, customerPanel, hosts, select: () => {}, destroy: () => {} };
+  }
+  let tab = tabPreference(names);
+
+  const badges = panels.map((p) => h('span', { class: 'side-tab-badge', 'data-testid': `${p.testid}-count`, hidden: true }));
+  const buttons = {
     customer: h('button', {
       type: 'button', role: 'tab', class: 'side-tab', id: ids.customer, 'aria-controls': customerPanel.id,
-      'data-testid': 'side-tab-customer', onclick: () => setTab('customer', true),
-    }, t('orders.tabCustomer')),
-    orders: h('button', {
-      type: 'button', role: 'tab', class: 'side-tab', id: ids.orders, 'aria-controls': ordersPanel.id,
-      'data-testid': 'side-tab-orders', onclick: () => setTab('orders', true),
-    }, t('orders.tabOrders'), ordersBadge),
-  } : null;
-  const tabBar = orders ? h('div', {
-    class: 'side-tabs', role: 'tablist', 'aria-label': t('orders.tabsLabel'), 'data-testid': 'side-tabs',
+      'data-testid': 'side-tab-customer', onclick: () => select('customer', true),
+    }, t('conversations.side.customerTab')),
+  };
+  panels.forEach((p, i) => {
+    buttons[p.id] = h('button', {
+      type: 'button', role: 'tab', class: 'side-tab', id: ids[p.id], 'aria-controls': hosts[i].id,
+      'data-testid': p.testid, onclick: () => select(p.id, true),
+    }, p.label(), badges[i]);
+  });
+  for (const name of names) {
+    tabPanels[name].setAttribute('role', 'tabpanel');
+    tabPanels[name].setAttribute('aria-labelledby', ids[name]);
+  }
+  const bar = h('div', {
+    class: 'side-tabs', role: 'tablist', 'aria-label': t('conversations.side.tabsLabel'), 'data-testid': 'side-tabs',
     onkeydown: (event) => {
       if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight' && event.key !== 'Home' && event.key !== 'End') return;
       event.preventDefault();
-      const index = TABS.indexOf(tab);
+      const index = names.indexOf(tab);
       let next = index;
-      if (event.key === 'ArrowLeft') next = (index + TABS.length - 1) % TABS.length;
-      else if (event.key === 'ArrowRight') next = (index + 1) % TABS.length;
+      if (event.key === 'ArrowLeft') next = (index + names.length - 1) % names.length;
+      else if (event.key === 'ArrowRight') next = (index + 1) % names.length;
       else if (event.key === 'Home') next = 0;
-      else next = TABS.length - 1;
-      setTab(TABS[next], true);
-      tabButtons[TABS[next]].focus();
+      else next = names.length - 1;
+      select(names[next], true);
+      buttons[names[next]].focus();
     },
-  }, tabButtons.customer, tabButtons.orders) : null;
-  if (orders) {
-    customerPanel.setAttribute('role', 'tabpanel');
-    customerPanel.setAttribute('aria-labelledby', ids.customer);
-    ordersPanel.setAttribute('role', 'tabpanel');
-    ordersPanel.setAttribute('aria-labelledby', ids.orders);
-  }
+  }, names.map((name) => buttons[name]));
 
-  function setTab(name, remember = false) {
-    tab = TABS.includes(name) ? name : 'customer';
-    el.dataset.tab = tab;
-    if (!orders) return;
-    for (const key of TABS) {
+  function select(name, remember = false) {
+    tab = names.includes(name) ? name : 'customer';
+    column.dataset.tab = tab;
+    for (const key of names) {
       const selected = key === tab;
-      tabButtons[key].setAttribute('aria-selected', String(selected));
-      tabButtons[key].tabIndex = selected ? 0 : -1;
+      buttons[key].setAttribute('aria-selected', String(selected));
+      buttons[key].tabIndex = selected ? 0 : -1;
+      tabPanels[key].hidden = !selected;
     }
-    customerPanel.hidden = tab !== 'customer';
-    ordersPanel.hidden = tab !== 'orders';
     if (remember) {
       try { window.localStorage.setItem(TAB_KEY, tab); } catch { /* ignore */ }
     }
   }
 
-  const offSummary = orders && typeof orders.onSummary === 'function'
-    ? orders.onSummary((summary) => {
-      ordersBadge.hidden = !summary.count;
-      ordersBadge.textContent = summary.count ? String(summary.count) : '';
-      ordersBadge.classList.toggle('is-due', summary.unpaid > 0);
-      ordersBadge.title = summary.unpaid ? t('orders.tabUnpaid', { count: summary.unpaid }) : '';
-    })
-    : null;
+  // A panel's summary: a count on its tab, highlighted when something is due.
+  const offs = panels.map((p, i) => (p.onSummary ? p.onSummary((summary) => {
+    const badge = badges[i];
+    const n = Number(summary && summary.count) || 0;
+    badge.hidden = !n;
+    badge.textContent = n ? String(n) : '';
+    badge.classList.toggle('is-due', Boolean(summary && summary.due));
+    badge.title = (summary && summary.title) || '';
+  }) : null));
 
-  /** The column's content: the head (once known), the tabs, the customer and the orders. */
+  select(tab);
+  return {
+    bar, customerPanel, hosts, select,
+    destroy: () => { for (const off of offs) if (typeof off === 'function') off(); },
+  };
+}
+
+/**
+ * contact(): Promise of the Contact; onSaved(contact) after an edit;
+ * currentId: the open conversation; onOpen(id) to open another one;
+ * panels: the side panels ([{id, label, testid, el, onSummary}], chat/panels.js), each in a tab after the customer's.
+ */
+export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, suggestions = null, panels = [] }) {
+  const el = h('aside', { class: 'conv-side', 'data-testid': 'customer-sidebar', 'aria-label': t('conversations.customerInfo') });
+  let editing = false;
+  let data = null;
+  const tabs = createTabs(panels, el);
+  const { customerPanel, hosts } = tabs;
+
+  /** The column's content: the head (once known), the tabs, the customer and the side panels. */
   function place(head, ...customer) {
-    const focused = [suggestions, ordersPanel].some((part) => part && part.contains(document.activeElement)) ? document.activeElement : null;
+    const focused = [suggestions, ...hosts].some((part) => part && part.contains(document.activeElement)) ? document.activeElement : null;
     customerPanel.replaceChildren(...customer.filter(Boolean));
-    el.replaceChildren(...[head, tabBar, customerPanel, ordersPanel].filter(Boolean));
-    if (focused) focused.focus(); // moving the suggestions or the orders must not drop the agent's cursor
+    el.replaceChildren(...[head, tabs.bar, customerPanel, ...hosts].filter(Boolean));
+    if (focused) focused.focus(); // moving the suggestions or a panel must not drop the agent's cursor
   }
 
   function editForm() {
@@ -218,7 +239,6 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, su
         conversations()));
   }
 
-  setTab(tab);
   place(null, suggestions, loadingBlock());
   contact().then((c) => {
     data = c;
@@ -229,10 +249,10 @@ export function createSidebar({ contact, onSaved, currentId, onOpen, onClose, su
 
   return {
     el,
-    /** Shows the customer or the orders tab ('customer' | 'orders'). */
-    showTab: (name) => setTab(name, true),
+    /** Shows the customer's tab ('customer') or a side panel's (its id, e.g. 'orders'). */
+    showTab: (name) => tabs.select(name, true),
     destroy() {
-      if (offSummary) offSummary();
+      tabs.destroy();
     },
   };
 }

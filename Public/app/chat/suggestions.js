@@ -5,7 +5,7 @@
 import { api, query } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, errorText } from '../i18n.js';
-import { debounce, liveSearch } from '../knowledge/shared.js';
+import { debounce, liveSearch } from '../ui.js';
 
 const REFRESH_DELAY_MS = 700;
 const SEARCH_DELAY_MS = 300;
@@ -27,7 +27,7 @@ export function createSuggestions({ conversation, socket, onInsert }) {
   const id = conversation.id;
   const state = {
     question: null, items: [], loaded: false, error: null, token: 0,
-    q: '', results: [], searching: false, searchError: null, searchToken: 0,
+    q: '', results: [], searching: false, searchError: null,
     collapsed: collapsedPreference(),
   };
 
@@ -121,32 +121,21 @@ export function createSuggestions({ conversation, socket, onInsert }) {
   }
   const refreshSoon = debounce(refresh, REFRESH_DELAY_MS);
 
-  async function runSearch() {
-    const q = search.value.trim();
-    state.q = q;
-    const token = ++state.searchToken;
-    if (!q) {
-      state.results = [];
-      state.searchError = null;
-      draw();
-      return;
-    }
-    state.searching = true;
-    state.searchError = null;
-    draw();
-    try {
+  // The knowledge-base search: while it is in use it replaces the suggestions.
+  const searchBox = liveSearch(search, {
+    delay: SEARCH_DELAY_MS,
+    search: async (q) => {
       const data = await api.get(`/api/v1/knowledge/search${query({ q, limit: 5 })}`);
-      if (token !== state.searchToken) return;
-      state.results = (data && data.items) || [];
-    } catch (error) {
-      if (token !== state.searchToken) return;
-      state.results = [];
-      state.searchError = error;
-    }
-    state.searching = false;
-    draw();
-  }
-  const searchSoon = liveSearch(search, runSearch, SEARCH_DELAY_MS);
+      return (data && data.items) || [];
+    },
+    render: (view) => {
+      state.q = view.q;
+      state.results = view.result || [];
+      state.searching = view.searching;
+      state.searchError = view.error;
+      draw();
+    },
+  });
 
   // A new question from the shopper: look again.
   const offs = [
@@ -168,9 +157,8 @@ export function createSuggestions({ conversation, socket, onInsert }) {
     destroy() {
       for (const off of offs) off();
       refreshSoon.cancel();
-      searchSoon.cancel();
+      searchBox.cancel();
       state.token += 1;
-      state.searchToken += 1;
     },
   };
 }

@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { showFormError, clearFormErrors, busy, loadingBlock, loadError } from '../ui.js';
+import { showFormError, loadingBlock, loadError, formDialog } from '../ui.js';
 import { user } from '../session.js';
 import { agentLabel } from './format.js';
 import { chatSocket } from './runtime.js';
@@ -26,194 +26,173 @@ let seq = 0;
 
 /** Opens the dialog for `conversation`; resolves the transferred Conversation, or null. */
 export function openTransferDialog({ conversation }) {
-  return new Promise((resolve) => {
-    seq += 1;
-    const me = user();
-    const groupName = `transfer-target-${seq}`;
-    const state = { agents: [], inboxes: [], choice: null, filter: '' };
+  seq += 1;
+  const me = user();
+  const groupName = `transfer-target-${seq}`;
+  const state = { agents: [], inboxes: [], choice: null, filter: '' };
+  let dialogParts = null; // formDialog's {dialog, form, submit, close, refresh}, once open
 
-    const agentList = h('div', { class: 'transfer-list', role: 'radiogroup', 'aria-label': t('routing.transfer.toAgent'), 'data-testid': 'transfer-agents' }, loadingBlock());
-    const inboxList = h('div', { class: 'transfer-list', role: 'radiogroup', 'aria-label': t('routing.transfer.toInbox'), 'data-testid': 'transfer-inboxes' });
-    const filter = h('input', {
-      type: 'search', class: 'transfer-filter', 'data-testid': 'transfer-filter', autocomplete: 'off', hidden: true,
-      placeholder: t('routing.transfer.filter'), 'aria-label': t('routing.transfer.filter'),
+  const agentList = h('div', { class: 'transfer-list', role: 'radiogroup', 'aria-label': t('routing.transfer.toAgent'), 'data-testid': 'transfer-agents' }, loadingBlock());
+  const inboxList = h('div', { class: 'transfer-list', role: 'radiogroup', 'aria-label': t('routing.transfer.toInbox'), 'data-testid': 'transfer-inboxes' });
+  const filter = h('input', {
+    type: 'search', class: 'transfer-filter', 'data-testid': 'transfer-filter', autocomplete: 'off', hidden: true,
+    placeholder: t('routing.transfer.filter'), 'aria-label': t('routing.transfer.filter'),
+  });
+  const note = h('textarea', {
+    name: 'note', rows: '3', 'data-testid': 'transfer-note', maxlength: String(MAX_NOTE), placeholder: t('routing.transfer.notePlaceholder'),
+  });
+  const noteId = `transfer-note-${seq}`;
+  note.id = noteId;
+  const summary = h('p', { class: 'transfer-summary muted', 'data-testid': 'transfer-summary', 'aria-live': 'polite' });
+
+  const fields = [
+    h('section', { class: 'transfer-section' },
+      h('h3', { class: 'transfer-heading' }, t('routing.transfer.toAgent')),
+      filter,
+      agentList),
+    h('section', { class: 'transfer-section' },
+      h('h3', { class: 'transfer-heading' }, t('routing.transfer.toInbox')),
+      h('p', { class: 'transfer-help muted' }, t('routing.transfer.inboxHelp')),
+      inboxList),
+    h('div', { class: 'field' },
+      h('label', { for: noteId }, t('routing.transfer.note')),
+      note,
+      h('div', { class: 'field-hint' }, t('routing.transfer.noteHint')),
+      h('div', { class: 'field-error', 'data-error-for': 'note' })),
+    summary,
+  ];
+
+  // ---- drawing ----
+  function option(kind, item, body, { current = false, disabled = false } = {}) {
+    const value = `${kind}:${item.id}`;
+    const radio = h('input', {
+      type: 'radio', name: groupName, value, checked: state.choice === value, disabled,
+      onchange: () => { state.choice = value; refresh(); },
     });
-    const note = h('textarea', {
-      name: 'note', rows: '3', 'data-testid': 'transfer-note', maxlength: String(MAX_NOTE), placeholder: t('routing.transfer.notePlaceholder'),
-    });
-    const noteId = `transfer-note-${seq}`;
-    note.id = noteId;
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'transfer-submit', disabled: true }, t('routing.transfer.submit'));
-    const summary = h('p', { class: 'transfer-summary muted', 'data-testid': 'transfer-summary', 'aria-live': 'polite' });
+    return h('label', {
+      class: ['transfer-option', current && 'is-current', disabled && 'is-disabled'],
+      'data-testid': kind === 'agent' ? 'transfer-agent' : 'transfer-inbox',
+      [kind === 'agent' ? 'data-agent-id' : 'data-inbox-id']: item.id,
+      'data-status': kind === 'agent' ? (item.status || 'offline') : null,
+    }, radio, body);
+  }
 
-    const form = h('form', { class: 'form transfer-form', novalidate: true, method: 'dialog' },
-      h('section', { class: 'transfer-section' },
-        h('h3', { class: 'transfer-heading' }, t('routing.transfer.toAgent')),
-        filter,
-        agentList),
-      h('section', { class: 'transfer-section' },
-        h('h3', { class: 'transfer-heading' }, t('routing.transfer.toInbox')),
-        h('p', { class: 'transfer-help muted' }, t('routing.transfer.inboxHelp')),
-        inboxList),
-      h('div', { class: 'field' },
-        h('label', { for: noteId }, t('routing.transfer.note')),
-        note,
-        h('div', { class: 'field-hint' }, t('routing.transfer.noteHint')),
-        h('div', { class: 'field-error', 'data-error-for': 'note' })),
-      summary,
-      h('div', { class: 'dialog-actions' },
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'transfer-cancel', onclick: () => close(null) }, t('app.common.cancel')),
-        submit));
-
-    const dialog = h('dialog', { class: 'dialog transfer-dialog', 'data-testid': 'transfer-dialog', 'aria-labelledby': `transfer-title-${seq}` },
-      h('h2', { class: 'dialog-title', id: `transfer-title-${seq}` }, t('routing.transfer.title')),
-      form);
-
-    // ---- drawing ----
-    function option(kind, item, body, { current = false, disabled = false } = {}) {
-      const value = `${kind}:${item.id}`;
-      const radio = h('input', {
-        type: 'radio', name: groupName, value, checked: state.choice === value, disabled,
-        onchange: () => { state.choice = value; refresh(); },
-      });
-      return h('label', {
-        class: ['transfer-option', current && 'is-current', disabled && 'is-disabled'],
-        'data-testid': kind === 'agent' ? 'transfer-agent' : 'transfer-inbox',
-        [kind === 'agent' ? 'data-agent-id' : 'data-inbox-id']: item.id,
-        'data-status': kind === 'agent' ? (item.status || 'offline') : null,
-      }, radio, body);
+  function drawAgents() {
+    const q = state.filter.toLowerCase();
+    const agents = state.agents.filter((a) => !q
+      || String(a.displayName || '').toLowerCase().includes(q)
+      || String(a.agentNumber ?? '').startsWith(q)
+      || String(a.email || '').toLowerCase().includes(q));
+    if (!agents.length) {
+      agentList.replaceChildren(h('p', { class: 'muted transfer-empty' }, state.agents.length ? t('routing.transfer.noMatch') : t('routing.transfer.noAgents')));
+      return;
     }
+    agentList.replaceChildren(...agents.map((a) => {
+      const current = same(a.id, conversation.assigneeId);
+      const status = PRESENCE.includes(a.status) ? a.status : 'offline';
+      return option('agent', a, h('span', { class: 'transfer-option-body' },
+        statusDot(status),
+        h('span', { class: 'transfer-option-main' },
+          h('span', { class: 'transfer-option-name' }, agentLabel(a), me && same(a.id, me.id) ? t('conversations.meSuffix') : ''),
+          h('span', { class: 'transfer-option-sub' },
+            h('span', { class: `presence-text presence-text-${status}` }, presenceLabel(status)),
+            typeof a.load === 'number' ? h('span', { class: 'transfer-load', 'data-testid': 'transfer-agent-load' }, t('routing.transfer.load', { count: a.load })) : null)),
+        current ? h('span', { class: 'tag tag-muted' }, t('routing.transfer.current')) : null),
+      { current, disabled: current });
+    }));
+  }
 
-    function drawAgents() {
-      const q = state.filter.toLowerCase();
-      const agents = state.agents.filter((a) => !q
-        || String(a.displayName || '').toLowerCase().includes(q)
-        || String(a.agentNumber ?? '').startsWith(q)
-        || String(a.email || '').toLowerCase().includes(q));
-      if (!agents.length) {
-        agentList.replaceChildren(h('p', { class: 'muted transfer-empty' }, state.agents.length ? t('routing.transfer.noMatch') : t('routing.transfer.noAgents')));
-        return;
-      }
-      agentList.replaceChildren(...agents.map((a) => {
-        const current = same(a.id, conversation.assigneeId);
-        const status = PRESENCE.includes(a.status) ? a.status : 'offline';
-        return option('agent', a, h('span', { class: 'transfer-option-body' },
-          statusDot(status),
-          h('span', { class: 'transfer-option-main' },
-            h('span', { class: 'transfer-option-name' }, agentLabel(a), me && same(a.id, me.id) ? t('conversations.meSuffix') : ''),
-            h('span', { class: 'transfer-option-sub' },
-              h('span', { class: `presence-text presence-text-${status}` }, presenceLabel(status)),
-              typeof a.load === 'number' ? h('span', { class: 'transfer-load', 'data-testid': 'transfer-agent-load' }, t('routing.transfer.load', { count: a.load })) : null)),
-          current ? h('span', { class: 'tag tag-muted' }, t('routing.transfer.current')) : null),
-        { current, disabled: current });
-      }));
+  function drawInboxes() {
+    if (!state.inboxes.length) {
+      inboxList.replaceChildren(h('p', { class: 'muted transfer-empty' }, t('routing.transfer.noInboxes')));
+      return;
     }
+    inboxList.replaceChildren(...state.inboxes.map((i) => {
+      const current = same(i.id, conversation.inboxId);
+      return option('inbox', i, h('span', { class: 'transfer-option-body' },
+        h('span', { class: 'transfer-option-main' },
+          h('span', { class: 'transfer-option-name' }, i.name),
+          i.description ? h('span', { class: 'transfer-option-sub' }, i.description) : null),
+        current ? h('span', { class: 'tag tag-muted' }, t('routing.transfer.current')) : null),
+      { current });
+    }));
+  }
 
-    function drawInboxes() {
-      if (!state.inboxes.length) {
-        inboxList.replaceChildren(h('p', { class: 'muted transfer-empty' }, t('routing.transfer.noInboxes')));
-        return;
-      }
-      inboxList.replaceChildren(...state.inboxes.map((i) => {
-        const current = same(i.id, conversation.inboxId);
-        return option('inbox', i, h('span', { class: 'transfer-option-body' },
-          h('span', { class: 'transfer-option-main' },
-            h('span', { class: 'transfer-option-name' }, i.name),
-            i.description ? h('span', { class: 'transfer-option-sub' }, i.description) : null),
-          current ? h('span', { class: 'tag tag-muted' }, t('routing.transfer.current')) : null),
-        { current });
-      }));
-    }
+  function chosen() {
+    if (!state.choice) return null;
+    const [kind, id] = state.choice.split(':');
+    const list = kind === 'agent' ? state.agents : state.inboxes;
+    const item = list.find((x) => x.id === id);
+    return item ? { kind, item } : null;
+  }
 
-    function chosen() {
-      if (!state.choice) return null;
-      const [kind, id] = state.choice.split(':');
-      const list = kind === 'agent' ? state.agents : state.inboxes;
-      const item = list.find((x) => x.id === id);
-      return item ? { kind, item } : null;
-    }
+  function refresh() {
+    const c = chosen();
+    if (dialogParts) dialogParts.refresh();
+    if (!c) summary.textContent = t('routing.transfer.pick');
+    else if (c.kind === 'agent') summary.textContent = t('routing.transfer.toAgentSummary', { name: agentLabel(c.item) });
+    else summary.textContent = t('routing.transfer.toInboxSummary', { name: c.item.name });
+  }
 
-    function refresh() {
-      const c = chosen();
-      submit.disabled = !c;
-      if (!c) summary.textContent = t('routing.transfer.pick');
-      else if (c.kind === 'agent') summary.textContent = t('routing.transfer.toAgentSummary', { name: agentLabel(c.item) });
-      else summary.textContent = t('routing.transfer.toInboxSummary', { name: c.item.name });
-    }
-
-    // ---- loading ----
-    async function load() {
-      agentList.replaceChildren(loadingBlock());
-      try {
-        const [agents, inboxes] = await Promise.all([api.get('/api/v1/agents'), api.get('/api/v1/inboxes')]);
-        state.agents = ((agents && agents.items) || []).filter((a) => a.active !== false)
-          .sort((a, b) => Number(same(a.id, conversation.assigneeId)) - Number(same(b.id, conversation.assigneeId))
-            || rank(a.status) - rank(b.status) || (a.load ?? 0) - (b.load ?? 0) || (a.agentNumber ?? 1e9) - (b.agentNumber ?? 1e9));
-        state.inboxes = ((inboxes && inboxes.items) || []).filter((i) => i.active !== false || same(i.id, conversation.inboxId));
-        filter.hidden = state.agents.length < FILTER_FROM;
-        drawAgents();
-        drawInboxes();
-        refresh();
-      } catch (error) {
-        agentList.replaceChildren(loadError(error, load));
-      }
-    }
-
-    filter.addEventListener('input', () => { state.filter = filter.value.trim(); drawAgents(); });
-
-    // Teammates' dots follow their presence frames while the dialog is open.
-    const socket = chatSocket();
-    const offPresence = socket ? socket.on('presence', (frame) => {
-      const agent = state.agents.find((a) => same(a.id, frame.userId));
-      if (!agent || agent.status === frame.status) return;
-      agent.status = frame.status;
+  // ---- loading ----
+  async function load() {
+    agentList.replaceChildren(loadingBlock());
+    try {
+      const [agents, inboxes] = await Promise.all([api.get('/api/v1/agents'), api.get('/api/v1/inboxes')]);
+      state.agents = ((agents && agents.items) || []).filter((a) => a.active !== false)
+        .sort((a, b) => Number(same(a.id, conversation.assigneeId)) - Number(same(b.id, conversation.assigneeId))
+          || rank(a.status) - rank(b.status) || (a.load ?? 0) - (b.load ?? 0) || (a.agentNumber ?? 1e9) - (b.agentNumber ?? 1e9));
+      state.inboxes = ((inboxes && inboxes.items) || []).filter((i) => i.active !== false || same(i.id, conversation.inboxId));
+      filter.hidden = state.agents.length < FILTER_FROM;
       drawAgents();
-    }) : () => {};
-
-    let done = false;
-    function close(result) {
-      if (done) return;
-      done = true;
-      offPresence();
-      if (dialog.open) dialog.close();
-      dialog.remove();
-      resolve(result);
+      drawInboxes();
+      refresh();
+    } catch (error) {
+      agentList.replaceChildren(loadError(error, load));
     }
-    dialog.addEventListener('cancel', (event) => {
-      event.preventDefault();
-      close(null);
-    });
+  }
 
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      clearFormErrors(form);
+  filter.addEventListener('input', () => { state.filter = filter.value.trim(); drawAgents(); });
+
+  // Teammates' dots follow their presence frames while the dialog is open.
+  const socket = chatSocket();
+  const offPresence = socket ? socket.on('presence', (frame) => {
+    const agent = state.agents.find((a) => same(a.id, frame.userId));
+    if (!agent || agent.status === frame.status) return;
+    agent.status = frame.status;
+    drawAgents();
+  }) : () => {};
+
+  return formDialog({
+    title: t('routing.transfer.title'),
+    testid: 'transfer-dialog', className: 'transfer-dialog', formClass: 'transfer-form',
+    submitLabel: t('routing.transfer.submit'), submitTestid: 'transfer-submit', cancelTestid: 'transfer-cancel',
+    body: fields,
+    canSubmit: () => Boolean(chosen()),
+    onOpen: (parts) => {
+      dialogParts = parts;
+      refresh();
+      load();
+    },
+    onSubmit: async ({ form, close }) => {
       const c = chosen();
-      if (!c) return;
-      const body = c.kind === 'agent' ? { assigneeId: c.item.id } : { inboxId: c.item.id };
+      const target = c.kind === 'agent' ? { assigneeId: c.item.id } : { inboxId: c.item.id };
       const text = note.value.trim();
-      if (text) body.note = text;
-      await busy(form, async () => {
-        try {
-          const saved = await api.post(`/api/v1/conversations/${encodeURIComponent(conversation.id)}/transfer`, body);
-          close({
-            conversation: saved || null,
-            label: c.kind === 'agent' ? agentLabel(c.item) : c.item.name,
-            kind: c.kind,
-          });
-        } catch (error) {
-          showFormError(form, error);
-          const box = form.querySelector(':scope > .form-error');
-          if (box && !box.hidden) box.scrollIntoView({ block: 'nearest' });
-          if (error && (error.field === 'assigneeId' || error.field === 'inboxId')) load();
-        }
-      });
-      submit.disabled = !chosen();
-    });
-
-    document.body.appendChild(dialog);
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    refresh();
-    load();
+      if (text) target.note = text;
+      try {
+        const saved = await api.post(`/api/v1/conversations/${encodeURIComponent(conversation.id)}/transfer`, target);
+        close({
+          conversation: saved || null,
+          label: c.kind === 'agent' ? agentLabel(c.item) : c.item.name,
+          kind: c.kind,
+        });
+      } catch (error) {
+        showFormError(form, error);
+        const box = form.querySelector(':scope > .form-error');
+        if (box && !box.hidden) box.scrollIntoView({ block: 'nearest' });
+        if (error && (error.field === 'assigneeId' || error.field === 'inboxId')) load();
+      }
+    },
+    onClose: () => offPresence(),
   });
 }

@@ -6,7 +6,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText } from '../i18n.js';
-import { showFormError, clearFormErrors, confirmDialog, loadingBlock, loadError } from '../ui.js';
+import { showFormError, clearFormErrors, loadingBlock, loadError, editableList } from '../ui.js';
 import { LOCALES, languageName, durationText } from './templates.js';
 
 const MATCHES = [
@@ -120,13 +120,12 @@ function keywordInput(initial) {
 /** {el, load, isDirty, destroy}. `notify(text, kind)` shows a short status line. */
 export function createKeywordRules({ inbox, notify = () => {} }) {
   const base = `/api/v1/inboxes/${encodeURIComponent(inbox.id)}/keyword-rules`;
-  const state = { rules: [], loaded: false, editing: null, hitId: null, destroyed: false };
-  let openForm = null; // {ruleId|null, el, snapshot, isDirty}
+  const state = { hitId: null, destroyed: false };
 
   const listHost = h('div', { class: 'kw-list-host' }, loadingBlock());
   const countText = h('span', { class: 'kw-count muted' });
   const newButton = h('button', {
-    type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'kw-new', onclick: () => startEdit('new'),
+    type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'kw-new', onclick: () => list.startEdit('new'),
   }, t('routing.kw.new'));
 
   // ---- try it ----
@@ -177,7 +176,7 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
     }
     testResult.dataset.state = 'matched';
     testResult.dataset.ruleId = rule.id || '';
-    const known = state.rules.find((r) => r.id === rule.id) || rule;
+    const known = list.rules().find((r) => r.id === rule.id) || rule;
     testResult.replaceChildren(
       h('p', { class: 'kw-test-head' }, t('routing.kw.testMatched')),
       h('div', { class: 'kw-test-rule' },
@@ -208,6 +207,8 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
     }
   });
   testLocale.addEventListener('change', () => runTest());
+  // A rule changed: ask again which rule answers the text being tried.
+  const retest = () => { if (testInput.value.trim()) runTest(); };
 
   const testBlock = h('section', { class: 'rs-block kw-test', 'data-testid': 'kw-test' },
     h('div', { class: 'rs-template-head' },
@@ -229,7 +230,7 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
     testBlock);
 
   // ---- the rule form ----
-  function ruleForm(rule) {
+  function ruleForm(rule, { saved, cancel, remove }) {
     const start = { ...DEFAULT_RULE, ...(rule || {}) };
     const words = keywordInput(start.keywords || []);
     const match = h('select', { name: 'match', 'data-testid': 'kw-match' },
@@ -285,10 +286,10 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
             h('span', { class: 'field-hint' }, t('routing.kw.activeHint'))))),
       h('div', { class: 'form-actions field-wide' },
         h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'kw-save' }, rule ? t('app.common.save') : t('routing.kw.create')),
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'kw-cancel', onclick: () => cancelEdit() }, t('app.common.cancel')),
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'kw-cancel', onclick: () => cancel() }, t('app.common.cancel')),
         rule ? h('span', { class: 'rs-foot-spacer' }) : null,
         rule ? h('button', {
-          type: 'button', class: 'btn btn-danger-ghost', 'data-testid': 'kw-delete', onclick: () => remove(rule),
+          type: 'button', class: 'btn btn-danger-ghost', 'data-testid': 'kw-delete', onclick: () => remove(),
         }, t('routing.kw.delete')) : null));
 
     const snapshot = () => JSON.stringify([words.peek(), match.value, locale.value, priority.value, cooldown.value, reply.value, active.checked]);
@@ -327,17 +328,13 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
       buttons.forEach((b) => { b.disabled = true; });
       form.setAttribute('aria-busy', 'true');
       try {
-        const saved = rule
+        const answer = rule
           ? await api.patch(`${base}/${encodeURIComponent(rule.id)}`, body)
           : await api.post(base, body);
         if (state.destroyed) return;
-        const merged = { ...(rule || {}), ...body, ...(saved || {}) };
-        state.rules = sortRules(rule ? state.rules.map((r) => (r.id === rule.id ? merged : r)) : state.rules.concat([merged]));
-        openForm = null;
-        state.editing = null;
-        draw();
+        saved({ ...(rule || {}), ...body, ...(answer || {}) });
         notify(rule ? t('routing.kw.saved') : t('routing.kw.created'), 'ok');
-        if (testInput.value.trim()) runTest();
+        retest();
       } catch (error) {
         if (!state.destroyed) showFormError(form, error);
       } finally {
@@ -349,126 +346,59 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
     return { el: form, isDirty: () => snapshot() !== initial, focus: () => words.input.focus() };
   }
 
-  async function confirmLeaveForm() {
-    if (!openForm || !openForm.isDirty()) return true;
-    return confirmDialog(t('routing.kw.discardConfirm'), { confirmLabel: t('routing.discard'), danger: true });
-  }
-
-  async function startEdit(id) {
-    if (state.editing === id) return;
-    if (!(await confirmLeaveForm())) return;
-    state.editing = id;
-    openForm = null;
-    draw();
-    if (openForm) openForm.focus();
-  }
-
-  function cancelEdit() {
-    state.editing = null;
-    openForm = null;
-    draw();
-  }
-
-  async function remove(rule) {
-    const ok = await confirmDialog(t('routing.kw.deleteConfirm', { keywords: (rule.keywords || []).join(t('routing.kw.keywordSeparator')) }),
-      { confirmLabel: t('routing.kw.delete'), danger: true });
-    if (!ok) return;
-    try {
-      await api.del(`${base}/${encodeURIComponent(rule.id)}`);
-      if (state.destroyed) return;
-      state.rules = state.rules.filter((r) => r.id !== rule.id);
-      state.editing = null;
-      openForm = null;
-      draw();
-      notify(t('routing.kw.deleted'), 'ok');
-      if (testInput.value.trim()) runTest();
-    } catch (error) {
-      notify(errorText(error), 'error');
-    }
-  }
-
-  async function toggleActive(rule, input) {
-    input.disabled = true;
-    try {
-      const saved = await api.patch(`${base}/${encodeURIComponent(rule.id)}`, { active: input.checked });
-      if (state.destroyed) return;
-      const merged = { ...rule, active: input.checked, ...(saved || {}) };
-      state.rules = state.rules.map((r) => (r.id === rule.id ? merged : r));
-      notify(merged.active ? t('routing.kw.enabled') : t('routing.kw.disabled'), 'ok');
-      // Only this row: a form open elsewhere keeps what is typed in it.
-      const row = input.closest('[data-testid="kw-row"]');
-      if (row && row.isConnected) row.replaceWith(ruleRow(merged));
-      if (testInput.value.trim()) runTest();
-    } catch (error) {
-      input.checked = !input.checked;
-      notify(errorText(error), 'error');
-    } finally {
-      input.disabled = false;
-    }
-  }
-
   // ---- the list ----
-  function ruleRow(rule) {
-    if (state.editing === rule.id) {
-      const form = ruleForm(rule);
-      openForm = form;
-      return h('li', { class: 'kw-row kw-row-editing', 'data-testid': 'kw-row', 'data-rule-id': rule.id },
-        h('h4', { class: 'kw-form-title' }, t('routing.kw.editTitle')), form.el);
-    }
-    const toggle = h('input', {
-      type: 'checkbox', class: 'rs-switch', checked: rule.active !== false, 'data-testid': 'kw-row-active',
-      'aria-label': t('routing.kw.activeFor', { keywords: (rule.keywords || []).join(t('routing.kw.keywordSeparator')) }),
-      title: rule.active !== false ? t('app.common.active') : t('app.common.inactive'),
-      onchange: (event) => toggleActive(rule, event.target),
-    });
-    return h('li', {
-      class: ['kw-row', rule.active === false && 'kw-row-off', state.hitId === rule.id && 'kw-row-hit'],
-      'data-testid': 'kw-row', 'data-rule-id': rule.id,
-    },
-    h('div', { class: 'kw-row-main' },
-      h('div', { class: 'kw-chips', 'data-testid': 'kw-row-keywords' }, (rule.keywords || []).map((k) => h('span', { class: 'kw-chip' }, k))),
-      h('p', { class: 'kw-row-reply', 'data-testid': 'kw-row-reply' }, rule.reply || ''),
-      h('div', { class: 'kw-meta' },
-        h('span', { class: 'kw-meta-item' }, matchLabel(rule.match)),
-        h('span', { class: 'kw-meta-item' }, localeLabel(rule.locale)),
-        h('span', { class: 'kw-meta-item' }, t('routing.kw.priorityValue', { value: rule.priority ?? 0 })),
-        h('span', { class: 'kw-meta-item' }, cooldownLabel(rule.cooldownSeconds)),
-        rule.active === false ? h('span', { class: 'pill pill-off' }, t('app.common.inactive')) : null)),
-    h('div', { class: 'kw-row-side' },
-      toggle,
-      h('button', {
-        type: 'button', class: 'btn btn-small', 'data-testid': 'kw-edit', onclick: () => startEdit(rule.id),
-      }, t('app.common.edit'))));
+  function ruleRow(rule, { edit, toggle }) {
+    const keywords = (rule.keywords || []).join(t('routing.kw.keywordSeparator'));
+    return [
+      h('div', { class: 'kw-row-main' },
+        h('div', { class: 'kw-chips', 'data-testid': 'kw-row-keywords' }, (rule.keywords || []).map((k) => h('span', { class: 'kw-chip' }, k))),
+        h('p', { class: 'kw-row-reply', 'data-testid': 'kw-row-reply' }, rule.reply || ''),
+        h('div', { class: 'kw-meta' },
+          h('span', { class: 'kw-meta-item' }, matchLabel(rule.match)),
+          h('span', { class: 'kw-meta-item' }, localeLabel(rule.locale)),
+          h('span', { class: 'kw-meta-item' }, t('routing.kw.priorityValue', { value: rule.priority ?? 0 })),
+          h('span', { class: 'kw-meta-item' }, cooldownLabel(rule.cooldownSeconds)),
+          rule.active === false ? h('span', { class: 'pill pill-off' }, t('app.common.inactive')) : null)),
+      h('div', { class: 'kw-row-side' },
+        h('input', {
+          type: 'checkbox', class: 'rs-switch', checked: rule.active !== false, 'data-testid': 'kw-row-active',
+          'aria-label': t('routing.kw.activeFor', { keywords }),
+          title: rule.active !== false ? t('app.common.active') : t('app.common.inactive'),
+          onchange: toggle,
+        }),
+        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'kw-edit', onclick: edit }, t('app.common.edit'))),
+    ];
   }
 
-  function draw() {
-    if (state.destroyed) return;
-    countText.textContent = state.loaded ? String(state.rules.length) : '';
-    newButton.disabled = state.editing === 'new';
-    const items = [];
-    if (state.editing === 'new') {
-      const form = ruleForm(null);
-      openForm = form;
-      items.push(h('li', { class: 'kw-row kw-row-editing kw-row-new', 'data-testid': 'kw-new-row' },
-        h('h4', { class: 'kw-form-title' }, t('routing.kw.newTitle')), form.el));
-    }
-    for (const rule of state.rules) items.push(ruleRow(rule));
-    if (!state.rules.length && state.editing !== 'new') {
-      listHost.replaceChildren(h('div', { class: 'kw-empty', 'data-testid': 'kw-empty' },
-        h('p', null, t('routing.kw.empty')), h('p', { class: 'muted' }, t('routing.kw.emptyHint'))));
-      return;
-    }
-    listHost.replaceChildren(h('ul', { class: 'kw-list', 'data-testid': 'kw-list' }, items));
-  }
+  const list = editableList({
+    host: listHost, count: countText, newButton,
+    listClass: 'kw-list', listTestid: 'kw-list', rowClass: 'kw-row', rowTestid: 'kw-row', newRowTestid: 'kw-new-row',
+    formTitle: { tag: 'h4', className: 'kw-form-title', edit: () => t('routing.kw.editTitle'), create: () => t('routing.kw.newTitle') },
+    empty: { className: 'kw-empty', testid: 'kw-empty', text: () => t('routing.kw.empty'), hint: () => t('routing.kw.emptyHint') },
+    sort: sortRules,
+    rowClasses: (rule) => [state.hitId === rule.id && 'kw-row-hit'],
+    renderRow: ruleRow,
+    renderForm: ruleForm,
+    discard: { question: () => t('routing.kw.discardConfirm'), confirmLabel: () => t('routing.discard') },
+    removal: {
+      question: (rule) => t('routing.kw.deleteConfirm', { keywords: (rule.keywords || []).join(t('routing.kw.keywordSeparator')) }),
+      confirmLabel: () => t('routing.kw.delete'),
+      request: (rule) => api.del(`${base}/${encodeURIComponent(rule.id)}`),
+      done: () => { notify(t('routing.kw.deleted'), 'ok'); retest(); },
+    },
+    toggle: {
+      request: (rule, active) => api.patch(`${base}/${encodeURIComponent(rule.id)}`, { active }),
+      done: (rule) => { notify(rule.active ? t('routing.kw.enabled') : t('routing.kw.disabled'), 'ok'); retest(); },
+    },
+    notify,
+  });
 
   async function load() {
     listHost.replaceChildren(loadingBlock());
     try {
       const data = await api.get(base);
       if (state.destroyed) return;
-      state.rules = sortRules((data && data.items) || []);
-      state.loaded = true;
-      draw();
+      list.setRules((data && data.items) || []);
     } catch (error) {
       if (!state.destroyed) listHost.replaceChildren(loadError(error, load));
     }
@@ -477,9 +407,10 @@ export function createKeywordRules({ inbox, notify = () => {} }) {
   return {
     el,
     load,
-    isDirty: () => Boolean(openForm && openForm.isDirty()),
+    isDirty: () => list.isDirty(),
     destroy() {
       state.destroyed = true;
+      list.destroy();
       clearTimeout(testTimer);
     },
   };

@@ -3,8 +3,9 @@
 import { api, query } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, formatDateTime } from '../i18n.js';
+import { debounce } from '../ui.js';
 import { relativeTime } from '../chat/format.js';
-import { statusBadge, helpfulPercent, debounce, categoryTree } from './shared.js';
+import { statusBadge, helpfulPercent, categoryTree } from './shared.js';
 
 const PAGE = 50;
 const SEARCH_DELAY_MS = 300;

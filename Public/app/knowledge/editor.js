@@ -4,11 +4,11 @@
 import { api, query } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, errorText, formatDateTime, getLocale } from '../i18n.js';
-import { field, showFormError, clearFormErrors, toast, confirmDialog } from '../ui.js';
+import { field, showFormError, clearFormErrors, toast, confirmDialog, debounce } from '../ui.js';
 import { icon } from '../icons.js';
 import {
   LOCALES, localeLabel, defaultLocale, splitList, normaliseCategory, statusLabel, statusBadge,
-  helpfulPercent, debounce, setProse,
+  helpfulPercent, setProse,
 } from './shared.js';
 
 const PREVIEW_DELAY_MS = 500;

@@ -66,40 +66,6 @@ export function helpfulPercent(article) {
   return Math.round((100 * yes) / (yes + no));
 }
 
-/** Calls `fn` once `ms` have passed without another call; `.cancel()` forgets a pending call. */
-export function debounce(fn, ms) {
-  let timer = null;
-  const wrapped = (...args) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => { timer = null; fn(...args); }, ms);
-  };
-  wrapped.cancel = () => { clearTimeout(timer); timer = null; };
-  return wrapped;
-}
-
-/**
- * Runs `run` as the user types in `input`: `ms` after the last keystroke, at once on Enter
- * (not while an IME is composing) or when the box is emptied; Escape empties the box.
- * Returns the pending run, to `.cancel()` when the view goes away.
- */
-export function liveSearch(input, run, ms) {
-  const soon = debounce(run, ms);
-  const now = () => { soon.cancel(); run(); };
-  input.addEventListener('input', () => { if (input.value.trim()) soon(); else now(); });
-  input.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.isComposing && event.keyCode !== 229) {
-      event.preventDefault();
-      now();
-    } else if (event.key === 'Escape' && input.value) {
-      event.preventDefault();
-      event.stopPropagation();
-      input.value = '';
-      now();
-    }
-  });
-  return soon;
-}
-
 /**
  * Puts server-rendered article HTML into `el` (class kb-prose). Only for the
  * `html` of POST /api/v1/knowledge/preview and an article's `bodyHtml`, which the

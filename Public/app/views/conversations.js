@@ -1,6 +1,7 @@
 // The agent's conversation workspace (#/conversations, #/conversations/<id>):
 // the list on the left, the open conversation in the centre (header, messages,
-// reply box), the customer and their orders on the right. At phone widths: list OR conversation.
+// reply box), the customer and the registered side panels (chat/panels.js: orders, …) on
+// the right. At phone widths: list OR conversation.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -13,7 +14,7 @@ import { createComposer } from '../chat/composer.js';
 import { createHeader } from '../chat/header.js';
 import { createSidebar } from '../chat/sidebar.js';
 import { createSuggestions } from '../chat/suggestions.js';
-import { createOrders } from '../chat/orders.js';
+import { createPanels } from '../chat/panels.js';
 
 const SIDE_KEY = 'kefu_conv_side';
 let active = null;
@@ -47,7 +48,7 @@ export function subroute(subpath) {
 export function render(container, ctx) {
   const socket = startChat();
   const directory = loadDirectory();
-  let current = null; // {id, conversation, header, thread, composer, sidebar}
+  let current = null; // {id, conversation, header, thread, composer, suggestions, panels, sidebar}
   let openToken = 0;
   let sideOpen = sidePreference();
 
@@ -73,9 +74,11 @@ export function render(container, ctx) {
 
   function teardown() {
     if (!current) return;
-    for (const part of ['header', 'thread', 'composer', 'suggestions', 'orders', 'sidebar']) {
+    for (const part of ['header', 'thread', 'composer', 'suggestions']) {
       if (current[part]) current[part].destroy();
     }
+    for (const panel of current.panels || []) panel.destroy();
+    if (current.sidebar) current.sidebar.destroy();
     current = null;
   }
 
@@ -148,9 +151,9 @@ export function render(container, ctx) {
         part.composer.append(text);
       },
     });
-    part.orders = createOrders({ conversation, socket });
+    part.panels = createPanels({ conversation, socket, contact });
     part.sidebar = createSidebar({
-      contact, currentId: id, suggestions: part.suggestions.el, orders: part.orders,
+      contact, currentId: id, suggestions: part.suggestions.el, panels: part.panels,
       onSaved: (c) => {
         const changed = { ...part.conversation, contact: { id: c.id, name: c.name } };
         part.conversation = changed;

@@ -4,9 +4,8 @@
 import { h } from '../dom.js';
 import { t, errorText, errorDetail } from '../i18n.js';
 import {
-  pageHeader, card, toast, confirmDialog, field, busy, clearFormErrors,
+  pageHeader, card, toast, confirmDialog, field, busy, clearFormErrors, debounce,
 } from '../ui.js';
-import { debounce } from '../knowledge/shared.js';
 import {
   phrasesApi, phrasesChanged, canModify, canEditTeam, scopeBadge, shortcutText,
 } from '../phrases/shared.js';

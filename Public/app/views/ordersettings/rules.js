@@ -1,20 +1,16 @@
 // Order settings: the payment-reminder rules, listed and edited.
-import { api, query } from '../../api.js';
+import { api } from '../../api.js';
 import { h } from '../../dom.js';
-import { t, errorText, formatDateTime } from '../../i18n.js';
+import { t } from '../../i18n.js';
 import {
-  field, showFormError, clearFormErrors, busy, toast, confirmDialog, copyText,
-  pageHeader, loadingBlock, loadError,
+  field, showFormError, clearFormErrors, busy, toast, loadingBlock, loadError, editableList,
 } from '../../ui.js';
-import { roleLabel } from '../../format.js';
 import { VARIABLES, VARIABLE_NAMES, MAX_TEMPLATE, MAX_RULE_NAME, RANGES, parseInteger, timeZones, validZone, switchBox, section, nextId } from './common.js';
 
 export function createRules({ onChanged }) {
-  const state = { rules: [], loaded: false, editing: null };
-  let openForm = null;
   const zonesId = `os-zones-${nextId()}`;
   const zones = h('datalist', { id: zonesId }, timeZones().map((z) => h('option', { value: z })));
-  const newButton = h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'rule-new', onclick: () => startEdit('new') },
+  const newButton = h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'rule-new', onclick: () => list.startEdit('new') },
     t('orders.reminders.ruleNew'));
   const count = h('span', { class: 'pill os-count' });
   const host = h('div', { class: 'os-rules-host' }, loadingBlock());
@@ -44,7 +40,7 @@ export function createRules({ onChanged }) {
     return String(template || '').replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole));
   }
 
-  function ruleForm(rule) {
+  function ruleForm(rule, { saved, cancel, remove }) {
     const start = { ...defaults(), ...(rule || {}) };
     const n = nextId();
     const name = h('input', { type: 'text', name: 'name', maxlength: String(MAX_RULE_NAME), required: true, 'data-testid': 'rule-name', value: start.name || '', placeholder: t('orders.reminders.namePlaceholder') });
@@ -110,9 +106,9 @@ export function createRules({ onChanged }) {
         h('div', { class: 'field-error', 'data-error-for': 'template' })),
       h('div', { class: 'form-actions field-wide' },
         h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'rule-save' }, rule ? t('app.common.save') : t('orders.reminders.ruleCreate')),
-        h('button', { type: 'button', class: 'btn', 'data-testid': 'rule-cancel', onclick: () => cancelEdit() }, t('app.common.cancel')),
+        h('button', { type: 'button', class: 'btn', 'data-testid': 'rule-cancel', onclick: () => cancel() }, t('app.common.cancel')),
         rule ? h('span', { class: 'os-spacer' }) : null,
-        rule ? h('button', { type: 'button', class: 'btn btn-danger-ghost', 'data-testid': 'rule-delete', onclick: () => remove(rule) }, t('orders.reminders.ruleDelete')) : null));
+        rule ? h('button', { type: 'button', class: 'btn btn-danger-ghost', 'data-testid': 'rule-delete', onclick: () => remove() }, t('orders.reminders.ruleDelete')) : null));
 
     const snapshot = () => JSON.stringify([name.value, active.checked, timeZone.value, delay.value, maxPerOrder.value, quietStart.value,
       quietEnd.value, skip.value, gap.value, template.value]);
@@ -147,15 +143,11 @@ export function createRules({ onChanged }) {
       body.template = text;
       await busy(form, async () => {
         try {
-          const saved = rule
+          const answer = rule
             ? await api.patch(`/api/v1/reminder-rules/${encodeURIComponent(rule.id)}`, body)
             : await api.post('/api/v1/reminder-rules', body);
-          const merged = { ...(rule || {}), ...body, ...(saved || {}) };
-          state.rules = rule ? state.rules.map((r) => (r.id === rule.id ? merged : r)) : state.rules.concat([merged]);
-          state.editing = null;
-          openForm = null;
           toast(rule ? t('orders.reminders.ruleSaved') : t('orders.reminders.ruleCreated'));
-          draw();
+          saved({ ...(rule || {}), ...body, ...(answer || {}) });
           onChanged();
         } catch (error) {
           // "reminderRule.delayMinutes must be …": point at the field the server names.
@@ -168,71 +160,8 @@ export function createRules({ onChanged }) {
     return { el: form, isDirty: () => snapshot() !== initial, focus: () => name.focus() };
   }
 
-  async function confirmLeave() {
-    if (!openForm || !openForm.isDirty()) return true;
-    return confirmDialog(t('orders.reminders.discardConfirm'), { confirmLabel: t('orders.reminders.discard'), danger: true });
-  }
-
-  async function startEdit(id) {
-    if (state.editing === id) return;
-    if (!(await confirmLeave())) return;
-    state.editing = id;
-    openForm = null;
-    draw();
-    if (openForm) openForm.focus();
-  }
-
-  function cancelEdit() {
-    state.editing = null;
-    openForm = null;
-    draw();
-  }
-
-  async function remove(rule) {
-    const ok = await confirmDialog(t('orders.reminders.deleteConfirm', { name: rule.name || '' }), { confirmLabel: t('orders.reminders.ruleDelete'), danger: true });
-    if (!ok) return;
-    try {
-      await api.del(`/api/v1/reminder-rules/${encodeURIComponent(rule.id)}`);
-      state.rules = state.rules.filter((r) => r.id !== rule.id);
-      state.editing = null;
-      openForm = null;
-      toast(t('orders.reminders.ruleDeleted'));
-      draw();
-      onChanged();
-    } catch (error) {
-      toast(errorText(error), 'error');
-    }
-  }
-
-  async function toggle(rule, input) {
-    input.disabled = true;
-    try {
-      const saved = await api.patch(`/api/v1/reminder-rules/${encodeURIComponent(rule.id)}`, { active: input.checked });
-      const merged = { ...rule, active: input.checked, ...(saved || {}) };
-      state.rules = state.rules.map((r) => (r.id === rule.id ? merged : r));
-      toast(merged.active ? t('orders.reminders.ruleEnabled') : t('orders.reminders.ruleDisabled'));
-      const row = input.closest('[data-testid="rule-row"]');
-      if (row && row.isConnected) row.replaceWith(ruleRow(merged));
-    } catch (error) {
-      input.checked = !input.checked;
-      toast(errorText(error), 'error');
-    } finally {
-      input.disabled = false;
-    }
-  }
-
-  function ruleRow(rule) {
-    if (state.editing === rule.id) {
-      const form = ruleForm(rule);
-      openForm = form;
-      return h('li', { class: 'os-rule os-rule-editing', 'data-testid': 'rule-row', 'data-rule-id': rule.id },
-        h('h3', { class: 'os-form-title' }, t('orders.reminders.ruleEditTitle')), form.el);
-    }
-    const toggleInput = switchBox('active', rule.active !== false, 'rule-row-active', {
-      'aria-label': t('orders.reminders.activeFor', { name: rule.name || '' }),
-      onchange: (event) => toggle(rule, event.target),
-    });
-    return h('li', { class: ['os-rule', rule.active === false && 'os-rule-off'], 'data-testid': 'rule-row', 'data-rule-id': rule.id },
+  function ruleRow(rule, { edit, toggle }) {
+    return [
       h('div', { class: 'os-rule-main' },
         h('div', { class: 'os-rule-name', 'data-testid': 'rule-row-name' }, rule.name || '—',
           rule.active === false ? h('span', { class: 'pill pill-off' }, t('app.common.inactive')) : null),
@@ -246,42 +175,47 @@ export function createRules({ onChanged }) {
           h('span', { class: 'os-meta muted' }, rule.timeZone || '')),
         h('p', { class: 'os-rule-template', 'data-testid': 'rule-row-template' }, rule.template || '')),
       h('div', { class: 'os-rule-side' },
-        toggleInput,
-        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'rule-edit', onclick: () => startEdit(rule.id) }, t('app.common.edit'))));
+        switchBox('active', rule.active !== false, 'rule-row-active', {
+          'aria-label': t('orders.reminders.activeFor', { name: rule.name || '' }),
+          onchange: toggle,
+        }),
+        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'rule-edit', onclick: edit }, t('app.common.edit'))),
+    ];
   }
 
-  function draw() {
-    count.textContent = state.loaded ? String(state.rules.length) : '';
-    newButton.disabled = state.editing === 'new';
-    const items = [];
-    if (state.editing === 'new') {
-      const form = ruleForm(null);
-      openForm = form;
-      items.push(h('li', { class: 'os-rule os-rule-editing os-rule-new', 'data-testid': 'rule-new-row' },
-        h('h3', { class: 'os-form-title' }, t('orders.reminders.ruleNewTitle')), form.el));
-    }
-    for (const rule of state.rules) items.push(ruleRow(rule));
-    if (!items.length) {
-      host.replaceChildren(h('div', { class: 'os-empty', 'data-testid': 'rules-empty' },
-        h('p', null, t('orders.reminders.rulesEmpty')), h('p', { class: 'muted' }, t('orders.reminders.rulesEmptyHint'))));
-      return;
-    }
-    host.replaceChildren(h('ul', { class: 'os-rules', 'data-testid': 'rule-list' }, items));
-  }
+  const url = (rule) => `/api/v1/reminder-rules/${encodeURIComponent(rule.id)}`;
+  const list = editableList({
+    host, count, newButton,
+    listClass: 'os-rules', listTestid: 'rule-list', rowClass: 'os-rule', rowTestid: 'rule-row', newRowTestid: 'rule-new-row',
+    formTitle: { tag: 'h3', className: 'os-form-title', edit: () => t('orders.reminders.ruleEditTitle'), create: () => t('orders.reminders.ruleNewTitle') },
+    empty: { className: 'os-empty', testid: 'rules-empty', text: () => t('orders.reminders.rulesEmpty'), hint: () => t('orders.reminders.rulesEmptyHint') },
+    renderRow: ruleRow,
+    renderForm: ruleForm,
+    discard: { question: () => t('orders.reminders.discardConfirm'), confirmLabel: () => t('orders.reminders.discard') },
+    removal: {
+      question: (rule) => t('orders.reminders.deleteConfirm', { name: rule.name || '' }),
+      confirmLabel: () => t('orders.reminders.ruleDelete'),
+      request: (rule) => api.del(url(rule)),
+      done: () => { toast(t('orders.reminders.ruleDeleted')); onChanged(); },
+    },
+    toggle: {
+      request: (rule, active) => api.patch(url(rule), { active }),
+      done: (rule) => toast(rule.active ? t('orders.reminders.ruleEnabled') : t('orders.reminders.ruleDisabled')),
+    },
+    notify: toast,
+  });
 
   async function load() {
     host.replaceChildren(loadingBlock());
     try {
       const data = await api.get('/api/v1/reminder-rules');
-      state.rules = (data && data.rules) || [];
-      state.loaded = true;
-      draw();
+      list.setRules((data && data.rules) || []);
     } catch (error) {
       host.replaceChildren(loadError(error, load));
     }
   }
 
-  return { el, load, isDirty: () => Boolean(openForm && openForm.isDirty()), rules: () => state.rules };
+  return { el, load, isDirty: () => list.isDirty(), rules: () => list.rules() };
 }
 
 // ---- (c) reminder stats -----------------------------------------------------------------

@@ -3,10 +3,8 @@ import { api, query } from '../../api.js';
 import { h } from '../../dom.js';
 import { t, errorText, formatDateTime } from '../../i18n.js';
 import {
-  field, showFormError, clearFormErrors, busy, toast, confirmDialog, copyText,
-  pageHeader, loadingBlock, loadError,
+  field, showFormError, clearFormErrors, busy, toast, copyText, loadingBlock, loadError, confirmRemove, saveSwitch,
 } from '../../ui.js';
-import { roleLabel } from '../../format.js';
 import { EVENTS, DELIVERY_STATUSES, DELIVERY_LIMIT, switchBox, section } from './common.js';
 
 function eventLabel(value) {
@@ -87,33 +85,26 @@ export function createWebhooks() {
   const hooksHost = h('div', { class: 'os-hooks-host' }, loadingBlock());
 
   async function toggleHook(hook, input) {
-    input.disabled = true;
-    try {
-      const saved = await api.patch(`/api/v1/webhooks/${encodeURIComponent(hook.id)}`, { active: input.checked });
-      state.hooks = state.hooks.map((w) => (w.id === hook.id ? { ...w, active: input.checked, ...(saved || {}) } : w));
-      toast(input.checked ? t('webhooks.enabled') : t('webhooks.disabled'));
-    } catch (error) {
-      input.checked = !input.checked;
-      toast(errorText(error), 'error');
-    } finally {
-      input.disabled = false;
-    }
+    const result = await saveSwitch(input, (active) => api.patch(`/api/v1/webhooks/${encodeURIComponent(hook.id)}`, { active }), toast);
+    if (!result) return;
+    state.hooks = state.hooks.map((w) => (w.id === hook.id ? { ...w, active: input.checked, ...(result.saved || {}) } : w));
+    toast(input.checked ? t('webhooks.enabled') : t('webhooks.disabled'));
   }
 
   async function removeHook(hook) {
-    const ok = await confirmDialog(t('webhooks.deleteConfirm', { url: hook.url }), { confirmLabel: t('webhooks.delete'), danger: true });
-    if (!ok) return;
-    try {
-      await api.del(`/api/v1/webhooks/${encodeURIComponent(hook.id)}`);
-      state.hooks = state.hooks.filter((w) => w.id !== hook.id);
-      if (state.filterHook === hook.id) state.filterHook = '';
-      toast(t('webhooks.deleted'));
-      drawHooks();
-      drawFilters();
-      loadDeliveries();
-    } catch (error) {
-      toast(errorText(error), 'error');
-    }
+    const removed = await confirmRemove({
+      question: t('webhooks.deleteConfirm', { url: hook.url }),
+      confirmLabel: t('webhooks.delete'),
+      request: () => api.del(`/api/v1/webhooks/${encodeURIComponent(hook.id)}`),
+      notify: toast,
+    });
+    if (!removed) return;
+    state.hooks = state.hooks.filter((w) => w.id !== hook.id);
+    if (state.filterHook === hook.id) state.filterHook = '';
+    toast(t('webhooks.deleted'));
+    drawHooks();
+    drawFilters();
+    loadDeliveries();
   }
 
   function hookRow(hook) {

@@ -1,0 +1,4 @@
+// The tabs beside a conversation, one line per capability: each file registers its panel
+// (chat/panels.js) when imported. To add a tab (tickets, CRM, satisfaction, …): write
+// <capability>/panel.js calling registerPanel(...), then import it here. Imported once, by main.js.
+import './orders/panel.js';
