@@ -22,11 +22,15 @@ let package = Package(
     targets: [
         // Pure domain: value types, rules, algorithms. No Vapor, no Fluent.
         .target(name: "KefuCore"),
+        // Declarations of SQLite's C API as the SQLite driver's own copy names it (the message
+        // writer's hot path calls it directly).
+        .target(name: "CKefuSQLite"),
         // The Vapor application: configuration, routes, models, migrations, realtime, jobs.
         .target(
             name: "KefuServer",
             dependencies: [
                 "KefuCore",
+                "CKefuSQLite",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

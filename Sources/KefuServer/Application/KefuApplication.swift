@@ -56,7 +56,12 @@ public enum KefuApplication {
         } catch {
             throw ConfigurationError(variable: "KEFU_DATABASE_URL", message: "names a database Kefu cannot open or migrate: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
         }
-        app.chat = ChatService(db: app.db, logger: app.logger, clock: runtime.clock, ids: runtime.ids)
+        let store: any MessageStore
+        switch settings.database {
+        case .sqlite(let path): store = try SQLiteMessageStore(path: path, pragmas: DatabaseSetup.sqlitePragmas(settings))
+        case .postgres: store = SQLKitMessageStore(db: app.db)
+        }
+        app.chat = ChatService(db: app.db, store: store, logger: app.logger, clock: runtime.clock, ids: runtime.ids)
         app.knowledge = KnowledgeIndex(clock: runtime.clock)
         app.routing = RoutingService(app: app)
         app.events = EventBus()

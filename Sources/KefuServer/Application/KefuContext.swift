@@ -34,10 +34,7 @@ private struct KefuContextKey: StorageKey { typealias Value = KefuContext }
 
 extension Application {
     var kefu: KefuContext {
-        get {
-            guard let context = storage[KefuContextKey.self] else { fatalError("KefuServer.configure(_:settings:) was not called") }
-            return context
-        }
+        get { configured(KefuContextKey.self) }
         set { storage[KefuContextKey.self] = newValue }
     }
 }
@@ -45,4 +42,12 @@ extension Application {
 extension Request {
     /// The application's time now (``KefuContext/clock``).
     var now: Date { application.kefu.clock.now() }
+}
+
+extension Application {
+    /// A part of Kefu that `KefuApplication.configure` stores in the application's storage.
+    func configured<Key: StorageKey>(_ key: Key.Type) -> Key.Value {
+        guard let value = storage[key] else { fatalError("KefuServer.configure(_:settings:) was not called") }
+        return value
+    }
 }

@@ -46,13 +46,19 @@ struct WrittenMessage: Sendable {
     var announce: Bool
 }
 
-/// Writes messages with group commit: messages that arrive while a transaction runs wait and
-/// go together into the next one. Each message gets the next sequence number of its
-/// conversation, the conversation's rules are applied to it and its domain events go to the
-/// outbox, all in that transaction; callers are answered only after the commit. The writer
-/// only publishes the stored messages to the sockets: listeners run in the callers' tasks.
+/// Where the writer stores a batch: SQLite's own connection (``SQLiteMessageStore``) or, on
+/// PostgreSQL, SQLKit statements (``SQLKitMessageStore``). One batch, one transaction.
+protocol MessageStore: Sendable {
+    func write(_ messages: [NewMessage], now: Date, ids: any IDSource) async throws -> [WrittenMessage]
+}
+
+/// Writes messages with group commit: messages that arrive while a transaction runs wait and go
+/// together into the next one. Each message gets the next sequence number of its conversation,
+/// the conversation's rules are applied to it and its domain events go to the outbox, all in that
+/// transaction; callers are answered only after the commit. The writer only publishes the stored
+/// messages to the sockets: listeners run in the callers' tasks.
 actor MessageWriter {
-    private let db: any Database
+    private let store: any MessageStore
     private let logger: Logger
     private let clock: any WallClock
     private let ids: any IDSource
@@ -61,8 +67,9 @@ actor MessageWriter {
     private var flushing = false
     static let maxBatch = 256
 
-    init(db: any Database, logger: Logger, clock: any WallClock, ids: any IDSource, publish: @escaping @Sendable ([StoredMessage]) -> Void) {
-        self.db = db
+    init(store: any MessageStore, logger: Logger, clock: any WallClock, ids: any IDSource,
+         publish: @escaping @Sendable ([StoredMessage]) -> Void) {
+        self.store = store
         self.logger = logger
         self.clock = clock
         self.ids = ids
@@ -84,7 +91,7 @@ actor MessageWriter {
             let batch = Array(pending.prefix(Self.maxBatch))
             pending.removeFirst(batch.count)
             do {
-                let written = try await writeBatch(batch.map(\.0))
+                let written = try await store.write(batch.map(\.0), now: clock.now(), ids: ids)
                 let fresh = written.map(\.stored).filter { !$0.duplicate }
                 if !fresh.isEmpty { publish(fresh) }
                 for (i, item) in batch.enumerated() { item.1.resume(returning: written[i]) }
@@ -92,7 +99,7 @@ actor MessageWriter {
                 // One bad message must not fail the others: write them one by one.
                 for item in batch {
                     do {
-                        let written = try await writeBatch([item.0])
+                        let written = try await store.write([item.0], now: clock.now(), ids: ids)
                         if !written[0].stored.duplicate { publish([written[0].stored]) }
                         item.1.resume(returning: written[0])
                     } catch {
@@ -104,11 +111,15 @@ actor MessageWriter {
         }
         flushing = false
     }
+}
 
-    private func writeBatch(_ messages: [NewMessage]) async throws -> [WrittenMessage] {
-        let now = clock.now()
-        let ids = self.ids
-        return try await WriteTransaction.run(on: db) { conn in
+/// The writer's storage through SQLKit (PostgreSQL): the statements of ``MessageInsert`` in one
+/// transaction per batch.
+struct SQLKitMessageStore: MessageStore {
+    let db: any Database
+
+    func write(_ messages: [NewMessage], now: Date, ids: any IDSource) async throws -> [WrittenMessage] {
+        try await WriteTransaction.run(on: db) { conn in
             let sql = conn as! any SQLDatabase
             var results: [WrittenMessage] = []
             var inBatch: [String: StoredMessage] = [:]
@@ -155,12 +166,9 @@ enum MessageInsert {
             return WrittenMessage(stored: stored, events: [], announce: false)
         }
 
-        let at = m.createdAt ?? now
-        let micros = Conversation.micros(at)
-        let visible = !m.isPrivate && m.senderType != .system
-        let preview = visible ? String((m.text.isEmpty ? (m.attachments.isEmpty ? "" : "[image]") : m.text).prefix(120)) : nil
-        let fromVisitor = m.senderType == .visitor ? 1 : 0
-        let toVisitor = (m.senderType == .agent || m.senderType == .bot) && !m.isPrivate ? 1 : 0
+        let shape = Shape(m, now: now)
+        let (at, micros, visible, preview, fromVisitor, toVisitor) = (shape.at, shape.micros, shape.visible, shape.preview, shape.fromVisitor,
+                                                                      shape.toVisitor)
         guard let row = try await sql.raw("""
             UPDATE conversations SET last_seq = last_seq + 1, updated_at = \(bind: now),
               last_message_preview = CASE WHEN \(bind: visible) AND activity_us <= \(bind: micros)
@@ -174,14 +182,8 @@ enum MessageInsert {
             throw DomainError.notFound("conversation")
         }
         let seq = try row.decode(column: "last_seq", as: Int.self)
-        var change = ConversationChange(try ConversationRows.state(row, id: m.conversationID), now: now)
-        if !m.isCopy { change.message(m.role) }
-        var memory: AutoState?
-        if !m.autoFired.isEmpty {
-            var fired = AutoState.decode(try row.decode(column: "auto_state", as: String?.self))
-            for key in m.autoFired { fired.fired[key] = now }
-            memory = fired
-        }
+        let (change, memory) = decide(m, state: try ConversationRows.state(row, id: m.conversationID),
+                                      autoStateJSON: try row.decode(column: "auto_state", as: String?.self), now: now)
         if change.changed || memory != nil {
             try await ConversationRows.save(change.state, autoState: memory, accountID: m.accountID, now: now, on: sql)
         }
@@ -193,6 +195,42 @@ enum MessageInsert {
                     \(bind: MessageRows.encode(m.attachments)), \(bind: m.event),
                     \(bind: m.payload.map { FrameCoder.encode($0) }), \(bind: at))
             """).run()
+        return written(m, id: id, seq: seq, change: change, at: at, now: now, ids: ids)
+    }
+
+    /// What a message looks like to its conversation's row: its time (kept from the original
+    /// for a merged copy), whether it is listed (preview, activity) and whom it is unread for.
+    struct Shape {
+        var at: Date
+        var micros: Int64
+        var visible: Bool
+        var preview: String?
+        var fromVisitor: Int
+        var toVisitor: Int
+
+        init(_ m: NewMessage, now: Date) {
+            at = m.createdAt ?? now
+            micros = Conversation.micros(at)
+            visible = !m.isPrivate && m.senderType != .system
+            preview = visible ? String((m.text.isEmpty ? (m.attachments.isEmpty ? "" : "[image]") : m.text).prefix(120)) : nil
+            fromVisitor = m.senderType == .visitor ? 1 : 0
+            toVisitor = (m.senderType == .agent || m.senderType == .bot) && !m.isPrivate ? 1 : 0
+        }
+    }
+
+    /// The conversation's rules for this message, and the automatic replies' memory when some fire.
+    static func decide(_ m: NewMessage, state: ConversationState, autoStateJSON: String?, now: Date) -> (ConversationChange, AutoState?) {
+        var change = ConversationChange(state, now: now)
+        if !m.isCopy { change.message(m.role) }
+        guard !m.autoFired.isEmpty else { return (change, nil) }
+        var fired = AutoState.decode(autoStateJSON)
+        for key in m.autoFired { fired.fired[key] = now }
+        return (change, fired)
+    }
+
+    /// The stored message and its events: `message.created` first, then what it changed.
+    static func written(_ m: NewMessage, id: UUID, seq: Int, change: ConversationChange, at: Date, now: Date,
+                        ids: any IDSource) -> WrittenMessage {
         let dto = MessageDTO(id: id, conversationId: m.conversationID, seq: seq, senderType: m.senderType, sender: m.sender,
                              text: m.text, private: m.isPrivate, attachments: m.attachments, event: m.event, payload: m.payload,
                              clientMessageId: m.clientMessageID, createdAt: at)

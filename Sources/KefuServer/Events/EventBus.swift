@@ -52,10 +52,7 @@ private struct EventBusKey: StorageKey { typealias Value = EventBus }
 
 extension Application {
     var events: EventBus {
-        get {
-            guard let bus = storage[EventBusKey.self] else { fatalError("KefuServer.configure(_:settings:) was not called") }
-            return bus
-        }
+        get { configured(EventBusKey.self) }
         set { storage[EventBusKey.self] = newValue }
     }
 }

@@ -35,7 +35,7 @@ enum EventOutbox {
         guard !events.isEmpty else { return }
         for chunk in stride(from: 0, to: events.count, by: 100).map({ Array(events[$0..<min($0 + 100, events.count)]) }) {
             let values: [SQLQueryString] = try chunk.map { event in
-                let payload = String(decoding: try encoder.encode(event), as: UTF8.self)
+                let payload = event.outboxJSON
                 return """
                     (\(bind: event.id), \(bind: event.accountID), \(bind: event.kind.rawValue), \(bind: event.fact.conversation?.id), \
                     \(bind: payload), \(bind: event.occurredAt))

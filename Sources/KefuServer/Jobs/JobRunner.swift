@@ -130,10 +130,7 @@ private struct JobRunnerKey: StorageKey { typealias Value = JobRunner }
 
 extension Application {
     var jobs: JobRunner {
-        get {
-            guard let runner = storage[JobRunnerKey.self] else { fatalError("KefuServer.configure(_:settings:) was not called") }
-            return runner
-        }
+        get { configured(JobRunnerKey.self) }
         set { storage[JobRunnerKey.self] = newValue }
     }
 }

@@ -159,10 +159,7 @@ private struct KnowledgeIndexKey: StorageKey { typealias Value = KnowledgeIndex 
 extension Application {
     /// Set once in `configure`.
     var knowledge: KnowledgeIndex {
-        get {
-            guard let index = storage[KnowledgeIndexKey.self] else { fatalError("KefuServer.configure(_:settings:) was not called") }
-            return index
-        }
+        get { configured(KnowledgeIndexKey.self) }
         set { storage[KnowledgeIndexKey.self] = newValue }
     }
 }

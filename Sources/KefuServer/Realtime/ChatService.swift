@@ -16,10 +16,10 @@ final class ChatService: Sendable {
     private let busBox = NIOLockedValueBox<ClusterBus?>(nil)
     private let writerBox = NIOLockedValueBox<MessageWriter?>(nil)
 
-    init(db: any Database, logger: Logger, clock: any WallClock, ids: any IDSource) {
+    init(db: any Database, store: any MessageStore, logger: Logger, clock: any WallClock, ids: any IDSource) {
         self.db = db
         self.logger = logger
-        let writer = MessageWriter(db: db, logger: logger, clock: clock, ids: ids) { [weak self] stored in
+        let writer = MessageWriter(store: store, logger: logger, clock: clock, ids: ids) { [weak self] stored in
             self?.messagesStored(stored)
         }
         writerBox.withLockedValue { $0 = writer }
@@ -78,7 +78,7 @@ final class ChatService: Sendable {
     }
 
     private func publishLocally(_ s: StoredMessage) {
-        let frame = FrameCoder.encode(ServerFrame.MessageFrame(conversationId: s.message.conversationId, message: s.message))
+        let frame = ServerFrame.MessageFrame(conversationId: s.message.conversationId, message: s.message).json
         hub.publish(HubEvent(accountID: s.accountID, conversationID: s.message.conversationId, inboxID: s.inboxID, contactID: s.contactID,
                              toVisitor: !s.message.private, toAgents: true, frame: frame, except: nil))
     }
@@ -163,10 +163,7 @@ private struct ChatServiceKey: StorageKey { typealias Value = ChatService }
 
 extension Application {
     var chat: ChatService {
-        get {
-            guard let service = storage[ChatServiceKey.self] else { fatalError("chat service not configured") }
-            return service
-        }
+        get { configured(ChatServiceKey.self) }
         set { storage[ChatServiceKey.self] = newValue }
     }
 }

@@ -109,9 +109,9 @@ final class ChatSocketSession: Sendable {
         let draft = MessageDraft(text: send.text, isPrivate: send.isPrivate, attachmentIDs: send.attachmentIDs, clientMessageID: send.clientMessageID)
         let connection = self.connection
         let acknowledge: @Sendable (StoredMessage) -> Void = { stored in
-            connection.send(FrameCoder.encode(ServerFrame.Ack(
+            connection.send(ServerFrame.Ack(
                 clientMessageId: send.clientMessageID, conversationId: stored.message.conversationId, messageId: stored.message.id,
-                seq: stored.message.seq, createdAt: stored.message.createdAt, duplicate: stored.duplicate)))
+                seq: stored.message.seq, createdAt: stored.message.createdAt, duplicate: stored.duplicate).json)
         }
         if viewer.isVisitor {
             try await app.conversations.sendAsVisitor(draft, requested: send.conversationID, by: caller, afterCommit: acknowledge)

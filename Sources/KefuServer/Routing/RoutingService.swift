@@ -248,10 +248,7 @@ private struct RoutingServiceKey: StorageKey { typealias Value = RoutingService 
 extension Application {
     /// Set once in `configure`.
     var routing: RoutingService {
-        get {
-            guard let service = storage[RoutingServiceKey.self] else { fatalError("KefuServer.configure(_:settings:) was not called") }
-            return service
-        }
+        get { configured(RoutingServiceKey.self) }
         set { storage[RoutingServiceKey.self] = newValue }
     }
 }
