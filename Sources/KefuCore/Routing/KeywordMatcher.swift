@@ -92,7 +92,7 @@ public struct KeywordMatcher: Sendable {
     /// - Parameters:
     ///   - lastFired: rule id → when that rule last replied in this conversation.
     ///   - now: the time the message arrived, for the cool-down.
-    public func match(_ text: String, locale: String?, lastFired: [String: Date] = [:], now: Date = Date()) -> KeywordRuleSpec? {
+    public func match(_ text: String, locale: String?, lastFired: [String: Date] = [:], now: Date) -> KeywordRuleSpec? {
         let scalars = normalizer.normalizeWithOffsets(text).scalars
         guard !scalars.isEmpty else { return nil }
         var compact: [Unicode.Scalar]?  // the text without spaces, built on first use

@@ -61,9 +61,12 @@ public enum KefuApplication {
         case .sqlite(let path): store = try SQLiteMessageStore(path: path, pragmas: DatabaseSetup.sqlitePragmas(settings))
         case .postgres: store = SQLKitMessageStore(db: app.db)
         }
-        app.chat = ChatService(db: app.db, store: store, logger: app.logger, clock: runtime.clock, ids: runtime.ids)
+        let conversationDirectory = ConversationDirectory()
+        app.conversationDirectory = conversationDirectory
+        app.chat = ChatService(db: app.db, store: store, directory: conversationDirectory, logger: app.logger, clock: runtime.clock, ids: runtime.ids)
         app.knowledge = KnowledgeIndex(clock: runtime.clock)
         app.routing = RoutingService(app: app)
+        app.inboxes = InboxDirectory()
         app.events = EventBus()
         listeners(app.events)
         try await EventRunner.ensureCursors(app)

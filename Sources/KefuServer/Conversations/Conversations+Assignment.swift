@@ -47,6 +47,7 @@ extension Conversations {
             change.setAttributes(priority: update.priority, tags: update.tags)
             if change.changed {
                 try await ConversationRows.save(change.state, accountID: accountID, now: unit.now, on: unit.sql)
+                if change.state.inboxID != state.inboxID { app.conversationDirectory.forget(id) }
                 unit.record(change.facts, accountID: accountID, actor: caller.actor)
                 if change.announce { unit.announce(id, accountID: accountID) }
                 try await timeline(change.facts, in: id, by: caller, unit: unit)

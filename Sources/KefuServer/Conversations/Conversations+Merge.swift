@@ -38,6 +38,7 @@ extension Conversations {
             var growing = ConversationChange(targetState, now: unit.now)
             growing.merged(from: sourceID, messages: messages.count)
             try await ConversationRows.save(ending.state, accountID: accountID, now: unit.now, on: unit.sql)
+            app.conversationDirectory.forget(sourceID)
             unit.record(ending.facts + growing.facts, accountID: accountID, actor: caller.actor)
             unit.announce(sourceID, accountID: accountID)
             unit.announce(targetID, accountID: accountID)

@@ -26,8 +26,8 @@ extension Conversations {
     @discardableResult
     func send(_ draft: MessageDraft, in conversationID: UUID, by caller: Caller,
               afterCommit: @Sendable (StoredMessage) -> Void = { _ in }) async throws -> StoredMessage {
-        let conversation = try await find(conversationID, as: caller)
-        return try await write(draft, to: conversation, by: caller, role: caller.role(isPrivate: draft.isPrivate), afterCommit: afterCommit)
+        let access = try await app.conversationDirectory.access(conversationID, for: caller.viewer, on: db)
+        return try await write(draft, to: access.id, by: caller, role: caller.role(isPrivate: draft.isPrivate), afterCommit: afterCommit)
     }
 
     /// A shopper's message: to the conversation named, else their open one, else a new one.
@@ -37,16 +37,26 @@ extension Conversations {
     func sendAsVisitor(_ draft: MessageDraft, requested: UUID?, by caller: Caller,
                        afterCommit: @Sendable (StoredMessage) -> Void = { _ in }) async throws -> StoredMessage {
         if draft.isPrivate { throw DomainError.forbidden("visitors cannot write private notes") }
-        let conversation = try await forVisitor(caller, requested: requested)
-        var botStarts = false
-        if conversation.status == .resolved || conversation.status == .snoozed,
-           let inbox = try await ConversationOps.inbox(conversation.inboxID, accountID: conversation.accountID, on: db) {
-            botStarts = FAQBot.startsWithBot(inbox, at: app.kefu.clock.now())
+        var access: ConversationAccess
+        if let requested {
+            // The conversation named, or the one it was merged into.
+            access = try await app.conversationDirectory.access(requested, for: caller.viewer, on: db)
+            for _ in 0..<4 {
+                guard let target = access.mergedIntoID else { break }
+                access = try await app.conversationDirectory.access(target, for: caller.viewer, on: db)
+            }
+        } else {
+            let conversation = try await forVisitor(caller, requested: nil)
+            access = ConversationAccess(id: conversation.id!, accountID: conversation.accountID, contactID: conversation.contactID,
+                                        inboxID: conversation.inboxID, mergedIntoID: nil)
         }
-        return try await write(draft, to: conversation, by: caller, role: .shopper(botStartsOnReopen: botStarts), afterCommit: afterCommit)
+        // Whether the inbox's bot would take the conversation back, should the message reopen it.
+        let inbox = try await app.inboxes.runtime(access.inboxID, accountID: access.accountID, on: db)
+        let botStarts = inbox?.botStarts(at: app.kefu.clock.now()) ?? false
+        return try await write(draft, to: access.id, by: caller, role: .shopper(botStartsOnReopen: botStarts), afterCommit: afterCommit)
     }
 
-    private func write(_ draft: MessageDraft, to conversation: Conversation, by caller: Caller, role: MessageRole,
+    private func write(_ draft: MessageDraft, to conversationID: UUID, by caller: Caller, role: MessageRole,
                        afterCommit: @Sendable (StoredMessage) -> Void) async throws -> StoredMessage {
         if draft.event != nil, caller.senderType != .system { throw DomainError.forbidden("only Kefu writes timeline entries") }
         var attachments: [AttachmentDTO] = []
@@ -56,15 +66,15 @@ extension Conversations {
                                                                 uploaderType: caller.uploaderType, uploaderID: uploader, on: db)
         }
         let written = try await app.chat.writer.write(NewMessage(
-            accountID: caller.accountID, conversationID: conversation.id!, senderType: caller.senderType, sender: caller.sender,
+            accountID: caller.accountID, conversationID: conversationID, senderType: caller.senderType, sender: caller.sender,
             clientMessageID: draft.clientMessageID, text: String(draft.text.prefix(ChatLimits.maxTextCharacters)),
             isPrivate: draft.isPrivate, attachments: attachments, event: draft.event, payload: draft.payload, createdAt: nil,
             actor: caller.actor, role: role, autoFired: draft.autoFired))
         afterCommit(written.stored)
-        if written.announce { await announce(conversation.id!, accountID: caller.accountID) }
+        if written.announce { await announce(conversationID, accountID: caller.accountID) }
         if !written.events.isEmpty {
             await app.events.dispatch(written.events, app: app)
-            app.jobs.kick(EventRunner.jobName)
+            app.events.committed(written.events, app: app)
         }
         return written.stored
     }

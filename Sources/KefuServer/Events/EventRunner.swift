@@ -22,8 +22,15 @@ enum EventRunner {
     /// One pass over every durable listener; true when one of them has more waiting.
     static func pass(_ app: Application, now: Date) async throws -> Bool {
         var more = false
-        for listener in app.events.durable {
-            if try await step(listener, app: app, now: now) { more = true }
+        let bus = app.events
+        let full = bus.beginPass()
+        for listener in bus.durable where full || bus.hasNews(listener) {
+            let count = bus.writtenCount(of: listener.kinds)
+            switch try await step(listener, app: app, now: now) {
+            case .more: more = true
+            case .done: bus.caughtUp(listener, at: count)
+            case .failed, .waiting: break
+            }
         }
         return more
     }
@@ -34,22 +41,29 @@ enum EventRunner {
         var retryAt: Date?
     }
 
-    /// Handles the listener's next batch; true when a full batch was handled.
-    static func step(_ listener: any DurableListener, app: Application, now: Date) async throws -> Bool {
-        try await ensureCursor(listener.name, on: app.db, now: now)
+    /// `.done`: read to the end; `.more`: a full batch handled, more may wait; `.waiting`: the
+    /// listener backs off after a failure (or another instance holds it); `.failed`: the batch failed.
+    enum Step { case done, more, waiting, failed }
+
+    /// Handles the listener's next batch.
+    static func step(_ listener: any DurableListener, app: Application, now: Date) async throws -> Step {
+        if !app.events.cursorKnown(listener.name) {
+            try await ensureCursor(listener.name, on: app.db, now: now)
+            app.events.noteCursor(listener.name)
+        }
         do {
             return try await handleBatch(listener, app: app, now: now)
         } catch {
             try await failed(listener, error: error, app: app, now: now)
-            return false
+            return .failed
         }
     }
 
-    private static func handleBatch(_ listener: any DurableListener, app: Application, now: Date) async throws -> Bool {
+    private static func handleBatch(_ listener: any DurableListener, app: Application, now: Date) async throws -> Step {
         let unitBox = UnitBox()
-        let full: Bool = try await WriteTransaction.run(on: app.db) { tx in
+        let step: Step = try await WriteTransaction.run(on: app.db) { tx in
             let sql = tx as! any SQLDatabase
-            guard let cursor = try await lockCursor(listener.name, on: sql), (cursor.retryAt ?? .distantPast) <= now else { return false }
+            guard let cursor = try await lockCursor(listener.name, on: sql), (cursor.retryAt ?? .distantPast) <= now else { return .waiting }
             let head = try await EventOutbox.head(on: sql)
             let limit = cursor.attempts > 0 ? 1 : batch
             let rows = try await EventOutbox.read(after: cursor.position, upTo: head, kinds: listener.kinds, limit: limit, on: sql)
@@ -66,10 +80,10 @@ enum EventRunner {
                     """).run()
             }
             unitBox.unit = unit
-            return !reachedEnd
+            return reachedEnd ? .done : .more
         }
         await unitBox.unit?.afterCommit()
-        return full
+        return step
     }
 
     /// The batch failed and was rolled back: count the attempt, wait, and after

@@ -77,7 +77,7 @@ final class UnitOfWork: Sendable {
         for action in done.onCommit { action() }
         if !done.events.isEmpty {
             await app.events.dispatch(done.events, app: app)
-            app.jobs.kick(EventRunner.jobName)
+            app.events.committed(done.events, app: app)
         }
     }
 }

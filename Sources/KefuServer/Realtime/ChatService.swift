@@ -11,13 +11,18 @@ import Vapor
 final class ChatService: Sendable {
     let hub = RealtimeHub()
     let presence = PresenceRegistry()
+    /// Each shop's `agent_presence` rows, for a second (``AgentAvailability/status(of:accountID:now:app:)``).
+    let presenceRows = TTLCache<UUID, [UUID: AgentPresence]>(ttl: .seconds(1), limit: 10_000)
     private let db: any Database
     private let logger: Logger
     private let busBox = NIOLockedValueBox<ClusterBus?>(nil)
     private let writerBox = NIOLockedValueBox<MessageWriter?>(nil)
 
-    init(db: any Database, store: any MessageStore, logger: Logger, clock: any WallClock, ids: any IDSource) {
+    private let directory: ConversationDirectory
+
+    init(db: any Database, store: any MessageStore, directory: ConversationDirectory, logger: Logger, clock: any WallClock, ids: any IDSource) {
         self.db = db
+        self.directory = directory
         self.logger = logger
         let writer = MessageWriter(store: store, logger: logger, clock: clock, ids: ids) { [weak self] stored in
             self?.messagesStored(stored)
@@ -138,6 +143,8 @@ final class ChatService: Sendable {
                 logger.warning("could not load messages announced by another instance", metadata: ["error": "\(error)", "component": "realtime"])
             }
         case .conversation:
+            // Changed on another instance: what this one knows of its access may be stale.
+            if let id = event.conversationID { directory.forget(id) }
             guard let id = event.conversationID,
                   let conversation = try? await Conversation.query(on: db).filter(\.$accountID == event.accountID).filter(\.$id == id).first()
             else { return }

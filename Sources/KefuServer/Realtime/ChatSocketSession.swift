@@ -157,6 +157,7 @@ final class ChatSocketSession: Sendable {
             throw DomainError.forbidden("only agents have a presence status")
         }
         app.chat.presence.set(status, for: userID)
+        app.chat.presenceRows.forget(viewer.accountID)
         try await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status,
                                            connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID),
                                            now: app.kefu.clock.now(), on: db)
@@ -171,6 +172,7 @@ final class ChatSocketSession: Sendable {
         if status == .offline {
             try? await setPresence(.online)
         } else {
+            app.chat.presenceRows.forget(viewer.accountID)
             try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status,
                                                 connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID),
                                            now: app.kefu.clock.now(), on: db)
@@ -181,6 +183,7 @@ final class ChatSocketSession: Sendable {
         if case .agent(let userID, _, _, _, _) = connection.party,
            app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID) == 0 {
             app.chat.presence.clear(userID)
+            app.chat.presenceRows.forget(viewer.accountID)
             try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: .offline, connections: 0, now: app.kefu.clock.now(), on: db)
             app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
                                     toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: .offline)), except: nil))

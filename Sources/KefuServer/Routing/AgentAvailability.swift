@@ -36,6 +36,16 @@ enum AgentAvailability {
         }
     }
 
+    /// The status an agent shows now (the automatic "away" reply asks on every shopper message):
+    /// the shop's presence rows, read at most once a second.
+    static func status(of userID: UUID, accountID: UUID, now: Date, app: Application) async throws -> PresenceStatus {
+        let rows = try await app.chat.presenceRows.value(accountID) {
+            Dictionary(try await AgentPresence.query(on: app.db).filter(\.$accountID == accountID).all().map { ($0.userID, $0) },
+                       uniquingKeysWith: { a, _ in a })
+        } ?? [:]
+        return effective(rows[userID], now: now)
+    }
+
     /// The status routing should believe: the chosen one while confirmed recently, else offline.
     static func effective(_ row: AgentPresence?, now: Date) -> PresenceStatus {
         guard let row, row.connections > 0, now.timeIntervalSince(row.seenAt) < staleAfter else { return .offline }

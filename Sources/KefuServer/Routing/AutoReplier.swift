@@ -37,46 +37,50 @@ struct AutoReplier {
         }
     }
 
-    /// After a shopper's message in a conversation the bot is not answering.
-    func afterShopperMessage(_ text: String, conversation: Conversation) async throws {
+    /// After a shopper's message in a conversation the bot is not answering. What could answer
+    /// is decided first from what is cached (the inbox's rules and hours, the agent's presence);
+    /// only when something might the conversation is read for its cool-downs.
+    func afterShopperMessage(_ text: String, conversation snapshot: ConversationSnapshot, accountID: UUID) async throws {
         let db = app.db
-        guard let inbox = try await ConversationOps.inbox(conversation.inboxID, accountID: conversation.accountID, on: db) else { return }
+        guard let runtime = try await app.inboxes.runtime(snapshot.inboxID, accountID: accountID, on: db) else { return }
         let now = self.now
+        let locale = try await app.conversationDirectory.locale(of: snapshot.contactID, accountID: accountID, on: db).rawValue
+        let replies = runtime.autoReplies
+        let keyword = runtime.keywordMatcher?.match(text, locale: locale, now: now) != nil
+        let closed = snapshot.assigneeID == nil && !runtime.isOpen(at: now) && AutoReplies.template(replies.closedReply, locale: locale) != nil
+        var away = false
+        if let agentID = snapshot.assigneeID, AutoReplies.template(replies.awayReply, locale: locale) != nil {
+            let status = try await AgentAvailability.status(of: agentID, accountID: accountID, now: now, app: app)
+            away = status == .away || status == .busy
+        }
+        guard keyword || closed || away,
+              let conversation = try await RoutingService.load(snapshot.id, accountID: accountID, on: db),
+              !conversation.botActive, conversation.status == .open else { return }
         let state = AutoState.decode(conversation.autoStateJSON)
-        let locale = try await shopperLocale(conversation)
-        var replies: [(text: String, type: MessageKind, key: String)] = []
-        // Keyword rules of the inbox.
-        let rules = try await KeywordRule.query(on: db).filter(\.$accountID == conversation.accountID)
-            .filter(\.$inboxID == inbox.id!).filter(\.$active == true).all()
-        if !rules.isEmpty {
+        var out: [(text: String, type: MessageKind, key: String)] = []
+        if keyword, let matcher = runtime.keywordMatcher {
             let lastFired = Dictionary(uniqueKeysWithValues: state.fired.compactMap { key, date in
                 key.hasPrefix("kw:") ? (String(key.dropFirst(3)), date) : nil
             })
-            if let spec = KeywordMatcher(rules: rules.map(\.spec)).match(text, locale: locale, lastFired: lastFired, now: now),
-               let rule = rules.first(where: { $0.id?.uuidString == spec.id }) {
-                let values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
-                replies.append((ReplyTemplate.render(rule.reply, values), .autoKeyword, "kw:" + spec.id))
+            if let spec = matcher.match(text, locale: locale, lastFired: lastFired, now: now), let rule = runtime.keywordRules[spec.id] {
+                let values = try await values(conversation, inbox: runtime.inbox, agent: nil, locale: locale)
+                out.append((ReplyTemplate.render(rule.reply, values), .autoKeyword, "kw:" + spec.id))
             }
         }
         // Closed: once an hour.
-        if let hours = inbox.businessHours, !hours.isOpen(at: now), conversation.assigneeID == nil,
-           !state.firedWithin("closed", seconds: Self.closedCooldown, now: now), !state.firedWithin("queued", seconds: 5, now: now),
-           let template = AutoReplies.template(inbox.autoReplies.closedReply, locale: locale) {
-            let values = try await values(conversation, inbox: inbox, agent: nil, locale: locale)
-            replies.append((ReplyTemplate.render(template, values), .autoClosed, "closed"))
+        if closed, conversation.assigneeID == nil, !state.firedWithin("closed", seconds: Self.closedCooldown, now: now),
+           !state.firedWithin("queued", seconds: 5, now: now), let template = AutoReplies.template(replies.closedReply, locale: locale) {
+            let values = try await values(conversation, inbox: runtime.inbox, agent: nil, locale: locale)
+            out.append((ReplyTemplate.render(template, values), .autoClosed, "closed"))
         }
         // The assigned agent is away or busy: once per cool-down.
-        if let agentID = conversation.assigneeID, !state.firedWithin("away", seconds: Self.awayCooldown, now: now) {
-            let presence = try await AgentPresence.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$userID == agentID).first()
-            let status = AgentAvailability.effective(presence, now: now)
-            if status == .away || status == .busy,
-               let agent = try await User.query(on: db).filter(\.$accountID == conversation.accountID).filter(\.$id == agentID).first(),
-               let template = AutoReplies.template(inbox.autoReplies.awayReply, locale: locale) {
-                let values = try await values(conversation, inbox: inbox, agent: agent, locale: locale)
-                replies.append((ReplyTemplate.render(template, values), .autoAway, "away"))
-            }
+        if away, let agentID = conversation.assigneeID, !state.firedWithin("away", seconds: Self.awayCooldown, now: now),
+           let agent = try await User.query(on: db).filter(\.$accountID == accountID).filter(\.$id == agentID).first(),
+           let template = AutoReplies.template(replies.awayReply, locale: locale) {
+            let values = try await values(conversation, inbox: runtime.inbox, agent: agent, locale: locale)
+            out.append((ReplyTemplate.render(template, values), .autoAway, "away"))
         }
-        for reply in replies { try await write(reply.text, type: reply.type, sender: nil, locale: locale, firing: reply.key, in: conversation) }
+        for reply in out { try await write(reply.text, type: reply.type, sender: nil, locale: locale, firing: reply.key, in: conversation) }
     }
 
     // MARK: parts
@@ -102,8 +106,7 @@ struct AutoReplier {
     }
 
     private func shopperLocale(_ conversation: Conversation) async throws -> String {
-        let contact = try await ConversationOps.contact(of: conversation, on: app.db)
-        return (contact?.uiLocale ?? .default).rawValue
+        try await app.conversationDirectory.locale(of: conversation.contactID, accountID: conversation.accountID, on: app.db).rawValue
     }
 
     /// Template variables for a conversation.

@@ -23,10 +23,8 @@ struct AutoReplyListener: InlineListener {
                 guard let (conversation, inbox) = try await load(f.conversation, event, app) else { continue }
                 try await replier.queued(conversation, inbox: inbox, position: f.position, etaSeconds: f.etaSeconds)
             case .messageCreated(let f) where f.senderType == .visitor && !f.isPrivate && !f.conversation.botActive:
-                guard !f.text.isEmpty, f.payloadType == nil,
-                      let conversation = try await RoutingService.load(f.conversation.id, accountID: event.accountID, on: app.db),
-                      !conversation.botActive, conversation.status == .open else { continue }
-                try await replier.afterShopperMessage(f.text, conversation: conversation)
+                guard !f.text.isEmpty, f.payloadType == nil, f.conversation.status == .open else { continue }
+                try await replier.afterShopperMessage(f.text, conversation: f.conversation, accountID: event.accountID)
             default:
                 break
             }

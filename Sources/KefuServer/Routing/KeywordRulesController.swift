@@ -125,6 +125,7 @@ struct KeywordRulesController {
             try await AuditLog.record("keyword_rule.delete", target: "keyword_rule", id: rule.id!.uuidString,
                                       details: ["keywords": rule.keywords.joined(separator: ",")], by: principal, ip: ip, at: req.now, on: tx)
         }
+        req.application.inboxes.forget(rule.inboxID)
         return .noContent
     }
 
@@ -137,7 +138,7 @@ struct KeywordRulesController {
         let locale = try input.locale.map { raw throws(DomainError) in try ArticleRules.locale(raw) }
         let rules = try await KeywordRule.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$inboxID == inbox.id!)
             .filter(\.$active == true).all()
-        let spec = KeywordMatcher(rules: rules.map(\.spec)).match(input.text, locale: locale)
+        let spec = KeywordMatcher(rules: rules.map(\.spec)).match(input.text, locale: locale, now: req.now)
         return KeywordTestDTO(matched: spec.flatMap { s in rules.first { $0.id?.uuidString == s.id } }.map(KeywordRuleDTO.init))
     }
 
@@ -158,5 +159,6 @@ struct KeywordRulesController {
             try await AuditLog.record(action, target: "keyword_rule", id: rule.id!.uuidString,
                                       details: ["keywords": rule.keywords.joined(separator: ",")], by: principal, ip: ip, at: req.now, on: tx)
         }
+        req.application.inboxes.forget(rule.inboxID)
     }
 }

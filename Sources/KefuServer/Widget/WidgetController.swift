@@ -131,6 +131,7 @@ struct WidgetController {
             try await VisitorToken(accountID: inbox.accountID, inboxID: inbox.id!, contactID: visitor.id!,
                                    tokenHash: TokenHash.sha256(secret)).create(on: req.db)
         }
+        req.application.conversationDirectory.forgetLocale(of: visitor.id!)
         if input.customer != nil { try await OrderStore.linkOrders(contact: visitor, on: req.db) }
         let latest = try await Conversation.query(on: req.db).filter(\.$accountID == inbox.accountID)
             .filter(\.$contactID == visitor.id!).filter(\.$inboxID == inbox.id!).filter(\.$mergedIntoID == nil)

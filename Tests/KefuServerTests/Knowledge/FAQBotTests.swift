@@ -23,6 +23,7 @@ final class FAQBotTests: XCTestCase {
         shop.inbox.botMode = mode
         shop.inbox.businessHoursJSON = hours.map { FrameCoder.encode($0) }
         try await shop.inbox.save(on: app.db)
+        app.inboxes.forget(shop.inbox.id!)
         let response = try await app.send(.POST, "/api/v1/widget/sessions", json: #"{"inboxKey":"\#(shop.inbox.widgetKey)","locale":"zh-CN"}"#)
         XCTAssertEqual(response.status, .ok, response.body.string)
         return Fixture(app: app, port: port, shop: shop, session: try response.content.decode(WidgetSessionDTO.self))

@@ -22,6 +22,7 @@ struct RoutingFixture {
         shop.inbox.autoRepliesJSON = FrameCoder.encode(AutoReplies.standard(app.kefu.catalogs))
         shop.inbox.businessHoursJSON = hours.map { FrameCoder.encode($0) }
         try await shop.inbox.save(on: app.db)
+        app.inboxes.forget(shop.inbox.id!)
         // The admin answers this inbox too (two agents: 8 小美 and 2 管理员).
         try await InboxMember(accountID: shop.account.id!, inboxID: shop.inbox.id!, userID: shop.admin.id!).create(on: app.db)
         return RoutingFixture(app: app, port: port, shop: shop)

@@ -118,6 +118,7 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(conversation.assigneeID, f.shop.agent.id)
         f.shop.inbox.answerTimeoutSeconds = 30
         try await f.shop.inbox.save(on: f.app.db)
+        f.app.inboxes.forget(f.shop.inbox.id!)
         // act: 29 s without a reply changes nothing; 31 s does
         clock.advance(by: 29)
         await f.app.routing.sweep()

@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import KefuCore
+import Vapor
+
+/// What the chat path needs of an inbox on every message, decoded once: its settings, business
+/// hours, automatic replies and the compiled keyword rules. Kept by ``InboxDirectory``.
+struct InboxRuntime: @unchecked Sendable {
+    /// Read only: the row as it was loaded.
+    let inbox: Inbox
+    let hours: BusinessHours?
+    let autoReplies: AutoReplies
+    let keywordMatcher: KeywordMatcher?
+    /// The active keyword rules by id.
+    let keywordRules: [String: KeywordRule]
+
+    var id: UUID { inbox.id! }
+    var accountID: UUID { inbox.accountID }
+
+    /// Whether the inbox's FAQ bot takes a new or reopened conversation at `now`.
+    func botStarts(at now: Date) -> Bool { inbox.botMode.botAnswers(hours: hours, at: now) }
+
+    func isOpen(at now: Date) -> Bool { hours?.isOpen(at: now) ?? true }
+}
+
+/// The inboxes' runtime data (``InboxRuntime``), cached for two seconds: a settings change on
+/// this instance takes effect at once (the code that changes an inbox or its rules calls
+/// ``forget(_:)``), one on another instance within two seconds.
+final class InboxDirectory: Sendable {
+    private let cache = TTLCache<UUID, InboxRuntime>(ttl: .seconds(2), limit: 10_000)
+
+    func runtime(_ id: UUID, accountID: UUID, on db: any Database) async throws -> InboxRuntime? {
+        guard let runtime = try await cache.value(id, load: { try await Self.load(id, on: db) }), runtime.accountID == accountID else {
+            return nil
+        }
+        return runtime
+    }
+
+    func forget(_ id: UUID) { cache.forget(id) }
+
+    private static func load(_ id: UUID, on db: any Database) async throws -> InboxRuntime? {
+        guard let inbox = try await Inbox.query(on: db).filter(\.$id == id).first() else { return nil }
+        let rules = try await KeywordRule.query(on: db).filter(\.$accountID == inbox.accountID).filter(\.$inboxID == id)
+            .filter(\.$active == true).all()
+        return InboxRuntime(inbox: inbox, hours: inbox.businessHours, autoReplies: inbox.autoReplies,
+                            keywordMatcher: rules.isEmpty ? nil : KeywordMatcher(rules: rules.map(\.spec)),
+                            keywordRules: Dictionary(uniqueKeysWithValues: rules.map { ($0.id!.uuidString, $0) }))
+    }
+}
+
+private struct InboxDirectoryKey: StorageKey { typealias Value = InboxDirectory }
+
+extension Application {
+    var inboxes: InboxDirectory {
+        get { configured(InboxDirectoryKey.self) }
+        set { storage[InboxDirectoryKey.self] = newValue }
+    }
+}
