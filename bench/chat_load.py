@@ -339,6 +339,40 @@ async def worker_main(number: int, slots: list[dict], url: str, options: dict, r
             "counts": dict(counts), "client_stats": dict(stats), "lag": lag}
 
 
+# ----------------------------------------------------------------------------- compiled client
+
+def run_swift_client(args, server, slots: list[dict]) -> dict:
+    """Signs the agents in and opens the shoppers' widget sessions here, then hands the sockets'
+    credentials to bench/loadgen (compiled), which connects, sends and times; returns its report."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def credentials(slot: dict) -> dict:
+        agent = AgentClient.login(server.url, slot["agent_email"], AGENT_PASSWORD)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in agent.http.cookies)
+        visitor = VisitorClient.start(server.url, slot["inbox_key"], source_address=slot["source"])
+        return {"visitorToken": visitor.visitor_token, "agentCookie": cookie}
+
+    t = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        pairs = list(pool.map(credentials, slots))
+    print(f"{len(pairs)} agents signed in and shoppers' sessions opened in {time.monotonic() - t:.1f} s")
+    config = {"url": server.url.replace("http://", "ws://"), "pairs": pairs, "rate": args.rate, "duration": args.duration,
+              "warmup": args.warmup, "replyEvery": args.reply_every, "drain": args.drain, "threads": args.threads,
+              "connectConcurrency": 50, "serverPid": server.pid}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(config, f)
+    try:
+        done = subprocess.run([str(args.loadgen_bin), f.name], capture_output=True, text=True,
+                              timeout=args.duration + args.drain + 900)
+    finally:
+        os.unlink(f.name)
+    if done.returncode != 0:
+        raise RuntimeError(f"kefu-loadgen failed ({done.returncode}): {done.stderr[-2000:]}")
+    if done.stderr.strip():
+        print(done.stderr.strip()[-2000:], file=sys.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 # ----------------------------------------------------------------------------- main
 
 def start_postgres(folder: pathlib.Path, port: int) -> str:
@@ -393,6 +427,10 @@ def main() -> int:
     parser.add_argument("--drain", type=float, default=15.0, help="seconds to wait for answers after the load")
     parser.add_argument("--reference-seconds", type=float, default=3.0)
     parser.add_argument("--label", default="")
+    parser.add_argument("--client", choices=["python", "swift"], default="python",
+                        help="python: asyncio client processes; swift: the compiled bench/loadgen (needed past ~1,000 msg/s)")
+    parser.add_argument("--loadgen-bin", default=str(REPO / "bench" / "loadgen" / ".build" / "release" / "kefu-loadgen"))
+    parser.add_argument("--threads", type=int, default=1, help="event-loop threads of the compiled client")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to this long for the machine to be idle (shared machines)")
     args = parser.parse_args()
@@ -433,6 +471,37 @@ def main() -> int:
         slots = provision(server.url, args.conversations)
         print(f"provisioned {len(slots)} inboxes and agents in {time.monotonic() - t:.1f} s; server {server.url}, "
               f"database {args.database}, binary {binary}")
+
+        if args.client == "swift":
+            rss_before = server.rss_kib()
+            report = run_swift_client(args, server, slots)
+            measured = args.duration - args.warmup
+            acked = report["acked_measured"]
+            reference_after = sqlite_reference(args.reference_seconds)
+            result = {
+                "label": args.label, "when": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine_info(), "client": "swift",
+                "binary": str(binary), "database": args.database, "conversations": args.conversations,
+                "sockets": 2 * args.conversations, "duration_s": args.duration, "warmup_s": args.warmup,
+                "rate_per_shopper": args.rate, "reply_every": args.reply_every,
+                "offered_msgs_per_s": args.conversations * args.rate * (1 + (1 / args.reply_every if args.reply_every else 0)),
+                "acked_msgs_per_s": round(sum(acked.values()) / measured, 1),
+                "acked_visitor_msgs_per_s": round(acked.get("visitor", 0) / measured, 1),
+                "acked_agent_msgs_per_s": round(acked.get("agent", 0) / measured, 1),
+                "server_cpu_us_per_message": report.get("server_cpu_us_per_message"),
+                "cpu_percent_of_one_core": {"server": report.get("server_cpu_percent_of_one_core"),
+                                            "client": report["client_cpu_percent_of_one_core"]},
+                "server_rss_mib": {"before_sockets": round(rss_before / 1024), "after": round(server.rss_kib() / 1024)},
+                "reference_sqlite_commits_per_s": {"before": round(reference_before), "after": round(reference_after)},
+                "reference_postgres_insert_tps": pg_reference,
+                "loadgen": report,
+            }
+            print(json.dumps(result, ensure_ascii=False, indent=1))
+            out = REPO / "bench" / "results"
+            out.mkdir(parents=True, exist_ok=True)
+            name = f"chat_load-swift-{args.database}-{args.conversations}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+            (out / name).write_text(json.dumps(result, ensure_ascii=False, indent=1))
+            print(f"written to bench/results/{name}")
+            return 0
 
         ctx = mp.get_context("fork")
         ready, results = ctx.Queue(), ctx.Queue()

@@ -156,11 +156,16 @@ export function openTransferDialog({ conversation }) {
 
   // Teammates' dots follow their presence frames while the dialog is open.
   const socket = chatSocket();
-  const offPresence = socket ? socket.on('presence', (frame) => {
-    const agent = state.agents.find((a) => same(a.id, frame.userId));
-    if (!agent || agent.status === frame.status) return;
-    agent.status = frame.status;
-    drawAgents();
+  // (`presence.changes`: teammates' changes of the last moment, coalesced by the server.)
+  const offPresence = socket ? socket.on('presence.changes', (frame) => {
+    let changed = false;
+    for (const change of frame.changes || []) {
+      const agent = state.agents.find((a) => same(a.id, change.userId));
+      if (!agent || agent.status === change.status) continue;
+      agent.status = change.status;
+      changed = true;
+    }
+    if (changed) drawAgents();
   }) : () => {};
 
   return formDialog({

@@ -43,7 +43,7 @@ public enum ClientFrame: Equatable, Sendable {
         guard text.utf8.count <= ChatLimits.maxFrameBytes else {
             throw DomainError(.tooLarge, code: "frame_too_large", message: "a frame may have at most \(ChatLimits.maxFrameBytes) bytes")
         }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+        guard let value = try? JSONParser.parse(text),
               case .object(let json) = value else {
             throw DomainError(.invalid, code: "malformed_frame", message: "a frame must be a JSON object")
         }

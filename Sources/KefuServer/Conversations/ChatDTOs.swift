@@ -171,8 +171,20 @@ enum ServerFrame {
         var seq: Int
     }
 
+    /// To a member's own sockets: the status they (in any tab) now show.
     struct Presence: Encodable {
         var type = "presence"
+        var userId: UUID
+        var status: PresenceStatus
+    }
+
+    /// To a shop's agents: teammates' statuses that changed in the last moment (coalesced).
+    struct PresenceChanges: Encodable {
+        var type = "presence.changes"
+        var changes: [PresenceChange]
+    }
+
+    struct PresenceChange: Encodable {
         var userId: UUID
         var status: PresenceStatus
     }

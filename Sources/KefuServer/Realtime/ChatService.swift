@@ -12,7 +12,7 @@ final class ChatService: Sendable {
     let hub = RealtimeHub()
     let presence = PresenceRegistry()
     /// Each shop's `agent_presence` rows, for a second (``AgentAvailability/status(of:accountID:now:app:)``).
-    let presenceRows = TTLCache<UUID, [UUID: AgentPresence]>(ttl: .seconds(1), limit: 10_000)
+    let presenceRows = TTLCache<UUID, [UUID: AgentAvailability.Presence]>(ttl: .seconds(1), limit: 10_000)
     private let db: any Database
     private let logger: Logger
     private let busBox = NIOLockedValueBox<ClusterBus?>(nil)
@@ -28,9 +28,15 @@ final class ChatService: Sendable {
             self?.messagesStored(stored)
         }
         writerBox.withLockedValue { $0 = writer }
+        let fanout = PresenceFanout { [weak self] event in self?.relay(event) }
+        fanoutBox.withLockedValue { $0 = fanout }
     }
 
     var writer: MessageWriter { writerBox.withLockedValue { $0! } }
+
+    /// Teammates' presence changes, coalesced (``PresenceFanout``).
+    var presenceFanout: PresenceFanout { fanoutBox.withLockedValue { $0! } }
+    private let fanoutBox = NIOLockedValueBox<PresenceFanout?>(nil)
 
     // MARK: sessions
 
@@ -106,7 +112,7 @@ final class ChatService: Sendable {
         if let bus {
             bus.notify(BusEvent(kind: .frame, origin: bus.instanceID, accountID: event.accountID, conversationID: event.conversationID,
                                 inboxID: event.inboxID, contactID: event.contactID, toVisitor: event.toVisitor,
-                                toAgents: event.toAgents, frame: event.frame))
+                                toAgents: event.toAgents, frame: event.frame, userID: event.toUser))
         }
     }
 
@@ -129,7 +135,7 @@ final class ChatService: Sendable {
             guard let frame = event.frame else { return }
             hub.publish(HubEvent(accountID: event.accountID, conversationID: event.conversationID, inboxID: event.inboxID,
                                  contactID: event.contactID, toVisitor: event.toVisitor ?? false, toAgents: event.toAgents ?? true,
-                                 frame: frame, except: nil))
+                                 frame: frame, except: nil, toUser: event.userID))
         case .messages:
             guard let conversationID = event.conversationID, let from = event.fromSeq, let to = event.toSeq,
                   let inboxID = event.inboxID, let contactID = event.contactID else { return }

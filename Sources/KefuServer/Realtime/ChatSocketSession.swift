@@ -92,7 +92,7 @@ final class ChatSocketSession: Sendable {
 
     /// What a refused frame was about, for the error's `ref`: its client message id, else its type.
     static func reference(in text: String) -> String? {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        guard let value = try? JSONParser.parse(text) else { return nil }
         return value["clientMessageId"]?.string ?? value["type"]?.string
     }
 
@@ -162,8 +162,7 @@ final class ChatSocketSession: Sendable {
                                            connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID),
                                            now: app.kefu.clock.now(), on: db)
         if status == .online { app.routing.kick() }
-        app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
-                                toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: status)), except: nil))
+        app.chat.presenceFanout.changed(userID, accountID: viewer.accountID, to: status)
     }
 
     private func connected() async {
@@ -185,8 +184,7 @@ final class ChatSocketSession: Sendable {
             app.chat.presence.clear(userID)
             app.chat.presenceRows.forget(viewer.accountID)
             try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: .offline, connections: 0, now: app.kefu.clock.now(), on: db)
-            app.chat.relay(HubEvent(accountID: viewer.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
-                                    toAgents: true, frame: FrameCoder.encode(ServerFrame.Presence(userId: userID, status: .offline)), except: nil))
+            app.chat.presenceFanout.changed(userID, accountID: viewer.accountID, to: .offline)
         }
     }
 }

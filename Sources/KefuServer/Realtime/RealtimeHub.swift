@@ -14,14 +14,69 @@ struct HubEvent: Sendable {
     var frame: String
     /// The connection that caused it, which does not get it back (typing).
     var except: UUID?
+    /// Only this member's agent sockets (their own presence).
+    var toUser: UUID? = nil
 }
 
-/// Fans events out to this instance's sockets. Visitors are indexed by contact,
-/// agent-side sockets by account, so an event touches only who may see it.
+/// Fans events out to this instance's sockets. Visitors are indexed by contact; agent-side
+/// sockets by account, and within it by what they see (every inbox, or each of their inboxes),
+/// so an event touches only who may see it, never a scan of the shop's agents.
 final class RealtimeHub: Sendable {
+    /// A shop's agent-side sockets.
+    private struct Agents {
+        var all: [UUID: SocketConnection] = [:]
+        /// Members' sockets, by member.
+        var byUser: [UUID: [UUID: SocketConnection]] = [:]
+        /// Supervisors, admins, owners and API tokens: they see every inbox.
+        var seeAll: [UUID: SocketConnection] = [:]
+        /// Agents, under each inbox they are a member of.
+        var byInbox: [UUID: [UUID: SocketConnection]] = [:]
+
+        var isEmpty: Bool { all.isEmpty }
+
+        mutating func add(_ c: SocketConnection) {
+            all[c.id] = c
+            if let user = c.userID { byUser[user, default: [:]][c.id] = c }
+            if let inboxes = Self.inboxes(of: c) {
+                for inbox in inboxes { byInbox[inbox, default: [:]][c.id] = c }
+            } else {
+                seeAll[c.id] = c
+            }
+        }
+
+        mutating func remove(_ c: SocketConnection) {
+            all[c.id] = nil
+            if let user = c.userID {
+                byUser[user]?[c.id] = nil
+                if byUser[user]?.isEmpty == true { byUser[user] = nil }
+            }
+            if let inboxes = Self.inboxes(of: c) {
+                for inbox in inboxes {
+                    byInbox[inbox]?[c.id] = nil
+                    if byInbox[inbox]?.isEmpty == true { byInbox[inbox] = nil }
+                }
+            } else {
+                seeAll[c.id] = nil
+            }
+        }
+
+        /// Who sees an event of a conversation in `inboxID` (all of them for a shop-wide one).
+        func audience(inboxID: UUID?, into list: inout [SocketConnection]) {
+            guard let inboxID else { list.append(contentsOf: all.values); return }
+            list.append(contentsOf: seeAll.values)
+            if let members = byInbox[inboxID] { list.append(contentsOf: members.values) }
+        }
+
+        /// The inboxes an agent socket is limited to; nil when it sees them all.
+        private static func inboxes(of c: SocketConnection) -> Set<UUID>? {
+            if case .agent(_, let role, let inboxes, _, _) = c.party, role <= .agent { return inboxes }
+            return nil
+        }
+    }
+
     private struct Index {
         var visitors: [UUID: [UUID: SocketConnection]] = [:]   // contactID → connections
-        var agents: [UUID: [UUID: SocketConnection]] = [:]     // accountID → connections
+        var agents: [UUID: Agents] = [:]                       // accountID → sockets
     }
     private let index = NIOLockedValueBox(Index())
 
@@ -29,7 +84,7 @@ final class RealtimeHub: Sendable {
         index.withLockedValue { i in
             switch connection.party {
             case .visitor(let contactID, _): i.visitors[contactID, default: [:]][connection.id] = connection
-            case .agent, .token: i.agents[connection.accountID, default: [:]][connection.id] = connection
+            case .agent, .token: i.agents[connection.accountID, default: Agents()].add(connection)
             }
         }
     }
@@ -41,7 +96,7 @@ final class RealtimeHub: Sendable {
                 i.visitors[contactID]?[connection.id] = nil
                 if i.visitors[contactID]?.isEmpty == true { i.visitors[contactID] = nil }
             case .agent, .token:
-                i.agents[connection.accountID]?[connection.id] = nil
+                i.agents[connection.accountID]?.remove(connection)
                 if i.agents[connection.accountID]?.isEmpty == true { i.agents[connection.accountID] = nil }
             }
         }
@@ -54,7 +109,11 @@ final class RealtimeHub: Sendable {
                 list.append(contentsOf: visitors.values.filter { $0.accountID == event.accountID })
             }
             if event.toAgents, let agents = i.agents[event.accountID] {
-                list.append(contentsOf: agents.values.filter { $0.sees(inboxID: event.inboxID, contactID: event.contactID) })
+                if let user = event.toUser {
+                    list.append(contentsOf: agents.byUser[user]?.values ?? [:].values)
+                } else {
+                    agents.audience(inboxID: event.inboxID, into: &list)
+                }
             }
             return list
         }
@@ -66,10 +125,7 @@ final class RealtimeHub: Sendable {
     /// Agent-side connections of a user on this instance (presence).
     func connectionCount(userID: UUID, accountID: UUID) -> Int {
         index.withLockedValue { i in
-            i.agents[accountID]?.values.filter {
-                if case .agent(let id, _, _, _, _) = $0.party { return id == userID }
-                return false
-            }.count ?? 0
+            i.agents[accountID]?.byUser[userID]?.count ?? 0
         }
     }
 
@@ -78,7 +134,7 @@ final class RealtimeHub: Sendable {
         index.withLockedValue { i in
             var counts: [UUID: (UUID, Int)] = [:]
             for (accountID, connections) in i.agents {
-                for c in connections.values {
+                for c in connections.all.values {
                     if case .agent(let id, _, _, _, _) = c.party { counts[id, default: (accountID, 0)].1 += 1 }
                 }
             }
@@ -95,8 +151,8 @@ final class RealtimeHub: Sendable {
     /// one session (password change), or all (deactivation).
     func disconnect(userID: UUID, accountID: UUID, onlySession: UUID? = nil, exceptSession: UUID? = nil) {
         let targets = index.withLockedValue { i in
-            (i.agents[accountID]?.values ?? [:].values).filter { c in
-                c.userID == userID && (onlySession == nil || c.sessionID == onlySession)
+            (i.agents[accountID]?.byUser[userID]?.values ?? [:].values).filter { c in
+                (onlySession == nil || c.sessionID == onlySession)
                     && (exceptSession == nil || c.sessionID != exceptSession)
             }
         }
@@ -106,12 +162,12 @@ final class RealtimeHub: Sendable {
     /// Closes every socket (shutdown); clients reconnect and resume.
     func closeAll() {
         let all = index.withLockedValue { i in
-            i.visitors.values.flatMap(\.values) + i.agents.values.flatMap(\.values)
+            i.visitors.values.flatMap(\.values) + i.agents.values.flatMap(\.all.values)
         }
         for connection in all { connection.close(code: .goingAway) }
     }
 
     var connectionTotal: Int {
-        index.withLockedValue { i in i.visitors.values.reduce(0) { $0 + $1.count } + i.agents.values.reduce(0) { $0 + $1.count } }
+        index.withLockedValue { i in i.visitors.values.reduce(0) { $0 + $1.count } + i.agents.values.reduce(0) { $0 + $1.all.count } }
     }
 }

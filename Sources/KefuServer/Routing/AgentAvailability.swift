@@ -40,16 +40,35 @@ enum AgentAvailability {
     /// the shop's presence rows, read at most once a second.
     static func status(of userID: UUID, accountID: UUID, now: Date, app: Application) async throws -> PresenceStatus {
         let rows = try await app.chat.presenceRows.value(accountID) {
-            Dictionary(try await AgentPresence.query(on: app.db).filter(\.$accountID == accountID).all().map { ($0.userID, $0) },
-                       uniquingKeysWith: { a, _ in a })
+            var rows: [UUID: Presence] = [:]
+            for row in try await (app.db as! any SQLDatabase).raw("""
+                SELECT user_id, status, connections, seen_at FROM agent_presence WHERE account_id = \(bind: accountID)
+                """).all() {
+                rows[try row.decode(column: "user_id", as: UUID.self)] = Presence(
+                    status: PresenceStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .offline,
+                    connections: try row.decode(column: "connections", as: Int.self), seenAt: try row.decode(column: "seen_at", as: Date.self))
+            }
+            return rows
         } ?? [:]
-        return effective(rows[userID], now: now)
+        return rows[userID].map { effective(status: $0.status, connections: $0.connections, seenAt: $0.seenAt, now: now) } ?? .offline
+    }
+
+    /// What `agent_presence` says of one agent (the chat path's cached copy).
+    struct Presence: Sendable {
+        var status: PresenceStatus
+        var connections: Int
+        var seenAt: Date
     }
 
     /// The status routing should believe: the chosen one while confirmed recently, else offline.
     static func effective(_ row: AgentPresence?, now: Date) -> PresenceStatus {
-        guard let row, row.connections > 0, now.timeIntervalSince(row.seenAt) < staleAfter else { return .offline }
-        return row.status
+        guard let row else { return .offline }
+        return effective(status: row.status, connections: row.connections, seenAt: row.seenAt, now: now)
+    }
+
+    static func effective(status: PresenceStatus, connections: Int, seenAt: Date, now: Date) -> PresenceStatus {
+        guard connections > 0, now.timeIntervalSince(seenAt) < staleAfter else { return .offline }
+        return status
     }
 
     /// Open conversations assigned to each of `userIDs`.

@@ -24,6 +24,8 @@ struct Config: Decodable {
     /// Sockets opened at once while connecting.
     var connectConcurrency: Int?
     var text: String?
+    /// The server's process id: its CPU over the measured window is read from /proc.
+    var serverPid: Int32?
 }
 
 /// What it prints on stdout at the end (one JSON object).
@@ -50,4 +52,10 @@ struct Report: Encodable {
     var received_frames: [String: Int]
     var client_cpu_seconds: Double
     var client_cpu_percent_of_one_core: Double
+    var server_cpu_seconds: Double?
+    var server_cpu_percent_of_one_core: Double?
+    /// Server CPU per acknowledged message of the measured window, microseconds.
+    var server_cpu_us_per_message: Double?
+    /// user/system/idle/… of the whole machine over the measured window.
+    var machine_cpu_split_percent: [String: Double]
 }

@@ -4,7 +4,7 @@ import NIOHTTP1
 import WebSocketKit
 
 /// Where the numbers of one event loop's pairs accumulate (only that loop touches them).
-final class LoopStats {
+final class LoopStats: @unchecked Sendable {  // touched only on its event loop
     var ackLatency: [[Double]] = [[], []]        // [visitor, agent] seconds
     var deliveryLatency: [[Double]] = [[], []]   // by sender: visitor → agent socket, agent → visitor socket
     var lag: [Double] = []
@@ -23,7 +23,7 @@ final class LoopStats {
 }
 
 /// One shopper and the agent who answers them, on one event loop.
-final class Pair {
+final class Pair: @unchecked Sendable {  // touched only on its event loop
     let index: Int
     let loop: any EventLoop
     let stats: LoopStats

@@ -21,8 +21,23 @@ guard CommandLine.arguments.count == 2, let data = FileManager.default.contents(
 
 func cpuSeconds() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// A process's user + system CPU seconds from /proc/PID/stat.
+func processCPUSeconds(_ pid: Int32) -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = text.lastIndex(of: ")") else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// The machine's jiffies: user nice system idle iowait irq softirq steal.
+func machineTicks() -> [Double] {
+    guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = text.split(separator: "\n").first else { return [] }
+    return line.split(separator: " ").dropFirst().prefix(8).compactMap { Double($0) }
 }
 
 let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, config.threads))
@@ -111,8 +126,12 @@ var cpuAtWarmupEnd = 0.0
 for pair in pairs { pair.loop.execute { schedule(pair, k: 0, phase: Double.random(in: 0..<interval)) } }
 Thread.sleep(forTimeInterval: Double(warmupEnd - Pair.now()) / 1e9)
 cpuAtWarmupEnd = cpuSeconds()
+let serverAtWarmupEnd = config.serverPid.flatMap(processCPUSeconds)
+let ticksAtWarmupEnd = machineTicks()
 Thread.sleep(forTimeInterval: Double(end - Pair.now()) / 1e9)
 let cpuAtEnd = cpuSeconds()
+let serverAtEnd = config.serverPid.flatMap(processCPUSeconds)
+let ticksAtEnd = machineTicks()
 for pair in pairs { pair.loop.execute { pair.ended = true } }
 
 // Drain: wait for the acks still in flight, at most `drain` seconds.
@@ -152,6 +171,12 @@ for (key, stats) in statsByLoop {
 }
 let measured = Double(end - warmupEnd) / 1e9
 let kinds = ["visitor", "agent"]
+let serverCPU = serverAtWarmupEnd.flatMap { a in serverAtEnd.map { $0 - a } }
+let ackedInWindow = all.ackedMeasured.reduce(0, +)
+let tickDelta = zip(ticksAtWarmupEnd, ticksAtEnd).map { $1 - $0 }
+let tickTotal = max(1, tickDelta.reduce(0, +))
+let split = Dictionary(uniqueKeysWithValues: zip(["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"],
+                                                 tickDelta.map { ($0 * 1000 / tickTotal).rounded() / 10 }))
 let report = Report(
     pairs: pairs.count, connect_seconds: (connectSeconds * 100).rounded() / 100, measured_seconds: measured,
     sent: Dictionary(uniqueKeysWithValues: zip(kinds, all.sent)), acked: Dictionary(uniqueKeysWithValues: zip(kinds, all.acked)),
@@ -161,7 +186,11 @@ let report = Report(
     delivery_latency: Dictionary(uniqueKeysWithValues: zip(kinds, all.deliveryLatency.map(latency))),
     schedule_lag: latency(all.lag), received_frames: all.received,
     client_cpu_seconds: ((cpuAtEnd - cpuAtWarmupEnd) * 100).rounded() / 100,
-    client_cpu_percent_of_one_core: ((cpuAtEnd - cpuAtWarmupEnd) / measured * 1000).rounded() / 10)
+    client_cpu_percent_of_one_core: ((cpuAtEnd - cpuAtWarmupEnd) / measured * 1000).rounded() / 10,
+    server_cpu_seconds: serverCPU.map { ($0 * 100).rounded() / 100 },
+    server_cpu_percent_of_one_core: serverCPU.map { ($0 / measured * 1000).rounded() / 10 },
+    server_cpu_us_per_message: serverCPU.flatMap { ackedInWindow > 0 ? ($0 / Double(ackedInWindow) * 1e7).rounded() / 10 : nil },
+    machine_cpu_split_percent: split)
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
 print(String(decoding: try! encoder.encode(report), as: UTF8.self))
