@@ -11,8 +11,14 @@ import Vapor
 final class ChatService: Sendable {
     let hub = RealtimeHub()
     let presence = PresenceRegistry()
-    /// Each shop's `agent_presence` rows, for a second (``AgentAvailability/status(of:accountID:now:app:)``).
-    let presenceRows = TTLCache<UUID, [UUID: AgentAvailability.Presence]>(ttl: .seconds(1), limit: 10_000)
+    /// Each shop's `agent_presence` rows, for 5 s (``AgentAvailability/status(of:accountID:now:app:)``);
+    /// what this instance records is applied to the cached copy at once (``notePresence``).
+    let presenceRows = TTLCache<UUID, [UUID: AgentAvailability.Presence]>(ttl: .seconds(5), limit: 10_000)
+
+    /// This instance recorded a member's presence: the cached copy follows.
+    func notePresence(_ userID: UUID, accountID: UUID, status: PresenceStatus, connections: Int, at now: Date) {
+        presenceRows.update(accountID) { $0[userID] = AgentAvailability.Presence(status: status, connections: connections, seenAt: now) }
+    }
     private let db: any Database
     private let logger: Logger
     private let busBox = NIOLockedValueBox<ClusterBus?>(nil)

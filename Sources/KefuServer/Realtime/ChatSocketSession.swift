@@ -157,10 +157,7 @@ final class ChatSocketSession: Sendable {
             throw DomainError.forbidden("only agents have a presence status")
         }
         app.chat.presence.set(status, for: userID)
-        app.chat.presenceRows.forget(viewer.accountID)
-        try await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status,
-                                           connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID),
-                                           now: app.kefu.clock.now(), on: db)
+        try await record(userID, status: status, connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID))
         if status == .online { app.routing.kick() }
         app.chat.presenceFanout.changed(userID, accountID: viewer.accountID, to: status)
     }
@@ -171,19 +168,22 @@ final class ChatSocketSession: Sendable {
         if status == .offline {
             try? await setPresence(.online)
         } else {
-            app.chat.presenceRows.forget(viewer.accountID)
-            try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status,
-                                                connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID),
-                                           now: app.kefu.clock.now(), on: db)
+            try? await record(userID, status: status, connections: app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID))
         }
+    }
+
+    /// Writes the member's presence row and the cached copy routing and the replies read.
+    private func record(_ userID: UUID, status: PresenceStatus, connections: Int) async throws {
+        let now = app.kefu.clock.now()
+        try await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: status, connections: connections, now: now, on: db)
+        app.chat.notePresence(userID, accountID: viewer.accountID, status: status, connections: connections, at: now)
     }
 
     private func disconnected() async {
         if case .agent(let userID, _, _, _, _) = connection.party,
            app.chat.hub.connectionCount(userID: userID, accountID: viewer.accountID) == 0 {
             app.chat.presence.clear(userID)
-            app.chat.presenceRows.forget(viewer.accountID)
-            try? await AgentAvailability.record(userID: userID, accountID: viewer.accountID, status: .offline, connections: 0, now: app.kefu.clock.now(), on: db)
+            try? await record(userID, status: .offline, connections: 0)
             app.chat.presenceFanout.changed(userID, accountID: viewer.accountID, to: .offline)
         }
     }

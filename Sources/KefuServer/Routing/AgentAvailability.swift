@@ -100,8 +100,10 @@ enum AgentAvailability {
     /// Confirms the agents connected to this instance (the lifecycle calls it every ``heartbeat`` s).
     static func confirm(_ app: Application) async {
         for (accountID, userID, count) in app.chat.hub.connectedAgents() {
-            try? await record(userID: userID, accountID: accountID, status: app.chat.presence.status(of: userID),
-                              connections: count, now: app.kefu.clock.now(), on: app.db)
+            let status = app.chat.presence.status(of: userID), now = app.kefu.clock.now()
+            guard (try? await record(userID: userID, accountID: accountID, status: status, connections: count, now: now, on: app.db)) != nil
+            else { continue }
+            app.chat.notePresence(userID, accountID: accountID, status: status, connections: count, at: now)
         }
     }
 }

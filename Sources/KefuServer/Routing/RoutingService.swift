@@ -216,21 +216,36 @@ actor RoutingService {
     }
 
     private func offerTimedOut(now: Date) async throws {
-        let candidates = try await Conversation.query(on: app.db).filter(\.$status == .open).filter(\.$assigneeID != nil)
-            .filter(\.$awaitingSince < now.addingTimeInterval(-1)).filter(\.$botActive == false).limit(500).all()
+        // Only what has waited longer than the shortest answer time-out of any inbox is a
+        // candidate; ids first, the conversation itself only when it is offered.
+        let sql = app.db as! any SQLDatabase
+        guard let shortest = try await sql.raw("""
+            SELECT MIN(answer_timeout_seconds) AS t FROM inboxes WHERE answer_timeout_seconds > 0
+            """).first()?.decode(column: "t", as: Int?.self) else { return }
+        let candidates = try await sql.raw("""
+            SELECT id, account_id, inbox_id, awaiting_since FROM conversations
+            WHERE status = \(bind: ConversationStatus.open.rawValue) AND assignee_id IS NOT NULL AND bot_active = \(bind: false)
+              AND awaiting_since < \(bind: now.addingTimeInterval(-Double(shortest)))
+            ORDER BY awaiting_since LIMIT 500
+            """).all()
         var inboxes: [UUID: Inbox] = [:]
-        for conversation in candidates {
-            guard let since = conversation.awaitingSince else { continue }
-            if let tried = timeoutTried[conversation.id!], now.timeIntervalSince(tried) < 30 { continue }
-            if inboxes[conversation.inboxID] == nil {
-                inboxes[conversation.inboxID] = try await ConversationOps.inbox(conversation.inboxID, accountID: conversation.accountID, on: app.db)
+        for row in candidates {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let accountID = try row.decode(column: "account_id", as: UUID.self)
+            let inboxID = try row.decode(column: "inbox_id", as: UUID.self)
+            let since = try row.decode(column: "awaiting_since", as: Date.self)
+            if let tried = timeoutTried[id], now.timeIntervalSince(tried) < 30 { continue }
+            if inboxes[inboxID] == nil {
+                inboxes[inboxID] = try await ConversationOps.inbox(inboxID, accountID: accountID, on: app.db)
             }
-            guard let inbox = inboxes[conversation.inboxID], inbox.answerTimeoutSeconds > 0,
-                  now.timeIntervalSince(since) >= Double(inbox.answerTimeoutSeconds), let current = conversation.assigneeID else { continue }
+            guard let inbox = inboxes[inboxID], inbox.answerTimeoutSeconds > 0,
+                  now.timeIntervalSince(since) >= Double(inbox.answerTimeoutSeconds),
+                  let conversation = try await Self.load(id, accountID: accountID, on: app.db),
+                  conversation.status == .open, !conversation.botActive, let current = conversation.assigneeID else { continue }
             if try await assignIfPossible(conversation, inbox: inbox, excluded: [current]) == nil {
-                timeoutTried[conversation.id!] = now
+                timeoutTried[id] = now
             } else {
-                timeoutTried[conversation.id!] = nil
+                timeoutTried[id] = nil
             }
         }
         if timeoutTried.count > 10_000 { timeoutTried.removeAll() }

@@ -27,6 +27,15 @@ final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return loaded
     }
 
+    /// Changes a cached value in place (keeping its expiry); nothing when it is not cached.
+    func update(_ key: Key, _ body: (inout Value) -> Void) {
+        entries.withLockedValue { entries in
+            guard var entry = entries[key] else { return }
+            body(&entry.value)
+            entries[key] = entry
+        }
+    }
+
     func forget(_ key: Key) {
         _ = entries.withLockedValue { $0.removeValue(forKey: key) }
     }
