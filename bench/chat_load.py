@@ -431,6 +431,8 @@ def main() -> int:
                         help="python: asyncio client processes; swift: the compiled bench/loadgen (needed past ~1,000 msg/s)")
     parser.add_argument("--loadgen-bin", default=str(REPO / "bench" / "loadgen" / ".build" / "release" / "kefu-loadgen"))
     parser.add_argument("--threads", type=int, default=1, help="event-loop threads of the compiled client")
+    parser.add_argument("--log-level", default="warning", help="the server's (debug shows every SQL query)")
+    parser.add_argument("--keep-log", metavar="PATH", help="copy the server's log here at the end")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to this long for the machine to be idle (shared machines)")
     args = parser.parse_args()
@@ -463,7 +465,7 @@ def main() -> int:
         print(f"reference (pgbench, 8 clients, 1 INSERT/transaction): {pg_reference} tps")
     else:
         database_url = f"sqlite://{work}/bench.sqlite"
-    server = KefuProcess(binary, work, database_url, log_level="warning", extra=extra, name="bench")
+    server = KefuProcess(binary, work, database_url, log_level=args.log_level, extra=extra, name="bench")
     try:
         server.run("demo")
         server.start()
@@ -588,6 +590,8 @@ def main() -> int:
         return 0
     finally:
         server.kill()
+        if args.keep_log and server.log_path.exists():
+            shutil.copy(server.log_path, args.keep_log)
         if pg_folder is not None:
             stop_postgres(pg_folder)
         shutil.rmtree(work, ignore_errors=True)

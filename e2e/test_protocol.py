@@ -41,7 +41,7 @@ import uuid
 import pytest
 
 from kefu_client import AgentClient, VisitorClient, norm
-from kefu_process import (DEMO_AGENT, DEMO_INBOX, DEMO_PASSWORD, KefuProcess, copy_database, demo_database,
+from kefu_process import (DEMO_AGENT, DEMO_INBOX, DEMO_OWNER, DEMO_PASSWORD, KefuProcess, copy_database, demo_database,
                           find_binary, kefu_env, postgres_server, reset_postgres, server_tcp_state)
 
 
@@ -127,9 +127,9 @@ def check_client(client, conversation_id: str, expected: list[int], label: str) 
 async def check_conversation(agent: AgentClient, visitor: VisitorClient, conversation_id: str, acks: list[dict],
                              label: str) -> list[dict]:
     """The store holds every acknowledged message once and nothing unacknowledged (besides system
-    events); the agent got every seq in order, the shopper every seq of its view in order."""
+    events and automatic replies); the agent got every seq in order, the shopper every seq of its view in order."""
     stored = await asyncio.to_thread(check_stored, agent, conversation_id, acks, label)
-    written = [m for m in stored if m["senderType"] != "system"]
+    written = [m for m in stored if m["senderType"] not in ("system", "bot")]   # bots' messages have no ack
     assert len(written) == len(acks), f"{label}: {len(written)} messages stored, {len(acks)} acknowledged"
     n = len(stored)
     await agent.wait_delivered(conversation_id, n, timeout=60)
@@ -605,6 +605,17 @@ async def _two_instances(a: KefuProcess, b: KefuProcess):
     await visitor.typing(conversation, True)
     typing = await agent.next("typing", timeout=30, where=lambda f: norm(f["conversationId"]) == norm(conversation))
     assert typing["typing"] is True and typing["sender"]["type"] == "visitor"
+
+    # A keyword rule added on B answers on A at once: A cached the inbox (a minute), B's change
+    # reaches it as an `inbox` notice on the bus.
+    owner = AgentClient.login(b.url, DEMO_OWNER, DEMO_PASSWORD)
+    inbox_id = next(i["id"] for i in owner.inboxes() if i["name"] == DEMO_INBOX)
+    owner.request("POST", f"/api/v1/inboxes/{inbox_id}/keyword-rules",
+                  json={"keywords": ["跨实例口令"], "reply": "B 上新加的自动回复", "cooldownSeconds": 600})
+    keyword_ack = await visitor.send_message("请问跨实例口令是什么")
+    reply = await visitor.next("message", timeout=10, where=lambda f: (f["message"].get("payload") or {}).get("type") == "auto.keyword")
+    assert reply["message"]["text"] == "B 上新加的自动回复", reply
+    sent.append(keyword_ack)
 
     # SIGKILL instance A while the shopper is sending, then reconnect the shopper to B.
     acks: list[dict] = []

@@ -110,7 +110,7 @@ struct InboxesController {
             try await AuditLog.record("inbox.update", target: "inbox", id: inbox.id!.uuidString, details: recorded,
                                       by: principal, ip: ip, at: req.now, on: tx)
         }
-        req.application.inboxes.forget(inbox.id!)
+        req.application.inboxes.changed(inbox.id!, accountID: inbox.accountID)
         return try await Self.dto(inbox, on: req.db)
     }
 

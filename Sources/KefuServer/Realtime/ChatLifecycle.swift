@@ -11,10 +11,15 @@ final class ChatLifecycle: LifecycleHandler, Sendable {
     func didBootAsync(_ app: Application) async throws {
         if case .postgres(let url) = app.kefu.settings.database {
             let config = try SQLPostgresConfiguration(url: url)
-            let chat = app.chat
+            let chat = app.chat, inboxes = app.inboxes
             let bus = ClusterBus(configuration: config.coreConfiguration, eventLoopGroup: app.eventLoopGroup,
-                                 logger: app.logger) { event in await chat.receive(event) }
+                                 logger: app.logger) { event in
+                if event.kind == .inbox, let id = event.inboxID { inboxes.forget(id) } else { await chat.receive(event) }
+            }
             chat.attach(bus: bus)
+            inboxes.announceChanges { id, accountID in
+                bus.notify(BusEvent(kind: .inbox, origin: bus.instanceID, accountID: accountID, inboxID: id))
+            }
             bus.start()
         }
     }

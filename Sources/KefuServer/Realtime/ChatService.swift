@@ -134,6 +134,8 @@ final class ChatService: Sendable {
     /// An event from another instance.
     func receive(_ event: BusEvent) async {
         switch event.kind {
+        case .inbox:
+            break   // the inbox directory's (ChatLifecycle)
         case .disconnect:
             guard let userID = event.userID else { return }
             hub.disconnect(userID: userID, accountID: event.accountID, onlySession: event.onlySession, exceptSession: event.exceptSession)

@@ -12,6 +12,7 @@ struct BusEvent: Codable, Sendable {
         case conversation   // a conversation changed; reload it
         case frame          // a ready frame (typing, read, presence): small, not stored
         case disconnect     // close a member's sockets (sign-out, password change, deactivation)
+        case inbox          // an inbox's settings or rules changed; forget what is cached of it
     }
     var kind: Kind
     var origin: UUID

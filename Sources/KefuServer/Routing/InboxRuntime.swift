@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KefuCore
+import NIOConcurrencyHelpers
 import Vapor
 
 /// What the chat path needs of an inbox on every message, decoded once: its settings, business
@@ -23,24 +24,37 @@ struct InboxRuntime: @unchecked Sendable {
     func isOpen(at now: Date) -> Bool { hours?.isOpen(at: now) ?? true }
 }
 
-/// The inboxes' runtime data (``InboxRuntime``), cached for two seconds: a settings change on
-/// this instance takes effect at once (the code that changes an inbox or its rules calls
-/// ``forget(_:)``), one on another instance within two seconds.
+/// The inboxes' runtime data (``InboxRuntime``), cached for a minute. The code that changes an
+/// inbox or its rules calls ``changed(_:accountID:)``: this instance forgets it at once and the
+/// others hear of it on the cluster bus (an `inbox` notice); the minute bounds what a lost notice
+/// could leave stale.
 final class InboxDirectory: Sendable {
-    private let cache = TTLCache<UUID, InboxRuntime>(ttl: .seconds(2), limit: 10_000)
+    private let cache = TTLCache<UUID, InboxRuntime>(ttl: .seconds(60), limit: 10_000)
+    private let announce = NIOLockedValueBox<(@Sendable (UUID, UUID) -> Void)?>(nil)
 
     func runtime(_ id: UUID, accountID: UUID, on db: any Database) async throws -> InboxRuntime? {
-        guard let runtime = try await cache.value(id, load: { try await Self.load(id, on: db) }), runtime.accountID == accountID else {
+        guard let runtime = try await cache.value(id, load: { try await Self.load(id, accountID: accountID, on: db) }),
+              runtime.accountID == accountID else {
             return nil
         }
         return runtime
     }
 
+    /// An inbox of `accountID` or its keyword rules changed.
+    func changed(_ id: UUID, accountID: UUID) {
+        cache.forget(id)
+        announce.withLockedValue { $0 }?(id, accountID)
+    }
+
+    /// Forgets an inbox another instance changed (or a test changed behind the service's back).
     func forget(_ id: UUID) { cache.forget(id) }
 
-    private static func load(_ id: UUID, on db: any Database) async throws -> InboxRuntime? {
-        guard let inbox = try await Inbox.query(on: db).filter(\.$id == id).first() else { return nil }
-        let rules = try await KeywordRule.query(on: db).filter(\.$accountID == inbox.accountID).filter(\.$inboxID == id)
+    /// Where changes are told to the other instances (the chat service's cluster bus).
+    func announceChanges(_ body: @escaping @Sendable (UUID, UUID) -> Void) { announce.withLockedValue { $0 = body } }
+
+    private static func load(_ id: UUID, accountID: UUID, on db: any Database) async throws -> InboxRuntime? {
+        guard let inbox = try await Inbox.query(on: db).filter(\.$accountID == accountID).filter(\.$id == id).first() else { return nil }
+        let rules = try await KeywordRule.query(on: db).filter(\.$accountID == accountID).filter(\.$inboxID == id)
             .filter(\.$active == true).all()
         return InboxRuntime(inbox: inbox, hours: inbox.businessHours, autoReplies: inbox.autoReplies,
                             keywordMatcher: rules.isEmpty ? nil : KeywordMatcher(rules: rules.map(\.spec)),

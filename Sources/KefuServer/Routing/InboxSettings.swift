@@ -178,7 +178,7 @@ struct InboxSettingsController {
             try await AuditLog.record("inbox.settings", target: "inbox", id: inbox.id!.uuidString,
                                       details: ["fields": changed.joined(separator: ",")], by: principal, ip: ip, at: req.now, on: tx)
         }
-        req.application.inboxes.forget(inbox.id!)
+        req.application.inboxes.changed(inbox.id!, accountID: inbox.accountID)
         return inbox.settingsDTO
     }
 }

@@ -125,7 +125,7 @@ struct KeywordRulesController {
             try await AuditLog.record("keyword_rule.delete", target: "keyword_rule", id: rule.id!.uuidString,
                                       details: ["keywords": rule.keywords.joined(separator: ",")], by: principal, ip: ip, at: req.now, on: tx)
         }
-        req.application.inboxes.forget(rule.inboxID)
+        req.application.inboxes.changed(rule.inboxID, accountID: rule.accountID)
         return .noContent
     }
 
@@ -159,6 +159,6 @@ struct KeywordRulesController {
             try await AuditLog.record(action, target: "keyword_rule", id: rule.id!.uuidString,
                                       details: ["keywords": rule.keywords.joined(separator: ",")], by: principal, ip: ip, at: req.now, on: tx)
         }
-        req.application.inboxes.forget(rule.inboxID)
+        req.application.inboxes.changed(rule.inboxID, accountID: rule.accountID)
     }
 }
