@@ -54,7 +54,7 @@ extension ConversationPriority {
 public enum ChatValidate {
     /// Trims surrounding whitespace; refuses empty text without attachments and text over the limit.
     public static func text(_ raw: String, hasAttachments: Bool) throws(DomainError) -> String {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmingWhitespace()
         if text.isEmpty && !hasAttachments { throw .invalid("text", "text must not be empty") }
         if text.count > ChatLimits.maxTextCharacters {
             throw DomainError(.invalid, code: "text_too_long",

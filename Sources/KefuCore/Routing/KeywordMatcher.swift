@@ -164,7 +164,7 @@ public struct KeywordMatcher: Sendable {
     /// "zh_TW" → "zh-tw"; nil for nil or an empty tag.
     static func canonicalTag(_ tag: String?) -> String? {
         guard let tag else { return nil }
-        let canonical = tag.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
+        let canonical = tag.trimmingWhitespace().lowercased().replacingOccurrences(of: "_", with: "-")
         return canonical.isEmpty ? nil : canonical
     }
 

@@ -39,7 +39,7 @@ public enum ReplyTemplate {
     public static func localized(_ map: [String: String], locale: String, fallback: String?) -> String? {
         func usable(_ text: String?) -> String? {
             guard let text else { return nil }
-            return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : text
+            return text.unicodeScalars.allSatisfy(\.properties.isWhitespace) ? nil : text
         }
         var byTag: [String: String] = [:]
         for key in map.keys.sorted() {

@@ -122,3 +122,15 @@ final class EnglishStemmerTests: XCTestCase {
         XCTAssertEqual(EnglishStemmer.stem("xl"), "xl")
     }
 }
+
+final class TrimmingTests: XCTestCase {
+    func testItTrimsWhatFoundationTrims() {
+        // setup: ASCII and Unicode white space and line breaks around and inside
+        let samples = ["  你好  ", "\n\t x y \r\n", "\u{3000}全角空格\u{3000}", "\u{00A0}nbsp\u{2003}", "", "   ", "\u{85}next\u{2028}",
+                       "a", " 😀 ", "e\u{301} "]
+        for sample in samples {
+            // act / check
+            XCTAssertEqual(sample.trimmingWhitespace(), sample.trimmingCharacters(in: .whitespacesAndNewlines), sample.debugDescription)
+        }
+    }
+}
