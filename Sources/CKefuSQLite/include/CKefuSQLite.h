@@ -41,10 +41,18 @@ const char *sqlite_nio_sqlite3_errmsg(kefu_sqlite *db);
 int sqlite_nio_sqlite3_busy_timeout(kefu_sqlite *db, int milliseconds);
 int sqlite_nio_sqlite3_changes(kefu_sqlite *db);
 int sqlite_nio_sqlite3_extended_errcode(kefu_sqlite *db);
+int sqlite_nio_sqlite3_db_config(kefu_sqlite *db, int op, ...);
 
 /// Binds text that SQLite copies (SQLITE_TRANSIENT).
 static inline int kefu_sqlite_bind_text(kefu_sqlite_stmt *stmt, int index, const char *text, int bytes) {
     return sqlite_nio_sqlite3_bind_text(stmt, index, text, bytes, (void (*)(void *))-1);
+}
+
+/// Turns on the query planner stability guarantee (SQLITE_DBCONFIG_ENABLE_QPSG): a prepared
+/// statement keeps its plan whatever values are bound, instead of being prepared again when a
+/// bound value might allow a better one (the writer's statements were re-prepared per message).
+static inline int kefu_sqlite_enable_qpsg(kefu_sqlite *db) {
+    return sqlite_nio_sqlite3_db_config(db, 1007, 1, (int *)0);
 }
 
 #endif

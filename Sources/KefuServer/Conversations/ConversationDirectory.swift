@@ -44,13 +44,16 @@ final class ConversationDirectory: Sendable {
 
     func forget(_ id: UUID) { cache.forget(id) }
 
-    private let locales = TTLCache<UUID, UILocale>(ttl: .seconds(30), limit: 200_000)
+    private let locales = TTLCache<UUID, UILocale>(ttl: .seconds(120), limit: 200_000)
 
     /// The language Kefu speaks to a customer (the widget's, else the default); a new widget
     /// session on this instance forgets it (``forgetLocale(of:)``).
     func locale(of contactID: UUID, accountID: UUID, on db: any Database) async throws -> UILocale {
         try await locales.value(contactID) {
-            try await Contact.query(on: db).filter(\.$accountID == accountID).filter(\.$id == contactID).first().map(\.uiLocale) ?? .default
+            let row = try await (db as! any SQLDatabase).raw("""
+                SELECT locale FROM contacts WHERE account_id = \(bind: accountID) AND id = \(bind: contactID)
+                """).first()
+            return UILocale.match(try row?.decode(column: "locale", as: String?.self) ?? "") ?? .default
         } ?? .default
     }
 

@@ -26,6 +26,7 @@ final class SQLiteLink {
             db = nil
             throw Failure(code: code, message: message)
         }
+        kefu_sqlite_enable_qpsg(handle)
         for pragma in pragmas { try execute(pragma) }
     }
 

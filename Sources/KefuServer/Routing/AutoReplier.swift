@@ -45,11 +45,10 @@ struct AutoReplier {
         guard let runtime = try await app.inboxes.runtime(snapshot.inboxID, accountID: accountID, on: db) else { return }
         let now = self.now
         let locale = try await app.conversationDirectory.locale(of: snapshot.contactID, accountID: accountID, on: db).rawValue
-        let replies = runtime.autoReplies
         let keyword = runtime.keywordMatcher?.match(text, locale: locale, now: now) != nil
-        let closed = snapshot.assigneeID == nil && !runtime.isOpen(at: now) && AutoReplies.template(replies.closedReply, locale: locale) != nil
+        let closed = snapshot.assigneeID == nil && !runtime.isOpen(at: now) && runtime.closedReply(locale) != nil
         var away = false
-        if let agentID = snapshot.assigneeID, AutoReplies.template(replies.awayReply, locale: locale) != nil {
+        if let agentID = snapshot.assigneeID, runtime.awayReply(locale) != nil {
             let status = try await AgentAvailability.status(of: agentID, accountID: accountID, now: now, app: app)
             away = status == .away || status == .busy
         }
@@ -69,14 +68,14 @@ struct AutoReplier {
         }
         // Closed: once an hour.
         if closed, conversation.assigneeID == nil, !state.firedWithin("closed", seconds: Self.closedCooldown, now: now),
-           !state.firedWithin("queued", seconds: 5, now: now), let template = AutoReplies.template(replies.closedReply, locale: locale) {
+           !state.firedWithin("queued", seconds: 5, now: now), let template = runtime.closedReply(locale) {
             let values = try await values(conversation, inbox: runtime.inbox, agent: nil, locale: locale)
             out.append((ReplyTemplate.render(template, values), .autoClosed, "closed"))
         }
         // The assigned agent is away or busy: once per cool-down.
         if away, let agentID = conversation.assigneeID, !state.firedWithin("away", seconds: Self.awayCooldown, now: now),
            let agent = try await User.query(on: db).filter(\.$accountID == accountID).filter(\.$id == agentID).first(),
-           let template = AutoReplies.template(replies.awayReply, locale: locale) {
+           let template = runtime.awayReply(locale) {
             let values = try await values(conversation, inbox: runtime.inbox, agent: agent, locale: locale)
             out.append((ReplyTemplate.render(template, values), .autoAway, "away"))
         }

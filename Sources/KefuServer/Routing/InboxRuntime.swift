@@ -14,6 +14,28 @@ struct InboxRuntime: @unchecked Sendable {
     let keywordMatcher: KeywordMatcher?
     /// The active keyword rules by id.
     let keywordRules: [String: KeywordRule]
+    /// The away and closed replies for each of Kefu's languages, chosen once (``AutoReplies/template(_:locale:)``).
+    let awayReply: [String: String]
+    let closedReply: [String: String]
+
+    init(inbox: Inbox, keywordRules rules: [KeywordRule]) {
+        self.inbox = inbox
+        hours = inbox.businessHours
+        autoReplies = inbox.autoReplies
+        keywordMatcher = rules.isEmpty ? nil : KeywordMatcher(rules: rules.map(\.spec))
+        keywordRules = Dictionary(uniqueKeysWithValues: rules.map { ($0.id!.uuidString, $0) })
+        func chosen(_ map: [String: String]) -> [String: String] {
+            var result: [String: String] = [:]
+            for locale in UILocale.allCases { result[locale.rawValue] = AutoReplies.template(map, locale: locale.rawValue) }
+            return result
+        }
+        awayReply = chosen(autoReplies.awayReply)
+        closedReply = chosen(autoReplies.closedReply)
+    }
+
+    /// The away reply in `locale` (one of Kefu's languages), nil when the inbox has none.
+    func awayReply(_ locale: String) -> String? { awayReply[locale] ?? AutoReplies.template(autoReplies.awayReply, locale: locale) }
+    func closedReply(_ locale: String) -> String? { closedReply[locale] ?? AutoReplies.template(autoReplies.closedReply, locale: locale) }
 
     var id: UUID { inbox.id! }
     var accountID: UUID { inbox.accountID }
@@ -56,9 +78,7 @@ final class InboxDirectory: Sendable {
         guard let inbox = try await Inbox.query(on: db).filter(\.$accountID == accountID).filter(\.$id == id).first() else { return nil }
         let rules = try await KeywordRule.query(on: db).filter(\.$accountID == accountID).filter(\.$inboxID == id)
             .filter(\.$active == true).all()
-        return InboxRuntime(inbox: inbox, hours: inbox.businessHours, autoReplies: inbox.autoReplies,
-                            keywordMatcher: rules.isEmpty ? nil : KeywordMatcher(rules: rules.map(\.spec)),
-                            keywordRules: Dictionary(uniqueKeysWithValues: rules.map { ($0.id!.uuidString, $0) }))
+        return InboxRuntime(inbox: inbox, keywordRules: rules)
     }
 }
 

@@ -23,7 +23,7 @@ struct AutoReplies: Codable, Equatable, Sendable {
     /// The template for a shopper's language: its own text, else (left empty) the 简体中文
     /// one; nil (the reply is off) when that is empty too.
     static func template(_ map: [String: String], locale: String) -> String? {
-        let filled = map.filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || $0.key == UILocale.default.rawValue }
+        let filled = map.filter { !$0.value.unicodeScalars.allSatisfy(\.properties.isWhitespace) || $0.key == UILocale.default.rawValue }
         return ReplyTemplate.localized(filled, locale: locale, fallback: nil)
     }
 
