@@ -59,7 +59,7 @@ public enum KefuApplication {
         let store: any MessageStore
         switch settings.database {
         case .sqlite(let path): store = try SQLiteMessageStore(path: path, pragmas: DatabaseSetup.sqlitePragmas(settings))
-        case .postgres: store = SQLKitMessageStore(db: app.db)
+        case .postgres: store = PostgresMessageStore(db: app.db)
         }
         let conversationDirectory = ConversationDirectory()
         app.conversationDirectory = conversationDirectory

@@ -47,7 +47,7 @@ struct WrittenMessage: Sendable {
 }
 
 /// Where the writer stores a batch: SQLite's own connection (``SQLiteMessageStore``) or, on
-/// PostgreSQL, SQLKit statements (``SQLKitMessageStore``). One batch, one transaction.
+/// PostgreSQL, a few array statements per batch (``PostgresMessageStore``). One batch, one transaction.
 protocol MessageStore: Sendable {
     func write(_ messages: [NewMessage], now: Date, ids: any IDSource) async throws -> [WrittenMessage]
 }
@@ -58,7 +58,8 @@ protocol MessageStore: Sendable {
 /// transaction; callers are answered only after the commit. The writer only publishes the stored
 /// messages to the sockets: listeners run in the callers' tasks.
 actor MessageWriter {
-    private let store: any MessageStore
+    /// Where batches go (tests hand it batches of their own).
+    nonisolated let store: any MessageStore
     private let logger: Logger
     private let clock: any WallClock
     private let ids: any IDSource
@@ -110,34 +111,6 @@ actor MessageWriter {
             }
         }
         flushing = false
-    }
-}
-
-/// The writer's storage through SQLKit (PostgreSQL): the statements of ``MessageInsert`` in one
-/// transaction per batch.
-struct SQLKitMessageStore: MessageStore {
-    let db: any Database
-
-    func write(_ messages: [NewMessage], now: Date, ids: any IDSource) async throws -> [WrittenMessage] {
-        try await WriteTransaction.run(on: db) { conn in
-            let sql = conn as! any SQLDatabase
-            var results: [WrittenMessage] = []
-            var inBatch: [String: StoredMessage] = [:]
-            for m in messages {
-                let key = m.clientMessageID.map { "\(m.conversationID)|\(m.senderType)|\(m.sender?.id?.uuidString ?? "")|\($0)" }
-                if let key, let earlier = inBatch[key] {
-                    var again = earlier
-                    again.duplicate = true
-                    results.append(WrittenMessage(stored: again, events: [], announce: false))
-                    continue
-                }
-                let written = try await MessageInsert.run(m, on: sql, now: now, ids: ids)
-                if let key { inBatch[key] = written.stored }
-                results.append(written)
-            }
-            try await EventOutbox.append(results.flatMap(\.events), on: sql)
-            return results
-        }
     }
 }
 

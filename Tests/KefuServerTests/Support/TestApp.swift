@@ -36,9 +36,15 @@ enum TestApp {
     static func make(for testCase: XCTestCase, clock: (any WallClock)? = nil, automaticJobs: Bool = false, migrate: Bool = true,
                      _ adjust: (inout KefuSettings) -> Void = { _ in }) async throws -> Application {
         let app = try await make(clock: clock, automaticJobs: automaticJobs, migrate: migrate, adjust)
-        testCase.addTeardownBlock {
+        // A SQLite file's temporary folder goes with the application.
+        var folder: URL?
+        if case .sqlite(let path) = app.kefu.settings.database, path.contains("/kefu-test-") {
+            folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        }
+        testCase.addTeardownBlock { [folder] in
             await app.chat.drain()
             try await app.asyncShutdown()
+            if let folder { try? FileManager.default.removeItem(at: folder) }
         }
         return app
     }
