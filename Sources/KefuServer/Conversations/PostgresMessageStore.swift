@@ -156,15 +156,20 @@ struct PostgresMessageStore: MessageStore {
     private static func resends(_ messages: [NewMessage], on sql: any SQLDatabase) async throws -> [ResendKey: StoredMessage] {
         let keyed = messages.filter { ResendKey($0) != nil }
         guard !keyed.isEmpty else { return [:] }
+        // LATERAL: one index probe (messages_client_id_key) per key; a plain join let the planner
+        // hash the whole messages table (150-250 ms per batch at a few hundred thousand rows).
         let rows = try await sql.raw("""
-            SELECT m.id, m.seq, m.created_at, m.text, m.private, m.attachments, m.event, m.payload, m.conversation_id, m.sender_type,
-                   m.sender_id, m.client_message_id, m.account_id, c.inbox_id, c.contact_id
+            SELECT m.id, m.seq, m.created_at, m.text, m.private, m.attachments, m.event, m.payload, k.conversation_id, k.sender_type,
+                   k.sender_id, k.client_message_id, k.account_id, c.inbox_id, c.contact_id
             FROM unnest(\(bind: keyed.map(\.conversationID))::uuid[], \(bind: keyed.map(\.senderType.rawValue))::text[],
                         \(bind: keyed.map { $0.sender!.id! })::uuid[], \(bind: keyed.map { $0.clientMessageID! })::uuid[],
                         \(bind: keyed.map(\.accountID))::uuid[]) AS k(conversation_id, sender_type, sender_id, client_message_id, account_id)
-            JOIN messages m ON m.conversation_id = k.conversation_id AND m.sender_type = k.sender_type AND m.sender_id = k.sender_id
-              AND m.client_message_id = k.client_message_id AND m.account_id = k.account_id
-            JOIN conversations c ON c.id = m.conversation_id AND c.account_id = m.account_id
+            CROSS JOIN LATERAL (
+              SELECT id, seq, created_at, text, private, attachments, event, payload FROM messages
+              WHERE conversation_id = k.conversation_id AND sender_type = k.sender_type AND sender_id = k.sender_id
+                AND client_message_id = k.client_message_id AND account_id = k.account_id
+              LIMIT 1) m
+            JOIN conversations c ON c.id = k.conversation_id AND c.account_id = k.account_id
             """).all()
         var senders: [ResendKey: SenderDTO?] = [:]
         for m in keyed { senders[ResendKey(m)!] = m.sender }
