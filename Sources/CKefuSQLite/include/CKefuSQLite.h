@@ -42,6 +42,7 @@ int sqlite_nio_sqlite3_busy_timeout(kefu_sqlite *db, int milliseconds);
 int sqlite_nio_sqlite3_changes(kefu_sqlite *db);
 int sqlite_nio_sqlite3_extended_errcode(kefu_sqlite *db);
 int sqlite_nio_sqlite3_db_config(kefu_sqlite *db, int op, ...);
+void sqlite_nio_sqlite3_free(void *pointer);
 
 /// Binds text that SQLite copies (SQLITE_TRANSIENT).
 static inline int kefu_sqlite_bind_text(kefu_sqlite_stmt *stmt, int index, const char *text, int bytes) {

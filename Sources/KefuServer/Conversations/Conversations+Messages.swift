@@ -26,8 +26,7 @@ extension Conversations {
     @discardableResult
     func send(_ draft: MessageDraft, in conversationID: UUID, by caller: Caller,
               afterCommit: @Sendable (StoredMessage) -> Void = { _ in }) async throws -> StoredMessage {
-        let access = try await app.conversationDirectory.access(conversationID, for: caller.viewer, on: db)
-        return try await write(draft, to: access.id, by: caller, role: caller.role(isPrivate: draft.isPrivate), afterCommit: afterCommit)
+        try await finish(try await submit(draft, in: conversationID, by: caller), afterCommit: afterCommit)
     }
 
     /// A shopper's message: to the conversation named, else their open one, else a new one.
@@ -36,6 +35,19 @@ extension Conversations {
     @discardableResult
     func sendAsVisitor(_ draft: MessageDraft, requested: UUID?, by caller: Caller,
                        afterCommit: @Sendable (StoredMessage) -> Void = { _ in }) async throws -> StoredMessage {
+        try await finish(try await submitAsVisitor(draft, requested: requested, by: caller), afterCommit: afterCommit)
+    }
+
+    /// The first half of ``send(_:in:by:afterCommit:)``: checks the message and hands it to the
+    /// writer, in the order of the calls, without waiting for the commit (a socket pipelines its
+    /// messages this way); ``finish(_:afterCommit:)`` waits for it and does the rest.
+    func submit(_ draft: MessageDraft, in conversationID: UUID, by caller: Caller) async throws -> PendingMessage {
+        let access = try await app.conversationDirectory.access(conversationID, for: caller.viewer, on: db)
+        return try await enqueue(draft, to: access.id, by: caller, role: caller.role(isPrivate: draft.isPrivate))
+    }
+
+    /// The first half of ``sendAsVisitor(_:requested:by:afterCommit:)``.
+    func submitAsVisitor(_ draft: MessageDraft, requested: UUID?, by caller: Caller) async throws -> PendingMessage {
         if draft.isPrivate { throw DomainError.forbidden("visitors cannot write private notes") }
         var access: ConversationAccess
         if let requested {
@@ -53,11 +65,24 @@ extension Conversations {
         // Whether the inbox's bot would take the conversation back, should the message reopen it.
         let inbox = try await app.inboxes.runtime(access.inboxID, accountID: access.accountID, on: db)
         let botStarts = inbox?.botStarts(at: app.kefu.clock.now()) ?? false
-        return try await write(draft, to: access.id, by: caller, role: .shopper(botStartsOnReopen: botStarts), afterCommit: afterCommit)
+        return try await enqueue(draft, to: access.id, by: caller, role: .shopper(botStartsOnReopen: botStarts))
     }
 
-    private func write(_ draft: MessageDraft, to conversationID: UUID, by caller: Caller, role: MessageRole,
-                       afterCommit: @Sendable (StoredMessage) -> Void) async throws -> StoredMessage {
+    /// Waits for a submitted message's commit; then `afterCommit` (the socket's `ack`), the
+    /// conversation's announcement and the domain events' inline listeners.
+    @discardableResult
+    func finish(_ pending: PendingMessage, afterCommit: @Sendable (StoredMessage) -> Void = { _ in }) async throws -> StoredMessage {
+        let written = try await pending.ticket.value()
+        afterCommit(written.stored)
+        if written.announce { await announce(pending.conversationID, accountID: pending.accountID) }
+        if !written.events.isEmpty {
+            await app.events.dispatch(written.events, app: app)
+            app.events.committed(written.events, app: app)
+        }
+        return written.stored
+    }
+
+    private func enqueue(_ draft: MessageDraft, to conversationID: UUID, by caller: Caller, role: MessageRole) async throws -> PendingMessage {
         if draft.event != nil, caller.senderType != .system { throw DomainError.forbidden("only Kefu writes timeline entries") }
         var attachments: [AttachmentDTO] = []
         if !draft.attachmentIDs.isEmpty {
@@ -65,17 +90,18 @@ extension Conversations {
             attachments = try await ConversationOps.attachments(draft.attachmentIDs, accountID: caller.accountID,
                                                                 uploaderType: caller.uploaderType, uploaderID: uploader, on: db)
         }
-        let written = try await app.chat.writer.write(NewMessage(
+        let ticket = await app.chat.writer.enqueue(NewMessage(
             accountID: caller.accountID, conversationID: conversationID, senderType: caller.senderType, sender: caller.sender,
             clientMessageID: draft.clientMessageID, text: String(draft.text.prefix(ChatLimits.maxTextCharacters)),
             isPrivate: draft.isPrivate, attachments: attachments, event: draft.event, payload: draft.payload, createdAt: nil,
             actor: caller.actor, role: role, autoFired: draft.autoFired))
-        afterCommit(written.stored)
-        if written.announce { await announce(conversationID, accountID: caller.accountID) }
-        if !written.events.isEmpty {
-            await app.events.dispatch(written.events, app: app)
-            app.events.committed(written.events, app: app)
-        }
-        return written.stored
+        return PendingMessage(ticket: ticket, conversationID: conversationID, accountID: caller.accountID)
     }
+}
+
+/// A message handed to the writer, not yet known to be committed (``Conversations/finish(_:afterCommit:)``).
+struct PendingMessage: Sendable {
+    let ticket: WriteTicket
+    let conversationID: UUID
+    let accountID: UUID
 }

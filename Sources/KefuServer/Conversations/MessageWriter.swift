@@ -2,6 +2,8 @@ import Fluent
 import Foundation
 import KefuCore
 import Logging
+import Metrics
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// A message to store.
@@ -52,11 +54,41 @@ protocol MessageStore: Sendable {
     func write(_ messages: [NewMessage], now: Date, ids: any IDSource) async throws -> [WrittenMessage]
 }
 
+/// A message handed to the writer: its result once its batch has committed (or failed).
+final class WriteTicket: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var result: Result<WrittenMessage, any Error>?
+    private var waiter: CheckedContinuation<WrittenMessage, any Error>?
+
+    fileprivate func resolve(_ outcome: Result<WrittenMessage, any Error>) {
+        let waiting: CheckedContinuation<WrittenMessage, any Error>? = lock.withLock {
+            if waiter == nil { result = outcome }
+            defer { waiter = nil }
+            return waiter
+        }
+        waiting?.resume(with: outcome)
+    }
+
+    /// Waits for the commit.
+    func value() async throws -> WrittenMessage {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<WrittenMessage, any Error>? = lock.withLock {
+                if result == nil { waiter = continuation }
+                return result
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+}
+
 /// Writes messages with group commit: messages that arrive while a transaction runs wait and go
 /// together into the next one. Each message gets the next sequence number of its conversation,
 /// the conversation's rules are applied to it and its domain events go to the outbox, all in that
 /// transaction; callers are answered only after the commit. The writer only publishes the stored
 /// messages to the sockets: listeners run in the callers' tasks.
+///
+/// ``enqueue(_:)`` takes a message in the order it is called and returns at once, so a socket can
+/// hand over its next message while the previous one commits (pipelining); ``write(_:)`` waits.
 actor MessageWriter {
     /// Where batches go (tests hand it batches of their own).
     nonisolated let store: any MessageStore
@@ -64,9 +96,13 @@ actor MessageWriter {
     private let clock: any WallClock
     private let ids: any IDSource
     private let publish: @Sendable ([StoredMessage]) -> Void
-    private var pending: [(NewMessage, CheckedContinuation<WrittenMessage, any Error>)] = []
+    private var pending: [(NewMessage, WriteTicket)] = []
     private var flushing = false
     static let maxBatch = 256
+    /// Batches written and the largest one (operations and tests look at them).
+    private(set) var batches = 0
+    private(set) var largestBatch = 0
+    private let batchSizes = Recorder(label: "kefu_message_write_batch_size")
 
     init(store: any MessageStore, logger: Logger, clock: any WallClock, ids: any IDSource,
          publish: @escaping @Sendable ([StoredMessage]) -> Void) {
@@ -78,34 +114,42 @@ actor MessageWriter {
     }
 
     func write(_ message: NewMessage) async throws -> WrittenMessage {
-        try await withCheckedThrowingContinuation { continuation in
-            pending.append((message, continuation))
-            if !flushing {
-                flushing = true
-                Task { await self.flush() }
-            }
+        try await enqueue(message).value()
+    }
+
+    /// Takes `message` for the next batch; its ticket resolves after that batch's commit.
+    func enqueue(_ message: NewMessage) -> WriteTicket {
+        let ticket = WriteTicket()
+        pending.append((message, ticket))
+        if !flushing {
+            flushing = true
+            Task { await self.flush() }
         }
+        return ticket
     }
 
     private func flush() async {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(Self.maxBatch))
             pending.removeFirst(batch.count)
+            batches += 1
+            largestBatch = max(largestBatch, batch.count)
+            batchSizes.record(batch.count)
             do {
                 let written = try await store.write(batch.map(\.0), now: clock.now(), ids: ids)
                 let fresh = written.map(\.stored).filter { !$0.duplicate }
                 if !fresh.isEmpty { publish(fresh) }
-                for (i, item) in batch.enumerated() { item.1.resume(returning: written[i]) }
+                for (i, item) in batch.enumerated() { item.1.resolve(.success(written[i])) }
             } catch {
                 // One bad message must not fail the others: write them one by one.
                 for item in batch {
                     do {
                         let written = try await store.write([item.0], now: clock.now(), ids: ids)
                         if !written[0].stored.duplicate { publish([written[0].stored]) }
-                        item.1.resume(returning: written[0])
+                        item.1.resolve(.success(written[0]))
                     } catch {
                         logger.warning("message not stored", metadata: ["error": "\(error)", "component": "message-writer"])
-                        item.1.resume(throwing: error)
+                        item.1.resolve(.failure(error))
                     }
                 }
             }

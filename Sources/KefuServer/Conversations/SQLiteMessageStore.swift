@@ -49,9 +49,11 @@ final class SQLiteMessageStore: MessageStore, @unchecked Sendable {
                     """, [.uuid(event.id), .uuid(event.accountID), .text(event.kind.rawValue), .uuid(event.fact.conversation?.id),
                           .text(event.outboxJSON), .date(event.occurredAt)])
             }
+            link.resetAll()
             try link.execute("COMMIT")
             return results
         } catch {
+            link.resetAll()
             try? link.execute("ROLLBACK")
             throw error
         }

@@ -41,9 +41,16 @@ final class SQLiteLink {
         let code = sqlite_nio_sqlite3_exec(db, sql, nil, nil, &error)
         guard code == KEFU_SQLITE_OK else {
             let message = error.map { String(cString: $0) } ?? lastError
-            free(error)
+            sqlite_nio_sqlite3_free(error)   // SQLite's allocation: never free()
             throw Failure(code: code, message: message)
         }
+    }
+
+    /// Resets every kept statement: one left on a row would hold a read transaction (and its
+    /// snapshot) open past the batch, and the next `BEGIN IMMEDIATE` would fail with
+    /// SQLITE_BUSY_SNAPSHOT once another connection had committed.
+    func resetAll() {
+        for statement in statements.values { sqlite_nio_sqlite3_reset(statement) }
     }
 
     var lastError: String { db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "closed" }

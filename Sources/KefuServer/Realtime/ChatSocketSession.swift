@@ -5,8 +5,12 @@ import KefuCore
 import NIOConcurrencyHelpers
 import Vapor
 
-/// One client's socket: reads frames in order (one at a time, so a client's
-/// messages keep their order), answers each, and leaves the hub when it closes.
+/// One client's socket: reads frames in order, answers each, and leaves the hub when it closes.
+///
+/// Messages are pipelined: the reader checks a `message.send` and hands it to the writer in
+/// order, then reads the next frame while the first one commits; a second task waits for each
+/// commit and answers (`ack` or `error`) in the order the frames came. Any other frame waits
+/// until every earlier message is answered, so what a client sees keeps its order.
 final class ChatSocketSession: Sendable {
     let connection: SocketConnection
     let caller: Caller
@@ -52,19 +56,34 @@ final class ChatSocketSession: Sendable {
         app.chat.hub.add(connection)
         connection.send(FrameCoder.encode(hello))
         await connected()
+        let (answers, answer) = AsyncStream<Answer>.makeStream()
+        let answering = Task { for await item in answers { await self.answer(item) } }
         for await text in frames {
-            await handle(text)
+            await handle(text, answer: answer)
         }
+        answer.finish()
+        await answering.value
         app.chat.hub.remove(connection)
         await disconnected()
     }
 
-    func handle(_ text: String) async {
+    /// What the answering task does, in order.
+    private enum Answer: Sendable {
+        /// Wait for a message's commit, then `ack` it.
+        case message(PendingMessage, ClientFrame.SendMessage)
+        /// A message refused before it reached the writer.
+        case refused(DomainError, ref: String)
+        /// Everything before is answered.
+        case barrier(CheckedContinuation<Void, Never>)
+    }
+
+    private func handle(_ text: String, answer: AsyncStream<Answer>.Continuation) async {
         let frame: ClientFrame
         do throws(DomainError) {
             if text == Self.binaryMarker { throw DomainError(.invalid, code: "malformed_frame", message: "frames must be JSON text, not binary") }
             frame = try ClientFrame.parse(text)
         } catch {
+            await barrier(answer)
             if error.code == "frame_too_large" {
                 sendError(error, ref: nil)
                 connection.close(code: .messageTooLarge)
@@ -73,9 +92,21 @@ final class ChatSocketSession: Sendable {
             }
             return
         }
+        if case .send(let send) = frame {
+            do {
+                answer.yield(.message(try await submit(send), send))
+            } catch let error as DomainError {
+                answer.yield(.refused(error, ref: send.clientMessageID.uuidString))
+            } catch {
+                app.logger.error("chat frame failed", metadata: ["error": "\(String(reflecting: error))", "component": "realtime"])
+                answer.yield(.refused(Self.internalError, ref: send.clientMessageID.uuidString))
+            }
+            return
+        }
+        await barrier(answer)
         do {
             switch frame {
-            case .send(let send): try await sendMessage(send)
+            case .send: break
             case .resume(let id, let afterSeq): try await resume(id, afterSeq: afterSeq)
             case .typing(let id, let typing): try await relayTyping(id, typing: typing)
             case .read(let id, let seq): try await markRead(id, seq: seq)
@@ -83,10 +114,42 @@ final class ChatSocketSession: Sendable {
             case .ping: connection.send(FrameCoder.encode(ServerFrame.Pong()))
             }
         } catch let error as DomainError {
-            if case .send(let send) = frame { sendError(error, ref: send.clientMessageID.uuidString) } else { sendError(error, ref: frame.type) }
+            sendError(error, ref: frame.type)
         } catch {
             app.logger.error("chat frame failed", metadata: ["error": "\(String(reflecting: error))", "component": "realtime"])
-            sendError(DomainError(.invalid, code: "internal_error", message: "the frame could not be handled; try again"), ref: frame.type)
+            sendError(Self.internalError, ref: frame.type)
+        }
+    }
+
+    private static let internalError = DomainError(.invalid, code: "internal_error", message: "the frame could not be handled; try again")
+
+    /// Waits until every earlier message of this socket is answered.
+    private func barrier(_ answer: AsyncStream<Answer>.Continuation) async {
+        await withCheckedContinuation { continuation in
+            if case .terminated = answer.yield(.barrier(continuation)) { continuation.resume() }
+        }
+    }
+
+    private func answer(_ item: Answer) async {
+        switch item {
+        case .barrier(let continuation):
+            continuation.resume()
+        case .refused(let error, let ref):
+            sendError(error, ref: ref)
+        case .message(let pending, let send):
+            let connection = self.connection
+            do {
+                try await app.conversations.finish(pending) { stored in
+                    connection.send(ServerFrame.Ack(
+                        clientMessageId: send.clientMessageID, conversationId: stored.message.conversationId, messageId: stored.message.id,
+                        seq: stored.message.seq, createdAt: stored.message.createdAt, duplicate: stored.duplicate).json)
+                }
+            } catch let error as DomainError {
+                sendError(error, ref: send.clientMessageID.uuidString)
+            } catch {
+                app.logger.error("message not stored", metadata: ["error": "\(String(reflecting: error))", "component": "realtime"])
+                sendError(Self.internalError, ref: send.clientMessageID.uuidString)
+            }
         }
     }
 
@@ -102,23 +165,17 @@ final class ChatSocketSession: Sendable {
 
     // MARK: frames
 
-    private func sendMessage(_ send: ClientFrame.SendMessage) async throws {
+    /// Checks a message and hands it to the writer (the answer comes when it has committed).
+    private func submit(_ send: ClientFrame.SendMessage) async throws -> PendingMessage {
         guard limiter.withLockedValue({ $0.take(now: app.kefu.clock.now().timeIntervalSince1970) }) else {
             throw DomainError(.rateLimited, code: "rate_limited", message: "too many messages; slow down")
         }
         let draft = MessageDraft(text: send.text, isPrivate: send.isPrivate, attachmentIDs: send.attachmentIDs, clientMessageID: send.clientMessageID)
-        let connection = self.connection
-        let acknowledge: @Sendable (StoredMessage) -> Void = { stored in
-            connection.send(ServerFrame.Ack(
-                clientMessageId: send.clientMessageID, conversationId: stored.message.conversationId, messageId: stored.message.id,
-                seq: stored.message.seq, createdAt: stored.message.createdAt, duplicate: stored.duplicate).json)
-        }
         if viewer.isVisitor {
-            try await app.conversations.sendAsVisitor(draft, requested: send.conversationID, by: caller, afterCommit: acknowledge)
-        } else {
-            guard let id = send.conversationID else { throw DomainError.notFound("conversation") }
-            try await app.conversations.send(draft, in: id, by: caller, afterCommit: acknowledge)
+            return try await app.conversations.submitAsVisitor(draft, requested: send.conversationID, by: caller)
         }
+        guard let id = send.conversationID else { throw DomainError.notFound("conversation") }
+        return try await app.conversations.submit(draft, in: id, by: caller)
     }
 
     private func resume(_ id: UUID, afterSeq: Int) async throws {

@@ -87,4 +87,30 @@ final class MessageStoreTests: XCTestCase {
         let foreign = try await Message.query(on: app.db).filter(\.$conversationID == theirs.conversation.id!).count()
         XCTAssertEqual(foreign, 1)
     }
+
+    func testAResendThenAnotherConnectionsWriteDoesNotLockTheNextBatchOut() async throws {
+        // setup: a stored message, found again by its resend (the lookup reads a row)
+        let app = try await TestApp.make(for: self)
+        let shop = try await TestShop.create(app, name: "Shop")
+        let v = try await TestVisitor.create(app, shop: shop)
+        let store = app.chat.writer.store
+        func message(_ client: UUID) -> NewMessage {
+            NewMessage(accountID: shop.account.id!, conversationID: v.conversation.id!, senderType: .visitor,
+                       sender: SenderDTO(id: v.contact.id, name: nil, agentNumber: nil), clientMessageID: client, text: "x",
+                       isPrivate: false, attachments: [], event: nil, createdAt: nil, actor: .visitor(contactID: v.contact.id!),
+                       role: .shopper(botStartsOnReopen: false))
+        }
+        let client = UUID()
+        _ = try await store.write([message(client)], now: Date(), ids: app.kefu.ids)
+        let resent = try await store.write([message(client)], now: Date(), ids: app.kefu.ids)
+        XCTAssertTrue(resent[0].stored.duplicate)
+
+        // act: another connection commits, then the store writes again
+        try await Contact.query(on: app.db).filter(\.$id == v.contact.id!).set(\.$name, to: "改名").update()
+        let next = try await store.write([message(UUID())], now: Date(), ids: app.kefu.ids)
+
+        // check (SQLite once answered SQLITE_BUSY_SNAPSHOT here: the lookup's statement kept its snapshot)
+        XCTAssertFalse(next[0].stored.duplicate)
+        XCTAssertEqual(next[0].stored.message.seq, 3)
+    }
 }

@@ -58,6 +58,9 @@ final class ChatProtocolTests: XCTestCase {
         XCTAssertEqual(delivered, Array(1...25))
         let stored = try await Message.query(on: f.app.db).sort(\.$seq).all().map(\.seq)
         XCTAssertEqual(stored, Array(1...25))
+        // pipelined: while one of the socket's messages committed, the next ones joined a batch
+        let largest = await f.app.chat.writer.largestBatch
+        XCTAssertGreaterThan(largest, 1)
     }
 
     func testAResendWithTheSameClientIdGetsTheOriginalAck() async throws {
