@@ -213,6 +213,26 @@ def provision(url: str, n: int) -> list[dict]:
     return slots
 
 
+def provision_spike(url: str, shoppers: int, agents: int, capacity: int) -> tuple[list[dict], list[str]]:
+    """The spike shape: one inbox (round robin, ``capacity`` each) with ``agents`` agents who are
+    not connected yet, and ``shoppers`` slots in it; returns (slots, agent emails)."""
+    owner = Owner(url)
+    inbox = owner.post("/api/v1/inboxes", {"name": "spike"})
+    answer = owner.http.put(f"{url}/api/v1/inboxes/{inbox['id']}/settings", timeout=60,
+                            json={"routing": "round_robin", "capacity": capacity})
+    if answer.status_code >= 300:
+        raise RuntimeError(f"PUT settings: {answer.status_code} {answer.text[:300]}")
+    emails = []
+    for i in range(agents):
+        email = f"spike-agent-{i:03d}@bench.kefu.local"
+        owner.post("/api/v1/agents", {"email": email, "password": AGENT_PASSWORD, "displayName": f"高峰 {i}",
+                                      "inboxIds": [inbox["id"]]})
+        emails.append(email)
+    slots = [{"index": i, "inbox_key": inbox["widgetKey"], "agent_email": None,
+              "source": f"127.0.0.{2 + i // SESSIONS_PER_ADDRESS}"} for i in range(shoppers)]
+    return slots, emails
+
+
 # ----------------------------------------------------------------------------- client processes
 
 def worker(number: int, slots: list[dict], url: str, options: dict, ready, go, start_at, results) -> None:
@@ -341,24 +361,34 @@ async def worker_main(number: int, slots: list[dict], url: str, options: dict, r
 
 # ----------------------------------------------------------------------------- compiled client
 
-def run_swift_client(args, server, slots: list[dict]) -> dict:
+def run_swift_client(args, server, slots: list[dict], late_agents: list[str] = ()) -> dict:
     """Signs the agents in and opens the shoppers' widget sessions here, then hands the sockets'
     credentials to bench/loadgen (compiled), which connects, sends and times; returns its report."""
     from concurrent.futures import ThreadPoolExecutor
 
+    def cookie(email: str) -> str:
+        agent = AgentClient.login(server.url, email, AGENT_PASSWORD)
+        return "; ".join(f"{c.name}={c.value}" for c in agent.http.cookies)
+
     def credentials(slot: dict) -> dict:
-        agent = AgentClient.login(server.url, slot["agent_email"], AGENT_PASSWORD)
-        cookie = "; ".join(f"{c.name}={c.value}" for c in agent.http.cookies)
         visitor = VisitorClient.start(server.url, slot["inbox_key"], source_address=slot["source"])
-        return {"visitorToken": visitor.visitor_token, "agentCookie": cookie}
+        pair = {"visitorToken": visitor.visitor_token}
+        if slot["agent_email"]:
+            pair["agentCookie"] = cookie(slot["agent_email"])
+        return pair
 
     t = time.monotonic()
     with ThreadPoolExecutor(8) as pool:
         pairs = list(pool.map(credentials, slots))
-    print(f"{len(pairs)} agents signed in and shoppers' sessions opened in {time.monotonic() - t:.1f} s")
+        late = list(pool.map(cookie, late_agents))
+    print(f"{len(pairs)} shoppers' sessions opened and {sum(1 for p in pairs if 'agentCookie' in p) + len(late)} agents signed in "
+          f"in {time.monotonic() - t:.1f} s")
     config = {"url": server.url.replace("http://", "ws://"), "pairs": pairs, "rate": args.rate, "duration": args.duration,
               "warmup": args.warmup, "replyEvery": args.reply_every, "drain": args.drain, "threads": args.threads,
               "connectConcurrency": 50, "serverPid": server.pid}
+    if late:
+        config["lateAgents"] = late
+        config["lateAgentsAfter"] = args.agents_after
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(config, f)
     try:
@@ -431,6 +461,11 @@ def main() -> int:
                         help="python: asyncio client processes; swift: the compiled bench/loadgen (needed past ~1,000 msg/s)")
     parser.add_argument("--loadgen-bin", default=str(REPO / "bench" / "loadgen" / ".build" / "release" / "kefu-loadgen"))
     parser.add_argument("--threads", type=int, default=1, help="event-loop threads of the compiled client")
+    parser.add_argument("--spike", type=int, metavar="AGENTS",
+                        help="the spike shape (with --client swift): every shopper in one inbox whose AGENTS agents connect only "
+                             "--agents-after seconds into the load; the figures are split at that moment")
+    parser.add_argument("--capacity", type=int, default=5, help="open conversations per agent in the spike shape")
+    parser.add_argument("--agents-after", type=float, default=12.0, help="seconds into the schedule when the spike's agents connect")
     parser.add_argument("--log-level", default="warning", help="the server's (debug shows every SQL query)")
     parser.add_argument("--keep-log", metavar="PATH", help="copy the server's log here at the end")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
@@ -470,13 +505,19 @@ def main() -> int:
         server.run("demo")
         server.start()
         t = time.monotonic()
-        slots = provision(server.url, args.conversations)
+        late_agents: list[str] = []
+        if args.spike:
+            if args.client != "swift":
+                parser.error("--spike needs --client swift")
+            slots, late_agents = provision_spike(server.url, args.conversations, args.spike, args.capacity)
+        else:
+            slots = provision(server.url, args.conversations)
         print(f"provisioned {len(slots)} inboxes and agents in {time.monotonic() - t:.1f} s; server {server.url}, "
               f"database {args.database}, binary {binary}")
 
         if args.client == "swift":
             rss_before = server.rss_kib()
-            report = run_swift_client(args, server, slots)
+            report = run_swift_client(args, server, slots, late_agents)
             measured = args.duration - args.warmup
             acked = report["acked_measured"]
             reference_after = sqlite_reference(args.reference_seconds)
@@ -495,6 +536,8 @@ def main() -> int:
                 "server_rss_mib": {"before_sockets": round(rss_before / 1024), "after": round(server.rss_kib() / 1024)},
                 "reference_sqlite_commits_per_s": {"before": round(reference_before), "after": round(reference_after)},
                 "reference_postgres_insert_tps": pg_reference,
+                "spike": {"agents": args.spike, "capacity": args.capacity, "agents_after_s": args.agents_after} if args.spike else None,
+                "phases": report.get("phases"),
                 "loadgen": report,
             }
             print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -45,7 +45,8 @@ public struct ConversationState: Equatable, Sendable {
     }
 
     public var snapshot: ConversationSnapshot {
-        ConversationSnapshot(id: id, inboxID: inboxID, contactID: contactID, status: status, assigneeID: assigneeID, botActive: botActive)
+        ConversationSnapshot(id: id, inboxID: inboxID, contactID: contactID, status: status, assigneeID: assigneeID, botActive: botActive,
+                             queuedAt: queuedAt)
     }
 
     /// Waiting for routing: open, nobody has it, the bot is not answering, not merged away.

@@ -9,14 +9,18 @@ public struct ConversationSnapshot: Codable, Hashable, Sendable {
     public var status: ConversationStatus
     public var assigneeID: UUID?
     public var botActive: Bool
+    /// Waiting in its inbox's queue since (nil: not queued; absent in events written before it existed).
+    public var queuedAt: Date?
 
-    public init(id: UUID, inboxID: UUID, contactID: UUID, status: ConversationStatus, assigneeID: UUID?, botActive: Bool) {
+    public init(id: UUID, inboxID: UUID, contactID: UUID, status: ConversationStatus, assigneeID: UUID?, botActive: Bool,
+                queuedAt: Date? = nil) {
         self.id = id
         self.inboxID = inboxID
         self.contactID = contactID
         self.status = status
         self.assigneeID = assigneeID
         self.botActive = botActive
+        self.queuedAt = queuedAt
     }
 }
 

@@ -31,19 +31,27 @@ final class ChatSocketSession: Sendable {
     /// Upgrades to a WebSocket. The frame handlers are installed on the socket's
     /// event loop at the moment of the upgrade, so no early frame is missed; frames
     /// then reach the session in order through one stream.
-    static func upgrade(_ req: Request, start: @escaping @Sendable (Request, WebSocket, AsyncStream<String>) async -> Void) -> Response {
+    /// A frame as it arrived: its text and when (the rate limit counts arrivals, not the moment
+    /// the session gets to the frame, so a backlog worked off at once is not a burst).
+    struct Incoming: Sendable {
+        var text: String
+        var at: Date
+    }
+
+    static func upgrade(_ req: Request, start: @escaping @Sendable (Request, WebSocket, AsyncStream<Incoming>) async -> Void) -> Response {
         req.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: ChatLimits.maxFrameBytes),
                       shouldUpgrade: { $0.eventLoop.makeSucceededFuture([:]) },
                       onUpgrade: { req, ws in
-            let (frames, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(ChatLimits.maxPendingFrames))
+            let (frames, continuation) = AsyncStream<Incoming>.makeStream(bufferingPolicy: .bufferingOldest(ChatLimits.maxPendingFrames))
+            let clock = req.application.kefu.clock
             ws.onText { ws, text in
                 // Past the queue a frame is answered at once, never dropped silently.
-                if case .dropped = continuation.yield(text) {
+                if case .dropped = continuation.yield(Incoming(text: text, at: clock.now())) {
                     ws.send(FrameCoder.encode(ServerFrame.Error(code: "rate_limited", message: "too many frames waiting; slow down",
                                                                 field: nil, ref: reference(in: text))))
                 }
             }
-            ws.onBinary { _, _ in continuation.yield(binaryMarker) }
+            ws.onBinary { _, _ in continuation.yield(Incoming(text: binaryMarker, at: clock.now())) }
             ws.onClose.whenComplete { _ in continuation.finish() }
             req.application.chat.runSession { await start(req, ws, frames) }
         })
@@ -52,14 +60,14 @@ final class ChatSocketSession: Sendable {
     static let binaryMarker = "\u{0}binary"
 
     /// Runs the session until the socket closes.
-    func run(_ frames: AsyncStream<String>, hello: some Encodable) async {
+    func run(_ frames: AsyncStream<Incoming>, hello: some Encodable) async {
         app.chat.hub.add(connection)
         connection.send(FrameCoder.encode(hello))
         await connected()
         let (answers, answer) = AsyncStream<Answer>.makeStream()
         let answering = Task { for await item in answers { await self.answer(item) } }
-        for await text in frames {
-            await handle(text, answer: answer)
+        for await frame in frames {
+            await handle(frame.text, arrivedAt: frame.at, answer: answer)
         }
         answer.finish()
         await answering.value
@@ -77,7 +85,7 @@ final class ChatSocketSession: Sendable {
         case barrier(CheckedContinuation<Void, Never>)
     }
 
-    private func handle(_ text: String, answer: AsyncStream<Answer>.Continuation) async {
+    private func handle(_ text: String, arrivedAt: Date, answer: AsyncStream<Answer>.Continuation) async {
         let frame: ClientFrame
         do throws(DomainError) {
             if text == Self.binaryMarker { throw DomainError(.invalid, code: "malformed_frame", message: "frames must be JSON text, not binary") }
@@ -94,7 +102,7 @@ final class ChatSocketSession: Sendable {
         }
         if case .send(let send) = frame {
             do {
-                answer.yield(.message(try await submit(send), send))
+                answer.yield(.message(try await submit(send, arrivedAt: arrivedAt), send))
             } catch let error as DomainError {
                 answer.yield(.refused(error, ref: send.clientMessageID.uuidString))
             } catch {
@@ -166,8 +174,8 @@ final class ChatSocketSession: Sendable {
     // MARK: frames
 
     /// Checks a message and hands it to the writer (the answer comes when it has committed).
-    private func submit(_ send: ClientFrame.SendMessage) async throws -> PendingMessage {
-        guard limiter.withLockedValue({ $0.take(now: app.kefu.clock.now().timeIntervalSince1970) }) else {
+    private func submit(_ send: ClientFrame.SendMessage, arrivedAt: Date) async throws -> PendingMessage {
+        guard limiter.withLockedValue({ $0.take(now: arrivedAt.timeIntervalSince1970) }) else {
             throw DomainError(.rateLimited, code: "rate_limited", message: "too many messages; slow down")
         }
         let draft = MessageDraft(text: send.text, isPrivate: send.isPrivate, attachmentIDs: send.attachmentIDs, clientMessageID: send.clientMessageID)

@@ -25,7 +25,7 @@ enum SocketRoutes {
         }
     }
 
-    static func visitorSession(_ req: Request, _ ws: WebSocket, _ frames: AsyncStream<String>, visitor: Viewer) async {
+    static func visitorSession(_ req: Request, _ ws: WebSocket, _ frames: AsyncStream<ChatSocketSession.Incoming>, visitor: Viewer) async {
             guard case .visitor(let accountID, let contactID, let inboxID) = visitor else {
                 _ = try? await ws.close(code: .policyViolation)
                 return
@@ -39,7 +39,7 @@ enum SocketRoutes {
             await session.run(frames, hello: VisitorHello(contactId: contactID, conversationId: latest?.id, lastSeq: latest?.lastSeq ?? 0))
     }
 
-    static func agentSession(_ req: Request, _ ws: WebSocket, _ frames: AsyncStream<String>, principal: Principal, viewer: Viewer) async {
+    static func agentSession(_ req: Request, _ ws: WebSocket, _ frames: AsyncStream<ChatSocketSession.Incoming>, principal: Principal, viewer: Viewer) async {
             let party: SocketConnection.Party
             guard let caller = try? await Caller.member(principal, on: req.db) else {
                 _ = try? await ws.close(code: .policyViolation)

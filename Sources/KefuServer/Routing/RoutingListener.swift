@@ -14,7 +14,9 @@ struct RoutingListener: InlineListener {
         for event in events {
             switch event.fact {
             case .messageCreated(let f) where f.senderType == .visitor:
-                if needsAgent(f.conversation) { route[f.conversation.id] = event.accountID }
+                // Once queued, another message changes nothing for routing: the queue's sweep
+                // serves it in its turn (routing it per message cost a transaction each).
+                if needsAgent(f.conversation), f.conversation.queuedAt == nil { route[f.conversation.id] = event.accountID }
             case .assigneeChanged(let f):
                 if f.from != nil { kick = true }
                 if f.to == nil, needsAgent(f.conversation) { route[f.conversation.id] = event.accountID }

@@ -128,7 +128,9 @@ extension ConversationSnapshot {
     var json: String {
         var out = "{\"id\":\"\(id.uuidString)\",\"inboxID\":\"\(inboxID.uuidString)\",\"contactID\":\"\(contactID.uuidString)\",\"status\":\"\(status.rawValue)\""
         if let assigneeID { out += ",\"assigneeID\":\"\(assigneeID.uuidString)\"" }
-        return out + ",\"botActive\":\(botActive)}"
+        out += ",\"botActive\":\(botActive)"
+        if let queuedAt { out += ",\"queuedAt\":\(queuedAt.timeIntervalSinceReferenceDate)" }
+        return out + "}"
     }
 }
 

@@ -6,7 +6,8 @@ import Foundation
 struct Config: Decodable {
     struct Pair: Decodable {
         var visitorToken: String
-        var agentCookie: String
+        /// The shopper's own agent; none in the spike shape (agents of one shared inbox join later).
+        var agentCookie: String?
     }
     /// ws://host:port
     var url: String
@@ -26,6 +27,10 @@ struct Config: Decodable {
     var text: String?
     /// The server's process id: its CPU over the measured window is read from /proc.
     var serverPid: Int32?
+    /// The spike shape: these agents (session cookies) connect this many seconds into the
+    /// schedule, while the shoppers keep sending; the report splits the figures at that moment.
+    var lateAgents: [String]?
+    var lateAgentsAfter: Double?
 }
 
 /// What it prints on stdout at the end (one JSON object).
@@ -58,4 +63,16 @@ struct Report: Encodable {
     var server_cpu_us_per_message: Double?
     /// user/system/idle/… of the whole machine over the measured window.
     var machine_cpu_split_percent: [String: Double]
+    /// The spike shape: before and after the late agents connected.
+    var phases: [Phase]?
+
+    struct Phase: Encodable {
+        var name: String
+        var seconds: Double
+        var acked_visitor: Int
+        var acked_per_s: Double
+        var ack_latency: Latency
+        var server_cpu_us_per_message: Double?
+        var received_frames: [String: Int]
+    }
 }

@@ -12,6 +12,10 @@ final class LoopStats: @unchecked Sendable {  // touched only on its event loop
     var acked = [0, 0]
     var ackedMeasured = [0, 0]
     var errors: [String: Int] = [:]
+    /// (sent at, latency) of each measured shopper ack, for the spike shape's phases.
+    var timedAcks: [(at: UInt64, latency: Double)] = []
+    /// (received at, frame type) of every frame to a shopper, for the phases.
+    var timedFrames: [(at: UInt64, type: String)] = []
     var received: [String: Int] = [:]
     /// clientMessageId → (sent at, measured, kind)
     var inFlight: [Substring: (at: UInt64, measured: Bool, kind: Int)] = [:]
@@ -57,6 +61,7 @@ final class Pair: @unchecked Sendable {  // touched only on its event loop
     func visitorFrame(_ text: String) {
         let type = Frames.lastString("type", in: text) ?? "?"
         stats.received["shopper_" + type, default: 0] += 1
+        stats.timedFrames.append((Self.now(), "shopper_" + String(type)))
         switch type {
         case "ack":
             if let promise = firstAck, let conversation = Frames.firstString("conversationId", in: text) {
@@ -100,6 +105,7 @@ final class Pair: @unchecked Sendable {  // touched only on its event loop
         if sent.measured {
             stats.ackedMeasured[sent.kind] += 1
             stats.ackLatency[sent.kind].append(Double(Self.now() - sent.at) / 1e9)
+            if sent.kind == 0 { stats.timedAcks.append((sent.at, Double(Self.now() - sent.at) / 1e9)) }
         }
         // Keep the send time for the delivery at the other side, unless it was delivered already.
         if stats.deliveredEarly.remove(cmid) == nil { stats.awaitingDelivery[cmid] = sent }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOConcurrencyHelpers
 import WebSocketKit
 
 // kefu-loadgen CONFIG.json: opens a shopper and an agent socket per pair, lets each shopper
@@ -53,18 +54,20 @@ let pairs: [Pair] = config.pairs.indices.map { i in
 let text = config.text ?? "请问这件外套还有 M 码吗？什么时候发货？"
 let wsConfig = WebSocketClient.Configuration(maxFrameSize: 1 << 20)
 
-/// Opens both sockets of a pair and sends the shopper's first message (the conversation's).
+/// Opens both sockets of a pair (the shopper's alone in the spike shape) and sends the
+/// shopper's first message (the conversation's).
 func open(_ pair: Pair, _ spec: Config.Pair) -> EventLoopFuture<Void> {
     let loop = pair.loop
     let visitorReady = loop.makePromise(of: Void.self)
     let agentReady = loop.makePromise(of: Void.self)
-    var agentHeaders = HTTPHeaders()
-    agentHeaders.add(name: "Cookie", value: spec.agentCookie)
-    WebSocket.connect(to: config.url + "/api/v1/agent/ws", headers: agentHeaders, configuration: wsConfig, on: loop) { ws in
-        pair.agent = ws
-        ws.onText { _, text in pair.agentFrame(text) }
+    if let cookie = spec.agentCookie {
+        connectAgent(cookie, on: loop) { ws in
+            pair.agent = ws
+            ws.onText { _, text in pair.agentFrame(text) }
+        }.cascade(to: agentReady)
+    } else {
         agentReady.succeed(())
-    }.cascadeFailure(to: agentReady)
+    }
     WebSocket.connect(to: config.url + "/api/v1/widget/ws?token=" + spec.visitorToken, configuration: wsConfig, on: loop) { ws in
         pair.visitor = ws
         ws.onText { _, text in pair.visitorFrame(text) }
@@ -76,6 +79,18 @@ func open(_ pair: Pair, _ spec: Config.Pair) -> EventLoopFuture<Void> {
         pair.visitor?.send(Frames.send("开始", clientMessageID: UUID().uuidString, conversationID: nil))
         return first.futureResult.map { pair.conversationID = $0 }
     }
+}
+
+/// An agent's socket, signed in with `cookie`.
+func connectAgent(_ cookie: String, on loop: any EventLoop, _ ready: @escaping @Sendable (WebSocket) -> Void) -> EventLoopFuture<Void> {
+    let promise = loop.makePromise(of: Void.self)
+    var headers = HTTPHeaders()
+    headers.add(name: "Cookie", value: cookie)
+    WebSocket.connect(to: config.url + "/api/v1/agent/ws", headers: headers, configuration: wsConfig, on: loop) { ws in
+        ready(ws)
+        promise.succeed(())
+    }.cascadeFailure(to: promise)
+    return promise.futureResult
 }
 
 // Connect, a bounded number at a time.
@@ -120,6 +135,27 @@ func schedule(_ pair: Pair, k: Int, phase: Double) {
         if now > due { pair.stats.lag.append(Double(now - due) / 1e9) }
         pair.send(kind: 0, text: text, measured: now >= warmupEnd)
         schedule(pair, k: k + 1, phase: phase)
+    }
+}
+// The spike shape: the shared inbox's agents connect later; their frames are only counted.
+let lateAt: UInt64? = config.lateAgentsAfter.map { start + UInt64($0 * 1e9) }
+let lateFrames = NIOLockedValueBox<[String: Int]>([:])
+var lateSockets: [WebSocket] = []
+let lateLock = NSLock()
+var serverAtLate: Double?
+if let lateAt, let cookies = config.lateAgents {
+    DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(lateAt - Pair.now()))) {
+        serverAtLate = config.serverPid.flatMap(processCPUSeconds)
+        for (i, cookie) in cookies.enumerated() {
+            let loop = loops[i % loops.count]
+            _ = connectAgent(cookie, on: loop) { ws in
+                lateLock.lock(); lateSockets.append(ws); lateLock.unlock()
+                ws.onText { _, text in
+                    let type = Frames.lastString("type", in: text).map(String.init) ?? "?"
+                    lateFrames.withLockedValue { $0["agent_" + type, default: 0] += 1 }
+                }
+            }
+        }
     }
 }
 var cpuAtWarmupEnd = 0.0
@@ -177,7 +213,7 @@ let tickDelta = zip(ticksAtWarmupEnd, ticksAtEnd).map { $1 - $0 }
 let tickTotal = max(1, tickDelta.reduce(0, +))
 let split = Dictionary(uniqueKeysWithValues: zip(["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"],
                                                  tickDelta.map { ($0 * 1000 / tickTotal).rounded() / 10 }))
-let report = Report(
+var report = Report(
     pairs: pairs.count, connect_seconds: (connectSeconds * 100).rounded() / 100, measured_seconds: measured,
     sent: Dictionary(uniqueKeysWithValues: zip(kinds, all.sent)), acked: Dictionary(uniqueKeysWithValues: zip(kinds, all.acked)),
     acked_measured: Dictionary(uniqueKeysWithValues: zip(kinds, all.ackedMeasured)), unacknowledged: all.inFlight.count,
@@ -190,7 +226,32 @@ let report = Report(
     server_cpu_seconds: serverCPU.map { ($0 * 100).rounded() / 100 },
     server_cpu_percent_of_one_core: serverCPU.map { ($0 / measured * 1000).rounded() / 10 },
     server_cpu_us_per_message: serverCPU.flatMap { ackedInWindow > 0 ? ($0 / Double(ackedInWindow) * 1e7).rounded() / 10 : nil },
-    machine_cpu_split_percent: split)
+    machine_cpu_split_percent: split, phases: nil)
+// The spike shape's phases: measured shopper messages sent before / after the agents came.
+if let lateAt {
+    var acks: [(at: UInt64, latency: Double)] = []
+    var frames: [(at: UInt64, type: String)] = []
+    for (key, stats) in statsByLoop {
+        let loop = loops.first { ObjectIdentifier($0) == key }!
+        try! loop.submit { acks += stats.timedAcks; frames += stats.timedFrames }.wait()
+    }
+    func phase(_ name: String, from: UInt64, to: UInt64, cpu: Double?) -> Report.Phase {
+        let inside = acks.filter { $0.at >= from && $0.at < to }
+        var counts: [String: Int] = [:]
+        for f in frames where f.at >= from && f.at < to { counts[f.type, default: 0] += 1 }
+        let seconds = Double(to - from) / 1e9
+        return Report.Phase(name: name, seconds: (seconds * 100).rounded() / 100, acked_visitor: inside.count,
+                            acked_per_s: (Double(inside.count) / seconds * 10).rounded() / 10, ack_latency: latency(inside.map(\.latency)),
+                            server_cpu_us_per_message: cpu.flatMap { inside.isEmpty ? nil : ($0 / Double(inside.count) * 1e7).rounded() / 10 },
+                            received_frames: counts)
+    }
+    func difference(_ a: Double?, _ b: Double?) -> Double? { a.flatMap { a in b.map { $0 - a } } }
+    let before = difference(serverAtWarmupEnd, serverAtLate)
+    let after = difference(serverAtLate, serverAtEnd)
+    report.phases = [phase("queued (no agent online)", from: warmupEnd, to: max(warmupEnd, lateAt), cpu: before),
+                     phase("agents online", from: max(warmupEnd, lateAt), to: end, cpu: after)]
+    report.received_frames.merge(lateFrames.withLockedValue { $0 }, uniquingKeysWith: +)
+}
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
 print(String(decoding: try! encoder.encode(report), as: UTF8.self))
@@ -198,4 +259,5 @@ for pair in pairs {
     _ = pair.visitor?.close()
     _ = pair.agent?.close()
 }
+for socket in lateSockets { _ = socket.close() }
 try? group.syncShutdownGracefully()
