@@ -98,6 +98,7 @@ actor MessageWriter {
     private let publish: @Sendable ([StoredMessage]) -> Void
     private var pending: [(NewMessage, WriteTicket)] = []
     private var flushing = false
+    private var held = false
     static let maxBatch = 256
     /// Batches written and the largest one (operations and tests look at them).
     private(set) var batches = 0
@@ -121,15 +122,31 @@ actor MessageWriter {
     func enqueue(_ message: NewMessage) -> WriteTicket {
         let ticket = WriteTicket()
         pending.append((message, ticket))
-        if !flushing {
-            flushing = true
-            Task { await self.flush() }
-        }
+        startFlushing()
         return ticket
     }
 
+    /// Messages taken and not yet in a batch.
+    var waiting: Int { pending.count }
+
+    /// Holds new batches back until ``release()`` (the batch being written finishes); what arrives
+    /// meanwhile queues up and goes out together. For maintenance and for tests that need a
+    /// queue to form whatever the machine's speed.
+    func hold() { held = true }
+
+    func release() {
+        held = false
+        startFlushing()
+    }
+
+    private func startFlushing() {
+        guard !flushing, !held, !pending.isEmpty else { return }
+        flushing = true
+        Task { await self.flush() }
+    }
+
     private func flush() async {
-        while !pending.isEmpty {
+        while !pending.isEmpty, !held {
             let batch = Array(pending.prefix(Self.maxBatch))
             pending.removeFirst(batch.count)
             batches += 1
