@@ -17,6 +17,9 @@ public enum EventKind: String, Codable, Hashable, Sendable, CaseIterable {
     case orderPaid = "order.paid"
     case priceChanged = "order.price_changed"
     case reminderSent = "order.reminder_sent"
+    case ticketCreated = "ticket.created"
+    case ticketUpdated = "ticket.updated"
+    case ticketCommented = "ticket.commented"
 }
 
 /// What happened: one case per kind, each with its facts.
@@ -35,6 +38,9 @@ public enum Fact: Hashable, Sendable {
     case orderPaid(OrderPaid)
     case priceChanged(PriceChanged)
     case reminderSent(ReminderSent)
+    case ticketCreated(TicketCreated)
+    case ticketUpdated(TicketUpdated)
+    case ticketCommented(TicketCommented)
 
     public var kind: EventKind {
         switch self {
@@ -52,6 +58,9 @@ public enum Fact: Hashable, Sendable {
         case .orderPaid: .orderPaid
         case .priceChanged: .priceChanged
         case .reminderSent: .reminderSent
+        case .ticketCreated: .ticketCreated
+        case .ticketUpdated: .ticketUpdated
+        case .ticketCommented: .ticketCommented
         }
     }
 
@@ -68,7 +77,7 @@ public enum Fact: Hashable, Sendable {
         case .botHandedOver(let f): f.conversation
         case .merged(let f): f.conversation
         case .attributesChanged(let f): f.conversation
-        case .orderUpdated, .orderPaid, .priceChanged, .reminderSent: nil
+        case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented: nil
         }
     }
 
@@ -79,6 +88,16 @@ public enum Fact: Hashable, Sendable {
         case .orderPaid(let f): f.order
         case .priceChanged(let f): f.order
         case .reminderSent(let f): f.order
+        default: nil
+        }
+    }
+
+    /// The ticket the event is about, after it.
+    public var ticket: TicketSnapshot? {
+        switch self {
+        case .ticketCreated(let f): f.ticket
+        case .ticketUpdated(let f): f.ticket
+        case .ticketCommented(let f): f.ticket
         default: nil
         }
     }
@@ -97,7 +116,7 @@ public enum Fact: Hashable, Sendable {
         case .botHandedOver(var f): f.conversation = snapshot; return .botHandedOver(f)
         case .merged(var f): f.conversation = snapshot; return .merged(f)
         case .attributesChanged(var f): f.conversation = snapshot; return .attributesChanged(f)
-        case .orderUpdated, .orderPaid, .priceChanged, .reminderSent: return self
+        case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented: return self
         }
     }
 }
@@ -146,6 +165,9 @@ extension DomainEvent: Codable {
         case .orderPaid: fact = .orderPaid(try c.decode(OrderPaid.self, forKey: .data))
         case .priceChanged: fact = .priceChanged(try c.decode(PriceChanged.self, forKey: .data))
         case .reminderSent: fact = .reminderSent(try c.decode(ReminderSent.self, forKey: .data))
+        case .ticketCreated: fact = .ticketCreated(try c.decode(TicketCreated.self, forKey: .data))
+        case .ticketUpdated: fact = .ticketUpdated(try c.decode(TicketUpdated.self, forKey: .data))
+        case .ticketCommented: fact = .ticketCommented(try c.decode(TicketCommented.self, forKey: .data))
         }
     }
 
@@ -171,6 +193,9 @@ extension DomainEvent: Codable {
         case .orderPaid(let f): try c.encode(f, forKey: .data)
         case .priceChanged(let f): try c.encode(f, forKey: .data)
         case .reminderSent(let f): try c.encode(f, forKey: .data)
+        case .ticketCreated(let f): try c.encode(f, forKey: .data)
+        case .ticketUpdated(let f): try c.encode(f, forKey: .data)
+        case .ticketCommented(let f): try c.encode(f, forKey: .data)
         }
     }
 }

@@ -84,7 +84,8 @@ public enum ReportingRules {
             return []
         case .merged(let f):
             return [row(.merged, f.conversation, detail: f.sourceID.uuidString.lowercased())]
-        case .messageCreated, .attributesChanged, .orderUpdated, .orderPaid, .priceChanged, .reminderSent:
+        case .messageCreated, .attributesChanged, .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated,
+             .ticketCommented:
             return []
         }
     }

@@ -28,4 +28,8 @@ func jobs(_ runner: JobRunner) {
     runner.register(Job(name: WebhookWorker.jobName, interval: 2) { app, now in
         try await WebhookWorker(app: app).runOnce(now: now) == WebhookWorker.batch
     })
+    // Tickets
+    runner.register(Job(name: "tickets.close", interval: 300) { app, now in
+        try await app.tickets.closeSolved(now: now) >= 500
+    })
 }

@@ -14,4 +14,5 @@ func listeners(_ bus: EventBus) {
     bus.register(durable: ReportingListener())      // reports: the append-only reporting table
     bus.register(durable: WebhooksListener())       // webhooks: deliveries to the shop platform
     bus.register(durable: OrderChatListener())      // orders: payment confirmations and price changes told in the chat
+    bus.register(durable: TicketsListener())        // tickets: the customer wrote again, a waiting ticket opens
 }

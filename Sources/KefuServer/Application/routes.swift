@@ -37,5 +37,6 @@ func routes(_ app: Application) throws {
     PhrasesRoutes.register(r)        // quick phrases
     OrdersRoutes.register(r)         // orders, products, cards, price changes, reminders, order settings
     WebhooksRoutes.register(r)       // webhook endpoints and their deliveries
+    TicketsRoutes.register(r)        // tickets: views, timeline, links, bulk changes, ticket settings
     DemoRoutes.register(r)           // the demo shop and platform (after `kefu demo`)
 }

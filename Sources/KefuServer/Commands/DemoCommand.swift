@@ -65,6 +65,7 @@ enum DemoData {
         AccountsDemo.steps       // the shop, its owner, inboxes and agents
             + KnowledgeDemo.steps  // the FAQ, the help centre, the FAQ bot
             + OrdersDemo.steps     // products, customers with orders, a 催付 rule, the demo platform's webhook
+            + TicketsDemo.steps    // tickets in several states, an urgent complaint with its order, a custom field
     }
 
     static func printSignIn(console: any Console, settings: KefuSettings) {

@@ -82,6 +82,20 @@ extension Conversations {
         return written.stored
     }
 
+    /// A message from `caller` stored inside another capability's transaction (a ticket's public
+    /// reply and its timeline entry commit together): the same visibility and conversation rules
+    /// as ``send(_:in:by:afterCommit:)``; published with the unit after the commit. No attachments.
+    @discardableResult
+    func insert(_ draft: MessageDraft, in conversationID: UUID, by caller: Caller, unit: UnitOfWork) async throws -> StoredMessage {
+        if draft.event != nil, caller.senderType != .system { throw DomainError.forbidden("only Kefu writes timeline entries") }
+        let conversation = try await caller.viewer.conversation(conversationID, on: unit.db)
+        return try await unit.insert(NewMessage(
+            accountID: caller.accountID, conversationID: conversation.id!, senderType: caller.senderType, sender: caller.sender,
+            clientMessageID: draft.clientMessageID, text: String(draft.text.prefix(ChatLimits.maxTextCharacters)),
+            isPrivate: draft.isPrivate, attachments: [], event: draft.event, payload: draft.payload, createdAt: nil,
+            actor: caller.actor, role: caller.role(isPrivate: draft.isPrivate), autoFired: draft.autoFired))
+    }
+
     private func enqueue(_ draft: MessageDraft, to conversationID: UUID, by caller: Caller, role: MessageRole) async throws -> PendingMessage {
         if draft.event != nil, caller.senderType != .system { throw DomainError.forbidden("only Kefu writes timeline entries") }
         var attachments: [AttachmentDTO] = []

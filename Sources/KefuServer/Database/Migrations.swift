@@ -12,5 +12,6 @@ enum KefuMigrations {
         M006_CreateRouting(),            // routing: queue, presence, auto-replies, quick phrases, reporting events
         M007_CreateOrders(),             // orders: products, orders, price changes, payment reminders, webhooks
         M008_CreateEventOutbox(),        // domain events: the outbox, durable listeners' cursors and failures
+        M009_CreateTickets(),            // tickets: tickets, their timeline and links, ticket settings
     ]
 }

@@ -7,6 +7,8 @@ final class DomainEventTests: XCTestCase {
         let c = ConversationSnapshot(id: UUID(), inboxID: UUID(), contactID: UUID(), status: .open, assigneeID: UUID(), botActive: false)
         let o = OrderSnapshot(id: UUID(), externalID: "E1", number: "E1", contactID: UUID(), buyerExternalID: "B1", status: .paid,
                               currency: "CNY", total: 1990)
+        let ticket = TicketSnapshot(id: UUID(), number: "T-10001", subject: "破损", type: "complaint", source: .chat, status: .open,
+                                    urgency: .urgent, priority: .high, contactID: UUID(), inboxID: UUID(), assigneeID: nil)
         let facts: [Fact] = [
             .conversationOpened(ConversationOpened(conversation: c, channel: "web")),
             .messageCreated(MessageCreated(conversation: c, messageID: UUID(), seq: 3, senderType: .visitor, senderID: UUID(), isPrivate: false,
@@ -26,6 +28,9 @@ final class DomainEventTests: XCTestCase {
                                        conversationID: UUID())),
             .reminderSent(ReminderSent(order: o, reminderID: UUID(), kind: .manual, ruleID: nil, agentID: UUID(), conversationID: UUID(),
                                        messageID: UUID(), text: "亲，记得付款哦")),
+            .ticketCreated(TicketCreated(ticket: ticket, conversationID: UUID())),
+            .ticketUpdated(TicketUpdated(ticket: ticket, changes: [TicketFieldChange(field: "status", from: "new", to: "open")])),
+            .ticketCommented(TicketCommented(ticket: ticket, entryID: UUID(), kind: .reply, text: "已安排换货")),
         ]
         XCTAssertEqual(Set(facts.map(\.kind)), Set(EventKind.allCases), "every kind is covered")
         let actors: [EventActor] = [.visitor(contactID: UUID()), .agent(userID: UUID()), .token(tokenID: UUID()), .bot,
