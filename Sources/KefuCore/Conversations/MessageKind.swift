@@ -17,6 +17,8 @@ public enum MessageKind: String, Codable, CaseIterable, Sendable {
     case autoKeyword = "auto.keyword"
     case productCard = "card.product"
     case orderCard = "card.order"
+    /// An after-sale case's proposed solution, which the shopper accepts or refuses in the widget.
+    case caseCard = "card.case"
     case orderReminder = "order.reminder"
     case orderPaid = "order.paid"
     case orderPriceChanged = "order.price_changed"
@@ -26,7 +28,7 @@ public enum MessageKind: String, Codable, CaseIterable, Sendable {
     /// Sent by Kefu on its own (the bot, automatic replies, the shop's order messages).
     public var isAutomatic: Bool {
         switch self {
-        case .productCard, .orderCard, .leaveMessage: false
+        case .productCard, .orderCard, .caseCard, .leaveMessage: false
         default: true
         }
     }

@@ -20,6 +20,8 @@ public enum EventKind: String, Codable, Hashable, Sendable, CaseIterable {
     case ticketCreated = "ticket.created"
     case ticketUpdated = "ticket.updated"
     case ticketCommented = "ticket.commented"
+    case caseUpdated = "case.updated"
+    case compensationApproved = "compensation.approved"
 }
 
 /// What happened: one case per kind, each with its facts.
@@ -41,6 +43,8 @@ public enum Fact: Hashable, Sendable {
     case ticketCreated(TicketCreated)
     case ticketUpdated(TicketUpdated)
     case ticketCommented(TicketCommented)
+    case caseUpdated(CaseUpdated)
+    case compensationApproved(CompensationApproved)
 
     public var kind: EventKind {
         switch self {
@@ -61,6 +65,8 @@ public enum Fact: Hashable, Sendable {
         case .ticketCreated: .ticketCreated
         case .ticketUpdated: .ticketUpdated
         case .ticketCommented: .ticketCommented
+        case .caseUpdated: .caseUpdated
+        case .compensationApproved: .compensationApproved
         }
     }
 
@@ -77,7 +83,8 @@ public enum Fact: Hashable, Sendable {
         case .botHandedOver(let f): f.conversation
         case .merged(let f): f.conversation
         case .attributesChanged(let f): f.conversation
-        case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented: nil
+        case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented, .caseUpdated,
+             .compensationApproved: nil
         }
     }
 
@@ -116,7 +123,8 @@ public enum Fact: Hashable, Sendable {
         case .botHandedOver(var f): f.conversation = snapshot; return .botHandedOver(f)
         case .merged(var f): f.conversation = snapshot; return .merged(f)
         case .attributesChanged(var f): f.conversation = snapshot; return .attributesChanged(f)
-        case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented: return self
+        case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented, .caseUpdated,
+             .compensationApproved: return self
         }
     }
 }
@@ -168,6 +176,8 @@ extension DomainEvent: Codable {
         case .ticketCreated: fact = .ticketCreated(try c.decode(TicketCreated.self, forKey: .data))
         case .ticketUpdated: fact = .ticketUpdated(try c.decode(TicketUpdated.self, forKey: .data))
         case .ticketCommented: fact = .ticketCommented(try c.decode(TicketCommented.self, forKey: .data))
+        case .caseUpdated: fact = .caseUpdated(try c.decode(CaseUpdated.self, forKey: .data))
+        case .compensationApproved: fact = .compensationApproved(try c.decode(CompensationApproved.self, forKey: .data))
         }
     }
 
@@ -196,6 +206,8 @@ extension DomainEvent: Codable {
         case .ticketCreated(let f): try c.encode(f, forKey: .data)
         case .ticketUpdated(let f): try c.encode(f, forKey: .data)
         case .ticketCommented(let f): try c.encode(f, forKey: .data)
+        case .caseUpdated(let f): try c.encode(f, forKey: .data)
+        case .compensationApproved(let f): try c.encode(f, forKey: .data)
         }
     }
 }

@@ -6,6 +6,10 @@ public enum WebhookEvent: String, Codable, CaseIterable, Sendable {
     case orderPriceChanged = "order.price_changed"
     /// A payment reminder went out for an order.
     case orderReminded = "order.reminded"
+    /// An after-sale case was opened or changed (state, deadline, solution, the customer's answer).
+    case caseUpdated = "case.updated"
+    /// A compensation was granted or reversed: the platform carries out the refund, coupon or payment.
+    case compensationApproved = "compensation.approved"
 
     /// The events named in `names` (trimmed), in the given order, repeats dropped. Throws
     /// `.invalid` (field "events") for an empty list or an unknown name, listing the events.

@@ -84,4 +84,8 @@ public enum TicketEntryKind: String, Codable, Hashable, Sendable, CaseIterable {
     case change
     /// A conversation or an order was linked.
     case link
+    /// An after-sale case of the ticket moved, or a step of the complaint procedure was done.
+    case afterSale = "case"
+    /// A compensation was proposed, decided or reversed.
+    case compensation
 }

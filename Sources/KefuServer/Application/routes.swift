@@ -38,5 +38,6 @@ func routes(_ app: Application) throws {
     OrdersRoutes.register(r)         // orders, products, cards, price changes, reminders, order settings
     WebhooksRoutes.register(r)       // webhook endpoints and their deliveries
     TicketsRoutes.register(r)        // tickets: views, timeline, links, bulk changes, ticket settings
+    CasesRoutes.register(r)          // after-sales: cases with deadlines, the compensation ledger and approvals
     DemoRoutes.register(r)           // the demo shop and platform (after `kefu demo`)
 }

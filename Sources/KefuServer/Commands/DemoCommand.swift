@@ -66,6 +66,7 @@ enum DemoData {
             + KnowledgeDemo.steps  // the FAQ, the help centre, the FAQ bot
             + OrdersDemo.steps     // products, customers with orders, a 催付 rule, the demo platform's webhook
             + TicketsDemo.steps    // tickets in several states, an urgent complaint with its order, a custom field
+            + CasesDemo.steps      // an exchange case under review with its deadline, a compensation waiting for approval
     }
 
     static func printSignIn(console: any Console, settings: KefuSettings) {

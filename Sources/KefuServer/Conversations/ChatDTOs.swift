@@ -50,11 +50,23 @@ struct MessagePayload: Content, Equatable {
     var handover: Bool
     /// A product or order card ("card.product", "card.order").
     var card: CardDTO? = nil
+    /// An after-sale case's solution ("card.case").
+    var afterSale: CaseCardDTO? = nil
 
     static func decode(_ json: String?) -> MessagePayload? {
         guard let json, !json.isEmpty else { return nil }
         return try? JSONDecoder().decode(MessagePayload.self, from: Data(json.utf8))
     }
+}
+
+/// What the shopper sees of an after-sale case: its state and the solution to accept or refuse.
+struct CaseCardDTO: Content, Equatable {
+    var caseId: UUID
+    var ticketNumber: String
+    var kind: CaseKind
+    var state: CaseState
+    var solution: String
+    var answer: CaseCustomerAnswer?
 }
 
 struct ContactSummaryDTO: Content, Equatable {

@@ -13,5 +13,6 @@ enum KefuMigrations {
         M007_CreateOrders(),             // orders: products, orders, price changes, payment reminders, webhooks
         M008_CreateEventOutbox(),        // domain events: the outbox, durable listeners' cursors and failures
         M009_CreateTickets(),            // tickets: tickets, their timeline and links, ticket settings
+        M010_CreateCases(),              // after-sales: cases with deadlines, the compensation ledger
     ]
 }

@@ -88,6 +88,11 @@ enum ISODates {
         throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO-8601 time like 2026-11-22T10:00:00+08:00")
     }
 
+    /// `2026-11-22T02:00:00Z` (UTC, whole seconds): how Kefu writes times into texts.
+    static func format(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+
     static func parse(_ text: String) -> Date? {
         let plain = ISO8601DateFormatter()
         if let date = plain.date(from: text) { return date }

@@ -110,6 +110,10 @@ final class TicketSettings: Model, @unchecked Sendable {
     @Field(key: "next_number") var nextNumber: Int
     /// Solved tickets close by themselves after this many days without news.
     @Field(key: "auto_close_days") var autoCloseDays: Int
+    /// A JSON ``CaseDeadlinePolicy``; nil: the standard one.
+    @OptionalField(key: "case_deadlines") var caseDeadlinesJSON: String?
+    /// A JSON ``CompensationLimits``; nil: the standard ones.
+    @OptionalField(key: "compensation_limits") var compensationLimitsJSON: String?
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}

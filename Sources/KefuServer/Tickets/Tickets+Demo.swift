@@ -51,9 +51,9 @@ enum TicketsDemo {
             description: "陈先生电话咨询尺码。"), by: caller)
 
         let waiting = try await tickets.create(Tickets.Draft(
-            subject: "毛巾少发了一条", type: "after_sale", source: .api, contactID: chen, orderExternalIDs: ["E20261118010"],
+            subject: "T恤洗了一次就缩水", type: "after_sale", source: .api, contactID: chen, orderExternalIDs: ["E20261118010"],
             inboxID: try await inbox("售后"), assigneeID: try await member("qiang@demo.kefu.local"),
-            description: "顾客说三条装只收到两条。"), by: caller)
+            description: "顾客说洗后缩了一个码，要求补偿。"), by: caller)
         _ = try await tickets.update(waiting.id!, TicketPatch(status: .pending), by: caller)
 
         let solved = try await tickets.create(Tickets.Draft(

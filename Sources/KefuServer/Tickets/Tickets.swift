@@ -320,6 +320,33 @@ struct Tickets {
         unit.record([.ticketUpdated(TicketUpdated(ticket: ticket.snapshot, changes: changes))], accountID: ticket.accountID, actor: caller.actor)
     }
 
+    /// A timeline entry written by another capability (after-sales) inside its own transaction,
+    /// with the ticket touched; the ticket row must be locked in `unit` (``lockedForUpdate(_:_:unit:)``).
+    @discardableResult
+    func record(_ ticket: Ticket, _ kind: TicketEntryKind, text: String, changes: [TicketFieldChange]? = nil, messageID: UUID? = nil,
+                by caller: Caller, unit: UnitOfWork) async throws -> TicketEntry {
+        ticket.updatedAt = unit.now
+        try await ticket.save(on: unit.db)
+        return try await entry(ticket, kind, text: text, changes: changes, messageID: messageID, by: caller, unit: unit)
+    }
+
+    /// Links an order to the ticket in `unit` unless it is linked already.
+    func linkOrder(_ ticket: Ticket, _ order: Order, by caller: Caller, unit: UnitOfWork) async throws {
+        guard try await TicketLink.query(on: unit.db).filter(\.$ticketID == ticket.id!).filter(\.$orderID == order.id!).first() == nil else { return }
+        try await addLink(ticket, conversationID: nil, order: order, by: caller, unit: unit)
+    }
+
+    /// The ticket `id` as `caller` sees it, locked until `unit` commits.
+    func lockedForUpdate(_ id: UUID, _ caller: Caller, unit: UnitOfWork) async throws -> Ticket {
+        try await locked(id, caller, on: unit.db)
+    }
+
+    /// The latest conversation linked to a ticket, if any.
+    func latestConversation(of ticket: Ticket, on db: any Database) async throws -> UUID? {
+        try await TicketLink.query(on: db).filter(\.$accountID == ticket.accountID).filter(\.$ticketID == ticket.id!)
+            .filter(\.$conversationID != nil).sort(\.$createdAt, .descending).first()?.conversationID
+    }
+
     @discardableResult
     private func entry(_ ticket: Ticket, _ kind: TicketEntryKind, text: String, changes: [TicketFieldChange]? = nil, messageID: UUID? = nil,
                        by caller: Caller, unit: UnitOfWork) async throws -> TicketEntry {

@@ -8,7 +8,7 @@ import Vapor
 /// the envelope's id is the domain event's, so a receiver can tell a retry from news).
 struct WebhooksListener: DurableListener {
     let name = "webhooks"
-    let kinds: Set<EventKind> = [.priceChanged, .reminderSent]
+    let kinds: Set<EventKind> = [.priceChanged, .reminderSent, .caseUpdated, .compensationApproved]
 
     func handle(_ event: DomainEvent, in unit: UnitOfWork) async throws {
         switch event.fact {
@@ -22,6 +22,13 @@ struct WebhooksListener: DurableListener {
             try await Webhooks.emit(.orderReminded, id: event.id, accountID: event.accountID, data: RemindedPayload(
                 orderExternalId: f.order.externalID, kind: f.kind.rawValue, ruleId: f.ruleID, agentId: f.agentID, sentAt: event.occurredAt,
                 text: f.text), at: event.occurredAt, on: unit.db)
+        case .caseUpdated(let f):
+            // The envelope carries the case as it stands and what changed ("opened", "state", "due", "solution", "answer", "step.…").
+            try await Webhooks.emit(.caseUpdated, id: event.id, accountID: event.accountID,
+                                    data: CasePayload(afterSaleCase: f.afterSaleCase, previousState: f.previousState, change: f.change),
+                                    at: event.occurredAt, on: unit.db)
+        case .compensationApproved(let f):
+            try await Webhooks.emit(.compensationApproved, id: event.id, accountID: event.accountID, data: f.entry, at: event.occurredAt, on: unit.db)
         default:
             return
         }
@@ -43,6 +50,15 @@ struct WebhooksListener: DurableListener {
         var reason: String
         var changedBy: UUID?
         var approvedBy: UUID?
+    }
+
+    /// `case.updated` (docs/api.md).
+    struct CasePayload: Codable, Sendable {
+        var afterSaleCase: CaseSnapshot
+        var previousState: CaseState?
+        var change: String
+
+        enum CodingKeys: String, CodingKey { case afterSaleCase = "case", previousState, change }
     }
 
     /// `order.reminded` (docs/api.md).

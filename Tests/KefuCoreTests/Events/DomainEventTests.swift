@@ -9,6 +9,9 @@ final class DomainEventTests: XCTestCase {
                               currency: "CNY", total: 1990)
         let ticket = TicketSnapshot(id: UUID(), number: "T-10001", subject: "破损", type: "complaint", source: .chat, status: .open,
                                     urgency: .urgent, priority: .high, contactID: UUID(), inboxID: UUID(), assigneeID: nil)
+        let afterSale = CaseSnapshot(id: UUID(), ticketID: ticket.id, ticketNumber: "T-10001", kind: .exchange, reason: .damaged,
+                                     state: .agreed, orderExternalID: "E1", externalID: nil, dueAt: Date(timeIntervalSince1970: 1_800_000_000),
+                                     ruling: nil, solution: "换货", customerAnswer: .accepted)
         let facts: [Fact] = [
             .conversationOpened(ConversationOpened(conversation: c, channel: "web")),
             .messageCreated(MessageCreated(conversation: c, messageID: UUID(), seq: 3, senderType: .visitor, senderID: UUID(), isPrivate: false,
@@ -31,6 +34,10 @@ final class DomainEventTests: XCTestCase {
             .ticketCreated(TicketCreated(ticket: ticket, conversationID: UUID())),
             .ticketUpdated(TicketUpdated(ticket: ticket, changes: [TicketFieldChange(field: "status", from: "new", to: "open")])),
             .ticketCommented(TicketCommented(ticket: ticket, entryID: UUID(), kind: .reply, text: "已安排换货")),
+            .caseUpdated(CaseUpdated(afterSaleCase: afterSale, previousState: .requested, change: "state")),
+            .compensationApproved(CompensationApproved(entry: CompensationSnapshot(
+                id: UUID(), ticketID: ticket.id, caseID: afterSale.id, orderExternalID: "E1", sku: nil, kind: .coupon, amount: 2000,
+                currency: "CNY", reason: "damaged", status: .approved, proposedBy: UUID(), approvedBy: UUID(), reverses: nil))),
         ]
         XCTAssertEqual(Set(facts.map(\.kind)), Set(EventKind.allCases), "every kind is covered")
         let actors: [EventActor] = [.visitor(contactID: UUID()), .agent(userID: UUID()), .token(tokenID: UUID()), .bot,
