@@ -30,6 +30,7 @@ const PATHS = {
   globe: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM3 12h18M12 3c2.5 2.5 3.5 5.5 3.5 9s-1 6.5-3.5 9c-2.5-2.5-3.5-5.5-3.5-9s1-6.5 3.5-9z',
   cart: 'M3 4h2.5l2.2 11h10.6l2-8H6.4M9.5 20h.01M17 20h.01',
   stamp: 'M9 4h6l-1 7h-4zM5 14h14v3H5zM7 20h10',
+  ticket: 'M4 6h16v4a2 2 0 0 0 0 4v4H4v-4a2 2 0 0 0 0-4zM14 6v2M14 11v2M14 16v2',
 };
 
 export function icon(name, cls = 'icon') {

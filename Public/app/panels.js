@@ -2,3 +2,4 @@
 // (chat/panels.js) when imported. To add a tab (tickets, CRM, satisfaction, …): write
 // <capability>/panel.js calling registerPanel(...), then import it here. Imported once, by main.js.
 import './orders/panel.js';
+import './tickets/panel.js';   // tickets: the conversation's tickets and "create ticket" beside it

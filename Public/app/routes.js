@@ -16,6 +16,7 @@ import * as live from './views/live.js';
 import * as phrases from './views/phrases.js';
 import * as pricechanges from './views/pricechanges.js';
 import * as orderSettings from './views/orders.js';
+import * as tickets from './views/tickets.js';
 
 const RANK = { agent: 0, supervisor: 1, admin: 2, owner: 3 };
 
@@ -42,6 +43,7 @@ function forRole(route) {
 
 export const routes = [
   { path: 'conversations', label: () => t('app.nav.conversations'), icon: 'chat', view: conversations, admin: false, badge: 'unread' },
+  { path: 'tickets', label: () => t('tickets.nav'), icon: 'ticket', view: tickets, admin: false },
   forRole({ path: 'live', label: () => t('routing.live.nav'), icon: 'pulse', view: live, minRole: 'supervisor' }),
   forRole({ path: 'price-changes', label: () => t('orders.pricechange.nav'), icon: 'stamp', view: pricechanges, minRole: 'supervisor' }),
   { path: 'knowledge', label: () => t('knowledge.nav'), icon: 'book', view: knowledge, admin: false },

@@ -2,6 +2,9 @@
 /// 问题的类型, 来源, 紧急程度). The agent sees the proposal with the words that led to it and
 /// confirms or changes it; nothing is filed on the proposal alone.
 ///
+/// A threat to escalate (12315, 消协, 工商, 举报, 曝光, a lawyer, a court) makes it a complaint: a
+/// customer who says it is complaining, whatever the refund or exchange they also ask for.
+///
 /// Cues are matched on normalised text (simplified Chinese, half-width, lower case), so 投訴,
 /// ＲＥＦＵＮＤ and 12315 in any width count. Each type has strong cues (weight 3: a complaint
 /// word such as 投诉 / 差评 / 12315 / 假货, a refund or return request) and weak ones (weight 1);
@@ -26,6 +29,8 @@ public enum TicketClassifier {
     static func cues(_ strong: [String], _ weak: [String]) -> [Cue] {
         strong.map { Cue(word: $0, weight: 3) } + weak.map { Cue(word: $0, weight: 1) }
     }
+
+    static let escalation: Set<String> = ["12315", "消协", "消费者协会", "工商", "举报", "曝光", "律师", "起诉", "法院", "lawyer", "신고", "고소"]
 
     /// In order of seriousness (ties go to the earlier).
     static let table: [(type: String, cues: [Cue])] = [
@@ -69,6 +74,10 @@ public enum TicketClassifier {
                 hits.append(cue.word)
             }
             if score > best.score { best = (entry.type, score, hits) }
+        }
+        let threats = escalation.filter { folded.contains(normalizer.normalize($0)) }.sorted()
+        if !threats.isEmpty, best.type != "complaint" {
+            best = ("complaint", best.score, threats + best.cues.filter { !threats.contains($0) })
         }
         var urgentHits = urgentCues.filter { folded.contains(normalizer.normalize($0)) }
         // Shouting: three or more exclamation marks in one line.

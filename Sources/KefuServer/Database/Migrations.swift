@@ -14,5 +14,6 @@ enum KefuMigrations {
         M008_CreateEventOutbox(),        // domain events: the outbox, durable listeners' cursors and failures
         M009_CreateTickets(),            // tickets: tickets, their timeline and links, ticket settings
         M010_CreateCases(),              // after-sales: cases with deadlines, the compensation ledger
+        M011_AddSweepIndexes(),          // routing: the sweep's queue and answer time-out without scanning every conversation
     ]
 }

@@ -223,24 +223,36 @@ actor RoutingService {
             SELECT MIN(answer_timeout_seconds) AS t FROM inboxes WHERE answer_timeout_seconds > 0
             """).first()?.decode(column: "t", as: Int?.self) else { return }
         let candidates = try await sql.raw("""
-            SELECT id, account_id, inbox_id, awaiting_since FROM conversations
+            SELECT id, account_id, inbox_id, assignee_id, awaiting_since FROM conversations
             WHERE status = \(bind: ConversationStatus.open.rawValue) AND assignee_id IS NOT NULL AND bot_active = \(bind: false)
               AND awaiting_since < \(bind: now.addingTimeInterval(-Double(shortest)))
             ORDER BY awaiting_since LIMIT 500
             """).all()
         var inboxes: [UUID: Inbox] = [:]
+        // Who has room in each inbox, read once per sweep: after a night a large shop has
+        // thousands of conversations past their answer time-out and nobody online to take them,
+        // and trying each one (its last agent, the slots, the lock) kept a core busy.
+        var room: [UUID: [AgentSlot]] = [:]
         for row in candidates {
             let id = try row.decode(column: "id", as: UUID.self)
             let accountID = try row.decode(column: "account_id", as: UUID.self)
             let inboxID = try row.decode(column: "inbox_id", as: UUID.self)
             let since = try row.decode(column: "awaiting_since", as: Date.self)
+            let assignee = try row.decode(column: "assignee_id", as: UUID.self)
             if let tried = timeoutTried[id], now.timeIntervalSince(tried) < 30 { continue }
             if inboxes[inboxID] == nil {
                 inboxes[inboxID] = try await ConversationOps.inbox(inboxID, accountID: accountID, on: app.db)
             }
             guard let inbox = inboxes[inboxID], inbox.answerTimeoutSeconds > 0,
-                  now.timeIntervalSince(since) >= Double(inbox.answerTimeoutSeconds),
-                  let conversation = try await Self.load(id, accountID: accountID, on: app.db),
+                  now.timeIntervalSince(since) >= Double(inbox.answerTimeoutSeconds) else { continue }
+            if room[inboxID] == nil {
+                room[inboxID] = try await AgentAvailability.slots(for: inbox, on: app.db, now: now).filter(\.hasRoom)
+            }
+            guard room[inboxID]!.contains(where: { $0.id != assignee }) else {
+                timeoutTried[id] = now
+                continue
+            }
+            guard let conversation = try await Self.load(id, accountID: accountID, on: app.db),
                   conversation.status == .open, !conversation.botActive, let current = conversation.assigneeID else { continue }
             if try await assignIfPossible(conversation, inbox: inbox, excluded: [current]) == nil {
                 timeoutTried[id] = now

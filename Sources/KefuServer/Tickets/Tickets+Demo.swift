@@ -40,7 +40,7 @@ enum TicketsDemo {
         let tickets = app.tickets
 
         let complaint = try await tickets.create(Tickets.Draft(
-            subject: "大衣到货有破损，要求换货，不处理就投诉到12315", source: .chat, contactID: wang, orderExternalIDs: ["E20261120007"],
+            subject: "大衣到货有破损，要求换货，不处理就投诉到12315", type: "complaint", source: .chat, urgency: .urgent, priority: .urgent, contactID: wang, orderExternalIDs: ["E20261120007"],
             inboxID: try await inbox("投诉"), assigneeID: try await member("li@demo.kefu.local"), tags: ["破损", "vip"],
             fields: ["tracking_no": "SF1234567890", "channel": "天猫"],
             description: "王女士收到的摇粒绒大衣左袖有破洞，已发照片；要求换货，情绪激动。"), by: caller)

@@ -60,7 +60,7 @@ struct Tickets {
             throw DomainError.invalid("inboxId", "name one of your inboxes (inboxId) or assign the ticket to yourself")
         }
         let orders = try await resolveOrders(draft.orderExternalIDs, accountID: accountID, field: "orderIds")
-        let suggestion = TicketClassifier.suggest(customerTexts + [draft.description].compactMap { $0 })
+        let suggestion = TicketClassifier.suggest(customerTexts + [draft.subject, draft.description].compactMap { $0 })
         let type = draft.type ?? suggestion.type
         try TicketSettingsStore.checkType(type, settings)
         let rawSubject = draft.subject ?? (suggestion.subject.isEmpty ? "" : suggestion.subject)

@@ -31,6 +31,12 @@ final class TicketClassifierTests: XCTestCase {
         XCTAssertEqual(s.priority, .urgent)
     }
 
+    func testAThreatToEscalateMakesItAComplaint() {
+        let s = TicketClassifier.suggest(["衣服破损了要换货，不给换就打12315"])
+        XCTAssertEqual(s.type, "complaint")
+        XCTAssertEqual(s.urgency, .urgent)
+    }
+
     func testUrgencyAndPriority() {
         XCTAssertEqual(TicketClassifier.suggest(["明天要送人，很急，今天能发货吗"]).urgency, .urgent)
         XCTAssertEqual(TicketClassifier.suggest(["到底什么时候发货!!!"]).urgency, .urgent)

@@ -5,7 +5,12 @@ import SQLKit
 /// words, field changes), its links to conversations and orders, and the shop's ticket settings
 /// (types, custom fields, the next number).
 struct M009_CreateTickets: AsyncMigration {
+    /// In one transaction: a failure (another process holding the database) leaves nothing half made.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         let account = { (builder: SchemaBuilder) in
             builder.id().field("account_id", .uuid, .required, .references(Account.schema, .id, onDelete: .cascade))

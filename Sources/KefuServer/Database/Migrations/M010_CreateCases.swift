@@ -6,7 +6,12 @@ import SQLKit
 /// compensation ledger; the shop's case deadlines and compensation limits live with its ticket
 /// settings.
 struct M010_CreateCases: AsyncMigration {
+    /// In one transaction: a failure (another process holding the database) leaves nothing half made.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         try await database.schema(TicketSettings.schema).field("case_deadlines", .string).update()
         try await database.schema(TicketSettings.schema).field("compensation_limits", .string).update()
