@@ -74,10 +74,16 @@ enum AgentAvailability {
     /// Open conversations assigned to each of `userIDs`.
     static func loads(_ userIDs: [UUID], accountID: UUID, on db: any Database) async throws -> [UUID: Int] {
         guard !userIDs.isEmpty else { return [:] }
-        let rows = try await Conversation.query(on: db).filter(\.$accountID == accountID).filter(\.$status == .open)
-            .filter(\.$assigneeID ~~ userIDs).filter(\.$mergedIntoID == nil).all(\.$assigneeID)
+        // Counted by the database: `.all(\.$assigneeID)` decoded every open conversation as a
+        // model (0.75 cores at 1,000,000 conversations with the sweep asking every second).
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT assignee_id, COUNT(*) AS n FROM conversations
+            WHERE account_id = \(bind: accountID) AND status = \(bind: ConversationStatus.open.rawValue)
+              AND assignee_id IN (\(binds: userIDs)) AND merged_into_id IS NULL
+            GROUP BY assignee_id
+            """).all()
         var result: [UUID: Int] = [:]
-        for case let id? in rows { result[id, default: 0] += 1 }
+        for row in rows { result[try row.decode(column: "assignee_id", as: UUID.self)] = try row.decode(column: "n", as: Int.self) }
         return result
     }
 
