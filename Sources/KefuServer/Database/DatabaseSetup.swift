@@ -55,6 +55,7 @@ enum DatabaseSetup {
                 }
             }
             try await app.autoMigrate()
+            try await SQLitePlannerStats.pin(app)
         case .postgres:
             let db = app.db as! any PostgresDatabase
             let migrate: @Sendable (PostgresConnection) -> EventLoopFuture<Void> = { conn in
