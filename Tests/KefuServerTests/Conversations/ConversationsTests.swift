@@ -40,6 +40,32 @@ final class ConversationsTests: XCTestCase {
         }
     }
 
+    func testAnAgentOfTwoInboxesPagesThroughBothNewestFirst() async throws {
+        // setup: shoppers alternating between two inboxes, an agent of both
+        let app = try await TestApp.make(for: self)
+        let shop = try await TestShop.create(app, name: "Shop")
+        let second = try await InboxesController.create(name: "售后", description: nil, accountID: shop.account.id!, on: app.db) { _, _ in }
+        _ = try await Team.createMember(.init(email: "both@shop.test", password: TestShop.password, displayName: "小云", agentNumber: 12,
+                                              role: .agent, inboxIDs: [shop.inbox.id!, second.id!]),
+                                        accountID: shop.account.id!, app: app, on: app.db) { _, _ in }
+        var otherShop = shop
+        otherShop.inbox = second
+        var visitors: [TestVisitor] = []
+        for i in 0..<6 { visitors.append(try await TestVisitor.create(app, shop: i % 2 == 0 ? shop : otherShop, messages: ["第\(i)位"])) }
+        let agent = try await Credentials.signIn(app, email: "both@shop.test")
+        // act: two at a time
+        var seen: [UUID] = []
+        var cursor: String?
+        repeat {
+            let path = "/api/v1/conversations?filter=all&limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+            let page = try await app.send(.GET, path, as: agent).content.decode(CursorPageDTO<ConversationDTO>.self)
+            seen += page.items.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        // check: one list across both inboxes, newest first, nothing twice
+        XCTAssertEqual(seen, visitors.reversed().map { $0.conversation.id! })
+    }
+
     func testPostingIsIdempotentAndAssignsTheRepliedConversation() async throws {
         let app = try await TestApp.make(for: self)
         let shop = try await TestShop.create(app, name: "Shop")
