@@ -19,8 +19,9 @@ struct M011_AddSweepIndexes: AsyncMigration {
             .column("status").column("assignee_id").column("queued_at").run()
         try await sql.create(index: "conversations_sweep_waiting_idx").on(Conversation.schema)
             .column("status").column("awaiting_since").run()
+        // Also the workbench's "mine" and "unassigned" lists by status, newest first.
         try await sql.create(index: "conversations_load_idx").on(Conversation.schema)
-            .column("account_id").column("assignee_id").column("status").run()
+            .column("account_id").column("assignee_id").column("status").column("activity_us").run()
     }
 
     func revert(on database: any Database) async throws {
