@@ -17,14 +17,7 @@ final class ConversationsTests: XCTestCase {
         _ = try await app.send(.PATCH, "/api/v1/conversations/\(visitors[1].conversation.id!)", as: agent,
                                json: #"{"assigneeId":"\#(shop.agent.id!)"}"#)
         // act: page through two at a time
-        var seen: [UUID] = []
-        var cursor: String?
-        repeat {
-            let path = "/api/v1/conversations?filter=all&limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
-            let page = try await app.send(.GET, path, as: agent).content.decode(CursorPageDTO<ConversationDTO>.self)
-            seen += page.items.map(\.id)
-            cursor = page.nextCursor
-        } while cursor != nil
+        let seen = try await Self.pageThrough(app, as: agent)
         // check
         XCTAssertEqual(Set(seen).count, 5, "no duplicates, none missing")
         XCTAssertEqual(seen, visitors.reversed().map { $0.conversation.id! }, "newest message first; internal notes do not count")
@@ -54,14 +47,7 @@ final class ConversationsTests: XCTestCase {
         for i in 0..<6 { visitors.append(try await TestVisitor.create(app, shop: i % 2 == 0 ? shop : otherShop, messages: ["第\(i)位"])) }
         let agent = try await Credentials.signIn(app, email: "both@shop.test")
         // act: two at a time
-        var seen: [UUID] = []
-        var cursor: String?
-        repeat {
-            let path = "/api/v1/conversations?filter=all&limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
-            let page = try await app.send(.GET, path, as: agent).content.decode(CursorPageDTO<ConversationDTO>.self)
-            seen += page.items.map(\.id)
-            cursor = page.nextCursor
-        } while cursor != nil
+        let seen = try await Self.pageThrough(app, as: agent)
         // check: one list across both inboxes, newest first, nothing twice
         XCTAssertEqual(seen, visitors.reversed().map { $0.conversation.id! })
     }
@@ -204,5 +190,18 @@ final class ConversationsTests: XCTestCase {
         XCTAssertEqual(preflight.status, .noContent)
         XCTAssertEqual(preflight.headers.first(name: .accessControlAllowOrigin), "*")
         XCTAssertNil(preflight.headers.first(name: .accessControlAllowCredentials))
+    }
+
+    /// Every conversation of the list, two at a time, following the cursor.
+    static func pageThrough(_ app: Application, as agent: Credentials) async throws -> [UUID] {
+        var seen: [UUID] = []
+        var cursor: String?
+        repeat {
+            let path = "/api/v1/conversations?filter=all&limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+            let page = try await app.send(.GET, path, as: agent).content.decode(CursorPageDTO<ConversationDTO>.self)
+            seen += page.items.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        return seen
     }
 }
