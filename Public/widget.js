@@ -82,7 +82,15 @@
     'widget.card.status.paid': 'Paid', 'widget.card.status.shipped': 'Shipped', 'widget.card.status.delivered': 'Delivered',
     'widget.card.status.completed': 'Completed', 'widget.card.status.cancelled': 'Cancelled',
     'widget.card.status.refund_requested': 'Refund in progress', 'widget.card.status.refunded': 'Refunded',
-    'widget.card.status.return_requested': 'Return in progress', 'widget.card.status.returned': 'Returned'
+    'widget.card.status.return_requested': 'Return in progress', 'widget.card.status.returned': 'Returned',
+    'widget.case.title': 'After-sales solution', 'widget.case.ticket': 'Ticket {number}',
+    'widget.case.kind.refund_only': 'Refund only', 'widget.case.kind.return_refund': 'Return and refund',
+    'widget.case.kind.exchange': 'Exchange', 'widget.case.kind.resend': 'Resend', 'widget.case.kind.repair': 'Repair',
+    'widget.case.kind.compensation': 'Compensation', 'widget.case.kind.price_protection': 'Price protection',
+    'widget.case.question': 'Does this solution work for you?', 'widget.case.accept': 'Accept', 'widget.case.refuse': 'Decline',
+    'widget.case.accepted': 'You accepted this solution', 'widget.case.refused': 'You declined this solution; we will keep working on it',
+    'widget.case.answered': 'You already answered this solution', 'widget.case.replaced': 'A newer solution replaced this one',
+    'widget.case.sending': 'Sending\u2026', 'widget.case.failed': 'Your answer could not be sent. Please try again.'
   };
 
   // ---- storage (per inbox) ------------------------------------------------------
@@ -115,7 +123,10 @@
     // Routing (servers without it send no queue frames and leave these fields out of the session).
     queue: null, // { conv, position, eta, seq, at } from the last `queue` frame
     statusLine: null, statusDismissed: null, // dismissed only for this page view
-    hours: { open: true, nextOpen: null }, leaveBusy: false, leaveDone: false
+    hours: { open: true, nextOpen: null }, leaveBusy: false, leaveDone: false,
+    // After-sale solutions (card.case): the shopper's answers, kept here because a card in the
+    // history carries only what was true when it was sent; the cards shown, per case.
+    caseAnswers: loadJSON('caseAnswers', {}), caseCards: new Map()
   };
   if (S.conversationId) {
     S.agentRead = loadInt('agentRead');
@@ -426,6 +437,29 @@
     '.card-status-paid,.card-status-shipped{background:#e6efff;color:#1d5fc9}',
     '.card-status-delivered,.card-status-completed{background:#e3f7ec;color:#1c8a4c}',
     '.card-status-refund_requested,.card-status-return_requested{background:#fdeeee;color:#b42323}',
+    '.case{width:272px;max-width:100%;background:#fff;border:1px solid #e3e7ed;border-radius:12px;box-shadow:0 1px 2px rgba(16,24,40,.08);overflow:hidden;text-align:left}',
+    '.case-head{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:8px 12px;background:#f5f8ff;border-bottom:1px solid #e6ecf7}',
+    '.case-title{font-weight:600;font-size:13px;color:#1d4f9c}',
+    '.case-ticket{font-size:11px;color:#8a94a3;font-variant-numeric:tabular-nums;white-space:nowrap}',
+    '.case-body{padding:9px 12px 10px}',
+    '.case-kind{display:inline-block;font-size:11px;line-height:17px;padding:0 7px;border-radius:9px;background:#eef1f5;color:#5b6675;margin-bottom:6px}',
+    '.case-solution{font-size:14px;line-height:1.55;white-space:pre-wrap;overflow-wrap:anywhere;color:#1f2733}',
+    '.case-foot{padding:0 12px 12px}',
+    '.case-question{font-size:12px;color:#5b6675;margin-bottom:7px}',
+    '.case-buttons{display:flex;gap:8px}',
+    '.case-buttons button{flex:1;height:34px;border-radius:9px;font-size:13px;font-weight:600;cursor:pointer;border:1px solid #d5dbe3;background:#fff;color:#3b4a5e}',
+    '.case-buttons .case-accept{background:#1d6ff2;border-color:#1d6ff2;color:#fff}',
+    '.case-buttons .case-accept:hover{background:#155bd0}',
+    '.case-buttons .case-refuse:hover{background:#f4f6f9}',
+    '.case-buttons button:disabled{opacity:.55;cursor:default}',
+    '.case-buttons button:focus-visible{outline:3px solid rgba(29,111,242,.45);outline-offset:2px}',
+    '.case-answer{display:flex;align-items:center;gap:6px;font-size:13px;font-weight:600;padding:7px 10px;border-radius:8px}',
+    '.case-answer svg{width:15px;height:15px;flex:none}',
+    '.case-answer.accepted{background:#e3f7ec;color:#1c8a4c}',
+    '.case-answer.refused{background:#f4f6f9;color:#5b6675}',
+    '.case-answer.answered,.case-answer.replaced{background:#f4f6f9;color:#6b7584;font-weight:500}',
+    '.case-error{font-size:12px;color:#b42323;margin-top:6px}',
+    '.case.replaced .case-solution{color:#8a94a3}',
     '@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;max-height:none;border-radius:0}',
     '.root.open .launcher{display:none}.launcher{right:16px;bottom:16px}textarea,.leave input,.leave textarea{font-size:16px}.bubble,.opts{max-width:86%}}'
   ].join('\n');
@@ -674,6 +708,100 @@
     return el;
   }
 
+  // ---- after-sale solutions (payload type "card.case") ----------------------------
+  // The shop proposes a solution for the shopper's after-sale case; they accept or decline it
+  // here, once. A newer solution for the same case replaces the older card's buttons.
+  var CASE_KINDS = ['refund_only', 'return_refund', 'exchange', 'resend', 'repair', 'compensation', 'price_protection'];
+
+  function caseOf(m) {
+    if (payloadType(m) !== 'card.case') return null;
+    var c = m.payload.afterSale;
+    return c && typeof c === 'object' && typeof c.caseId === 'string' && c.caseId ? c : null;
+  }
+
+  // What the shopper answered to this card: the card's own answer, else what they answered here.
+  function caseAnswer(card, m) {
+    if (card.answer === 'accepted' || card.answer === 'refused') return card.answer;
+    var kept = S.caseAnswers[lc(card.caseId)];
+    return kept && (!kept.msg || !m.id || kept.msg === lc(m.id)) ? kept.answer : null;
+  }
+
+  function keepCaseAnswer(card, m, answer) {
+    S.caseAnswers[lc(card.caseId)] = { answer: answer, msg: m.id ? lc(m.id) : null };
+    save('caseAnswers', JSON.stringify(S.caseAnswers));
+  }
+
+  function buildCase(card, m) {
+    var el = h('div', { class: 'case', 'data-testid': 'kefu-case-card', 'data-case-id': lc(card.caseId), 'data-kind': card.kind || '' });
+    var head = h('div', { class: 'case-head' }, [h('span', { class: 'case-title', text: t('widget.case.title') })]);
+    if (card.ticketNumber) head.appendChild(h('span', { class: 'case-ticket', 'data-testid': 'kefu-case-ticket', text: t('widget.case.ticket', { number: card.ticketNumber }) }));
+    var body = h('div', { class: 'case-body' });
+    if (CASE_KINDS.indexOf(card.kind) >= 0) body.appendChild(h('div', { class: 'case-kind', 'data-testid': 'kefu-case-kind', text: t('widget.case.kind.' + card.kind) }));
+    var solution = h('div', { class: 'case-solution', 'data-testid': 'kefu-case-solution' });
+    renderText(solution, card.solution || m.text || '');
+    body.appendChild(solution);
+    var foot = h('div', { class: 'case-foot', 'data-testid': 'kefu-case-foot' });
+    el.appendChild(head);
+    el.appendChild(body);
+    el.appendChild(foot);
+    var entry = { card: card, m: m, el: el, foot: foot, busy: false, error: null, replaced: false };
+    var id = lc(card.caseId);
+    var list = S.caseCards.get(id) || [];
+    list.push(entry);
+    S.caseCards.set(id, list);
+    markReplaced(id);
+    return el;
+  }
+
+  // Only the newest card of a case can be answered (the answer goes to the case's current solution).
+  function markReplaced(id) {
+    var list = S.caseCards.get(id) || [];
+    var newest = list.reduce(function (a, b) { return (b.m.seq || 0) > (a.m.seq || 0) ? b : a; }, list[0]);
+    list.forEach(function (e) { e.replaced = e !== newest; drawCaseFoot(e); });
+  }
+
+  function drawCaseFoot(e) {
+    var answer = caseAnswer(e.card, e.m);
+    e.foot.textContent = '';
+    e.el.setAttribute('data-answer', answer || '');
+    e.el.classList.toggle('replaced', e.replaced && !answer);
+    if (answer) {
+      var known = answer === 'accepted' || answer === 'refused';
+      var line = h('div', { class: 'case-answer ' + answer, 'data-testid': 'kefu-case-answer', 'data-answer': answer, role: 'status' });
+      if (answer === 'accepted') line.appendChild(icon('check'));
+      line.appendChild(h('span', { text: t(known ? 'widget.case.' + answer : 'widget.case.answered') }));
+      e.foot.appendChild(line);
+      return;
+    }
+    if (e.replaced) {
+      e.foot.appendChild(h('div', { class: 'case-answer replaced', 'data-testid': 'kefu-case-answer', 'data-answer': 'replaced', text: t('widget.case.replaced') }));
+      return;
+    }
+    e.foot.appendChild(h('div', { class: 'case-question', text: t('widget.case.question') }));
+    e.foot.appendChild(h('div', { class: 'case-buttons' }, [
+      h('button', { type: 'button', class: 'case-accept', 'data-testid': 'kefu-case-accept', disabled: e.busy, text: e.busy === 'accepted' ? t('widget.case.sending') : t('widget.case.accept'), onclick: function () { answerCase(e, 'accepted'); } }),
+      h('button', { type: 'button', class: 'case-refuse', 'data-testid': 'kefu-case-refuse', disabled: e.busy, text: e.busy === 'refused' ? t('widget.case.sending') : t('widget.case.refuse'), onclick: function () { answerCase(e, 'refused'); } })
+    ]));
+    if (e.error) e.foot.appendChild(h('div', { class: 'case-error', 'data-testid': 'kefu-case-error', role: 'alert', text: e.error }));
+  }
+
+  function answerCase(e, answer) {
+    if (e.busy || !S.token) return;
+    e.busy = answer;
+    e.error = null;
+    drawCaseFoot(e);
+    api('POST', '/api/v1/widget/cases/' + encodeURIComponent(e.card.caseId) + '/answer?token=' + encodeURIComponent(S.token), { answer: answer }).then(function (res) {
+      keepCaseAnswer(e.card, e.m, res && (res.answer === 'accepted' || res.answer === 'refused') ? res.answer : answer);
+    }, function (err) {
+      // Answered before (another tab, another device): the answer is the case's, not known here.
+      if (err && err.status === 409 && err.code === 'already_answered') keepCaseAnswer(e.card, e.m, 'answered');
+      else e.error = t('widget.case.failed');
+    }).then(function () {
+      e.busy = false;
+      drawCaseFoot(e);
+    });
+  }
+
   function buildRow(m, pending) {
     var side = senderClass(m.senderType);
     var row = h('div', { class: 'row ' + side, 'data-testid': 'kefu-message', 'data-sender': m.senderType || '' });
@@ -702,9 +830,13 @@
     }
     var bubble = h('div', { class: 'bubble' });
     var card = cardOf(m);
+    var afterSale = caseOf(m);
     if (card) {
       bubble.className = 'bubble cardwrap';
       bubble.appendChild(buildCard(card));
+    } else if (afterSale) {
+      bubble.className = 'bubble cardwrap';
+      bubble.appendChild(buildCase(afterSale, m));
     } else if (text) {
       var textEl = h('div', { class: 'text', 'data-testid': 'kefu-message-text' });
       renderText(textEl, text);

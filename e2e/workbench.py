@@ -13,7 +13,7 @@ from ui import WAIT, css, fill, tap, wait, wid, wid_shown
 from widget_fixtures import DEMO_PASSWORD, AgentAPI
 
 # Every message row of the widget: sequence, sender, text, the automatic reply's sender and tag,
-# the bot's label, and the card a message carries.
+# the bot's label, the card a message carries, and an after-sale solution's card.
 WIDGET_MESSAGES_JS = """
 const host = document.querySelector('kefu-widget');
 if (!host || !host.shadowRoot) return null;
@@ -27,19 +27,30 @@ return Array.from(host.shadowRoot.querySelectorAll('[data-testid="kefu-message"]
     title: text(r, 'kefu-card-title'), price: text(r, 'kefu-card-price'),
     status: text(r, 'kefu-card-status'), subtitle: text(r, 'kefu-card-subtitle'),
   } : null,
+  afterSale: r.querySelector('[data-testid="kefu-case-card"]') ? {
+    caseId: r.querySelector('[data-testid="kefu-case-card"]').getAttribute('data-case-id'),
+    answer: r.querySelector('[data-testid="kefu-case-card"]').getAttribute('data-answer') || '',
+    ticket: text(r, 'kefu-case-ticket'), kind: text(r, 'kefu-case-kind'), solution: text(r, 'kefu-case-solution'),
+    shown: text(r, 'kefu-case-answer'), buttons: !!r.querySelector('[data-testid="kefu-case-accept"]'),
+  } : null,
 }));
 """
 
-# The workbench thread's messages, with the card a message carries.
+# The workbench thread's messages, with the card a message carries (an order, a product, or an
+# after-sale solution).
 THREAD_JS = """
 return Array.from(document.querySelectorAll('[data-testid="thread-messages"] [data-testid="msg"]')).map((m) => {
   const card = m.querySelector('[data-testid="msg-card"]');
+  const solution = m.querySelector('[data-testid="msg-case-card"]');
   return {
     seq: Number(m.getAttribute('data-seq') || 0), sender: m.getAttribute('data-sender-type'),
     text: (m.querySelector('[data-testid="msg-text"]') || {}).textContent || '',
     card: card ? { id: card.getAttribute('data-external-id'),
                    title: (card.querySelector('[data-testid="msg-card-title"]') || {}).textContent || '',
                    price: (card.querySelector('[data-testid="msg-card-price"]') || {}).textContent || '' } : null,
+    afterSale: solution ? { caseId: solution.getAttribute('data-case-id'),
+                            solution: (solution.querySelector('[data-testid="msg-case-solution"]') || {}).textContent || '',
+                            ticket: (solution.querySelector('[data-testid="msg-case-ticket"]') || {}).textContent || '' } : null,
   };
 });
 """

@@ -17,6 +17,8 @@ import * as phrases from './views/phrases.js';
 import * as pricechanges from './views/pricechanges.js';
 import * as orderSettings from './views/orders.js';
 import * as tickets from './views/tickets.js';
+import * as aftersales from './views/aftersales.js';
+import * as compensations from './views/compensations.js';
 
 const RANK = { agent: 0, supervisor: 1, admin: 2, owner: 3 };
 
@@ -44,8 +46,10 @@ function forRole(route) {
 export const routes = [
   { path: 'conversations', label: () => t('app.nav.conversations'), icon: 'chat', view: conversations, admin: false, badge: 'unread' },
   { path: 'tickets', label: () => t('tickets.nav'), icon: 'ticket', view: tickets, admin: false },
+  { path: 'after-sales', label: () => t('cases.nav'), icon: 'box', view: aftersales, admin: false },
   forRole({ path: 'live', label: () => t('routing.live.nav'), icon: 'pulse', view: live, minRole: 'supervisor' }),
   forRole({ path: 'price-changes', label: () => t('orders.pricechange.nav'), icon: 'stamp', view: pricechanges, minRole: 'supervisor' }),
+  forRole({ path: 'compensations', label: () => t('cases.approvals.nav'), icon: 'coins', view: compensations, minRole: 'supervisor' }),
   { path: 'knowledge', label: () => t('knowledge.nav'), icon: 'book', view: knowledge, admin: false },
   { path: 'phrases', label: () => t('phrases.nav'), icon: 'bolt', view: phrases, admin: false },
   { path: 'account', label: () => t('app.nav.account'), icon: 'user', view: account, admin: false },

@@ -12,6 +12,7 @@ import { articleLinks } from '../knowledge/bot.js';
 import { icon } from '../icons.js';
 import { openPhraseDialog } from '../phrases/dialog.js';
 import { formatMoney, orderStatusChip } from '../orders/shared.js';
+import { caseCardOf, caseCardNode } from '../cases/chatcard.js';
 
 const PAGE = 50;
 const TYPING_TTL_MS = 6000;
@@ -88,7 +89,7 @@ function cardNode(card) {
 /** A reply this agent sent (acknowledged, public, with text): it can become a quick phrase. */
 function savableAsPhrase(m, me) {
   if (m.senderType !== 'agent' || m.private || !m.text || !String(m.text).trim() || !me) return false;
-  if (cardOf(m)) return false;
+  if (cardOf(m) || caseCardOf(m)) return false;
   const senderId = m.sender && m.sender.id;
   return !senderId || String(senderId).toLowerCase() === String(me.id).toLowerCase();
 }
@@ -200,6 +201,7 @@ export function createThread({ conversation, socket }) {
     const author = authorLabel(m);
     const read = readState(m);
     const card = cardOf(m);
+    const caseCard = caseCardOf(m);
     let status = null;
     if (pending) {
       status = pending.state === 'failed'
@@ -222,9 +224,10 @@ export function createThread({ conversation, socket }) {
       m.private ? h('span', { class: 'note-label', 'data-testid': 'note-label' }, t('conversations.chat.privateNote')) : null,
       h('time', { class: 'msg-time', datetime: m.createdAt || '', title: formatDateTime(m.createdAt) }, clockTime(m.createdAt)),
       !pending && savableAsPhrase(m, me) ? savePhraseButton(m) : null),
-    h('div', { class: ['msg-bubble', card && 'msg-bubble-card'] },
+    h('div', { class: ['msg-bubble', (card || caseCard) && 'msg-bubble-card'] },
       card ? cardNode(card) : null,
-      !card && m.text ? h('div', { class: 'msg-text', 'data-testid': 'msg-text' }, textNodes(m.text, m.private)) : null,
+      caseCard ? caseCardNode(caseCard) : null,
+      !card && !caseCard && m.text ? h('div', { class: 'msg-text', 'data-testid': 'msg-text' }, textNodes(m.text, m.private)) : null,
       attachmentNodes(m.attachments || [], pending ? pending.previews : [])),
     articleLinks(m),
     status);

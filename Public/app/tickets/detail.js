@@ -2,7 +2,9 @@
 // of each linked conversation (folded), the timeline and the composer in the middle, the
 // properties on the right. A closed ticket is read only, with a notice. The page looks again
 // when the customer writes in a linked conversation (the server reopens a waiting ticket a
-// moment later) and every 30 s while it is shown.
+// moment later) and every 30 s while it is shown. Complaint and after-sale tickets (and any
+// ticket that has cases) get a second tab beside the activity: after-sales (cases/panel.js),
+// opened at once by #/tickets/<id>/after-sales.
 // API: GET/PATCH /api/v1/tickets/{id}, POST /api/v1/tickets/{id}/entries, POST /api/v1/tickets/{id}/links.
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -18,6 +20,8 @@ import { timelineNode } from './timeline.js';
 import { createTranscript } from './transcript.js';
 import { createTicketComposer } from './composer.js';
 import { createTicketProps } from './props.js';
+import { createAfterSales } from '../cases/panel.js';
+import { isCaseTicket } from '../cases/shared.js';
 
 const POLL_MS = 30000;
 // After a customer's message in a linked conversation: the durable listener reopens the ticket
@@ -25,8 +29,10 @@ const POLL_MS = 30000;
 const CUSTOMER_LOOKS_MS = [1500, 5000];
 const MAX_SUBJECT = 200;
 
-/** id: the ticket; onBack() returns to the list. Returns {el, destroy}. */
-export function createTicketPage({ id, onBack }) {
+const TABS = ['activity', 'after-sales'];
+
+/** id: the ticket; onBack() returns to the list; tab: 'after-sales' opens that tab. Returns {el, destroy}. */
+export function createTicketPage({ id, onBack, tab = null }) {
   const state = {
     ticket: null, settings: null, directory: null, error: null, destroyed: false, token: 0,
     editingSubject: false, timers: [], poll: null,
@@ -55,9 +61,59 @@ export function createTicketPage({ id, onBack }) {
   }
   const composer = createTicketComposer({ onSubmit: comment });
   const props = createTicketProps({ onPatch: patch, onLink: link });
-  const main = h('section', { class: 'tk-main' }, headerHost, noticeHost, scroller, composer.el);
+  const afterSales = createAfterSales({ ticketId: id, onChanged: () => load({ quiet: true }) });
+  const tabsHost = h('div', { class: 'tk-tabs', role: 'tablist', 'aria-label': t('cases.tab.label'), hidden: true });
+  let currentTab = TABS.includes(tab) ? tab : 'activity';
+  let caseSummary = null;
+  afterSales.onSummary((summary) => { caseSummary = summary; drawTabs(); });
+  const main = h('section', { class: 'tk-main' }, headerHost, noticeHost, tabsHost, scroller, afterSales.el, composer.el);
   const el = h('div', { class: 'tk-page', 'data-testid': 'ticket-page', 'data-ticket-id': id, 'aria-busy': 'true' },
     h('div', { class: 'tk-page-loading' }, loadingBlock()));
+
+  // ---- tabs: the activity, and after-sales for tickets that carry cases ----
+  function hasAfterSales() {
+    return Boolean(state.ticket) && (isCaseTicket(state.ticket) || afterSales.hasCases());
+  }
+
+  function selectTab(next) {
+    if (next === currentTab) return;
+    currentTab = next;
+    const path = next === 'after-sales' ? `#/tickets/${encodeURIComponent(id)}/after-sales` : `#/tickets/${encodeURIComponent(id)}`;
+    // The address follows without a hashchange (the router would build the page again).
+    if (window.location.hash !== path) window.history.replaceState(null, '', path);
+    drawTabs();
+    if (next === 'activity') {
+      stuck = true;
+      toBottom();
+    }
+  }
+
+  function drawTabs() {
+    if (!state.ticket) return;
+    const shown = hasAfterSales();
+    if (!shown && currentTab !== 'activity') currentTab = 'activity';
+    tabsHost.hidden = !shown;
+    const onCases = currentTab === 'after-sales';
+    el.dataset.tab = currentTab;
+    scroller.hidden = onCases;
+    composer.el.hidden = onCases || state.ticket.status === 'closed';
+    afterSales.visible(onCases);
+    if (!shown) { tabsHost.replaceChildren(); return; }
+    const s = caseSummary;
+    const badge = s && s.open ? h('span', {
+      class: ['tk-tab-count', s.overdue ? 'is-overdue' : s.warn ? 'is-warn' : null], 'data-testid': 'ticket-tab-cases-count',
+      title: s.overdue ? t('cases.tab.overdue', { count: s.overdue }) : s.warn ? t('cases.tab.warn', { count: s.warn }) : null,
+    }, String(s.open)) : null;
+    tabsHost.replaceChildren(
+      h('button', {
+        type: 'button', role: 'tab', class: 'tk-tab', 'data-testid': 'ticket-tab-activity', 'aria-selected': String(!onCases),
+        onclick: () => selectTab('activity'),
+      }, t('cases.tab.activity')),
+      h('button', {
+        type: 'button', role: 'tab', class: 'tk-tab', 'data-testid': 'ticket-tab-cases', 'aria-selected': String(onCases),
+        onclick: () => selectTab('after-sales'),
+      }, t('cases.tab.afterSales'), badge));
+  }
 
   // ---- header ----
   function subjectEditor() {
@@ -157,8 +213,9 @@ export function createTicketPage({ id, onBack }) {
     drawNotice();
     drawTranscripts();
     drawTimeline();
-    composer.el.hidden = ticket.status === 'closed';
     composer.update(ticket);
+    afterSales.update(ticket, state.settings, state.directory);
+    drawTabs();
     // A quiet look leaves the properties alone while the agent types in them.
     if (!(quiet && props.editing())) props.update(ticket, state.settings, state.directory);
     if (first) toBottom();
@@ -272,6 +329,7 @@ export function createTicketPage({ id, onBack }) {
       for (const transcript of transcripts.values()) transcript.destroy();
       if (resizes) resizes.disconnect();
       composer.destroy();
+      afterSales.destroy();
     },
   };
 }

@@ -1,13 +1,19 @@
 // A ticket's timeline, oldest first: private notes (yellow), public replies (sent to the
 // customer in the linked conversation), the customer's words, field changes ("status: open →
-// pending", the ticket created, the customer writing again) and links to conversations and
-// orders. Everything is built from text nodes: user text never reaches innerHTML.
+// pending", the ticket created, the customer writing again), links to conversations and
+// orders, and after-sales: a case opened, moved, a step of the complaint procedure, the
+// solution sent and the customer's answer, compensations proposed, granted, decided and
+// reversed (money in the interface language). Everything is built from text nodes: user text
+// never reaches innerHTML.
 import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { linkify, relativeTime } from '../chat/format.js';
 import {
   statusLabel, priorityLabel, urgencyLabel, typeLabel, customFieldLabel, memberName, inboxName, personLabel,
 } from './shared.js';
+import {
+  kindLabel, reasonLabel, stateLabel, rulingLabel, stepLabel, compensationKindLabel, compensationStatusLabel, moneyText,
+} from '../cases/shared.js';
 
 const FIELD_LABELS = {
   status: () => t('tickets.field.status'),
@@ -20,6 +26,28 @@ const FIELD_LABELS = {
   subject: () => t('tickets.field.subject'),
   conversation: () => t('tickets.field.conversation'),
   order: () => t('tickets.field.order'),
+  'case.kind': () => t('cases.field.kind'),
+  'case.reason': () => t('cases.field.reason'),
+  'case.state': () => t('cases.field.state'),
+  'case.ruling': () => t('cases.field.ruling'),
+  'case.due': () => t('cases.field.due'),
+  'case.solution': () => t('cases.field.solution'),
+  'case.answer': () => t('cases.field.answer'),
+  'compensation.status': () => t('cases.compensation.field.status'),
+};
+
+// The sentence of an after-sales entry: "Mei granted a compensation".
+const COMPENSATION_EVENTS = {
+  granted: (who) => t('cases.event.compensation.granted', { who }),
+  proposed: (who) => t('cases.event.compensation.proposed', { who }),
+  approved: (who) => t('cases.event.compensation.approved', { who }),
+  rejected: (who) => t('cases.event.compensation.rejected', { who }),
+  reversed: (who) => t('cases.event.compensation.reversed', { who }),
+};
+
+const ANSWER_EVENTS = {
+  accepted: (who) => t('cases.event.answer.accepted', { who }),
+  refused: (who) => t('cases.event.answer.refused', { who }),
 };
 
 const KIND_LABELS = {
@@ -31,6 +59,7 @@ const KIND_LABELS = {
 /** The field's label: a built-in field's from the catalogue, a custom field's from the settings. */
 export function changeFieldLabel(field, settings) {
   if (FIELD_LABELS[field]) return FIELD_LABELS[field]();
+  if (String(field).startsWith('compensation.')) return compensationKindLabel(field.slice('compensation.'.length));
   if (String(field).startsWith('fields.')) return customFieldLabel(field.slice('fields.'.length), settings);
   return String(field || '');
 }
@@ -45,7 +74,15 @@ function valueText(field, value, { settings, directory }) {
     case 'priority': return empty ? '\u2014' : priorityLabel(value);
     case 'assignee': return empty ? t('tickets.unassigned') : (memberName(value, directory) || t('tickets.change.assigned'));
     case 'inbox': return empty ? t('tickets.change.noInbox') : (inboxName(value, directory) || t('tickets.change.someInbox'));
-    default: return empty ? '\u2014' : String(value);
+    case 'case.kind': return empty ? '\u2014' : kindLabel(value);
+    case 'case.reason': return empty ? '\u2014' : reasonLabel(value);
+    case 'case.state': return empty ? '\u2014' : stateLabel(value);
+    case 'case.ruling': return empty ? '\u2014' : rulingLabel(value);
+    case 'case.due': return empty ? '\u2014' : formatDateTime(value);
+    case 'compensation.status': return empty ? '\u2014' : compensationStatusLabel(value);
+    default:
+      if (String(field).startsWith('compensation.')) return empty ? '\u2014' : moneyText(value);
+      return empty ? '\u2014' : String(value);
   }
 }
 
@@ -121,8 +158,63 @@ function messageNode(entry, ctx) {
   h('div', { class: 'tk-entry-text', 'data-testid': 'ticket-entry-text' }, linkify(entry.text)));
 }
 
-/** The entry as a list item: a card for words, a line for changes and links. */
+// ---- after-sales ----
+
+function afterSaleText(entry, who) {
+  const changes = entry.changes || [];
+  if (entry.kind === 'compensation') {
+    return COMPENSATION_EVENTS[entry.text] ? COMPENSATION_EVENTS[entry.text](who) : t('cases.event.compensation.changed', { who });
+  }
+  if (entry.text === 'opened') return t('cases.event.opened', { who });
+  if (String(entry.text).startsWith('step.')) return t('cases.event.step', { who, step: stepLabel(entry.text.slice('step.'.length)) });
+  if (changes.some((c) => c.field === 'case.solution')) return t('cases.event.solution', { who });
+  return t('cases.event.updated', { who });
+}
+
+/** A case or compensation entry: the sentence, its changes, and the solution or note it carries. */
+function afterSaleNode(entry, ctx) {
+  const who = authorText(entry, ctx.directory);
+  const solution = (entry.changes || []).some((c) => c.field === 'case.solution');
+  const words = entry.kind === 'case' && entry.text && entry.text !== 'opened' && !String(entry.text).startsWith('step.') ? entry.text : '';
+  // The solution's own words are the quote below; the changes show everything else.
+  const changes = (entry.changes || []).filter((c) => c.field !== 'case.solution');
+  const what = entry.kind === 'compensation' || entry.text === 'opened' || String(entry.text).startsWith('step.')
+    ? entry.text : solution ? 'solution' : 'updated';
+  return h('li', {
+    class: ['tk-event', `tk-event-${entry.kind}`, entry.kind === 'compensation' && `tk-event-compensation-${entry.text}`, solution && 'tk-event-solution'],
+    'data-testid': 'ticket-entry', 'data-kind': entry.kind, 'data-what': what, 'data-entry-id': entry.id,
+  },
+  h('span', { class: 'tk-event-dot', 'aria-hidden': 'true' }),
+  h('div', { class: 'tk-event-body' },
+    h('div', { class: 'tk-event-head' },
+      h('span', { class: 'tk-event-text' }, afterSaleText(entry, who)),
+      solution && entry.messageId ? h('span', { class: 'tk-entry-sent', title: t('cases.event.solutionSentHint') }, t('tickets.entry.sent')) : null,
+      timeNode(entry.createdAt)),
+    changes.length ? h('ul', { class: 'tk-changes' }, changes.map((c) => changeLine(c, ctx))) : null,
+    words ? h('div', { class: ['tk-event-quote', solution && 'is-solution'], 'data-testid': 'ticket-entry-text' }, linkify(words)) : null));
+}
+
+/** The customer accepted or refused the solution (in the widget). */
+function answerNode(entry, ctx) {
+  const change = (entry.changes || []).find((c) => c.field === 'case.answer') || {};
+  const answer = change.to || entry.text;
+  const who = authorText(entry, ctx.directory);
+  return h('li', {
+    class: ['tk-event', 'tk-event-answer', `tk-event-answer-${answer}`],
+    'data-testid': 'ticket-entry-case-answer', 'data-kind': entry.kind, 'data-answer': answer, 'data-entry-id': entry.id,
+  },
+  h('span', { class: 'tk-event-dot', 'aria-hidden': 'true' }),
+  h('div', { class: 'tk-event-body' },
+    h('div', { class: 'tk-event-head' },
+      h('span', { class: 'tk-event-text' }, ANSWER_EVENTS[answer] ? ANSWER_EVENTS[answer](who) : t('cases.event.answer.other', { who })),
+      timeNode(entry.createdAt)),
+    change.from ? h('div', { class: 'tk-event-quote' }, linkify(change.from)) : null));
+}
+
+/** The entry as a list item: a card for words, a line for changes, links and after-sales. */
 export function entryNode(entry, ctx) {
+  if (entry.kind === 'case' || entry.kind === 'compensation') return afterSaleNode(entry, ctx);
+  if (entry.kind === 'customer' && (entry.changes || []).some((c) => c.field === 'case.answer')) return answerNode(entry, ctx);
   return entry.kind === 'change' || entry.kind === 'link' ? eventNode(entry, ctx) : messageNode(entry, ctx);
 }
 

@@ -1,5 +1,5 @@
-// Tickets (#/tickets, #/tickets/<id>): the list of tickets (tickets/list.js) and one ticket's
-// page (tickets/detail.js). The list stays alive behind an open ticket, so going back keeps
+// Tickets (#/tickets, #/tickets/<id>, #/tickets/<id>/after-sales): the list of tickets
+// (tickets/list.js) and one ticket's page (tickets/detail.js). The list stays alive behind an open ticket, so going back keeps
 // the view, the filters, the search and the scroll position, and looks again quietly.
 import { h } from '../dom.js';
 import { createTicketList } from '../tickets/list.js';
@@ -12,10 +12,15 @@ function ticketIdFrom(subpath) {
   return /^[0-9a-fA-F-]{32,36}$/.test(id) ? id : null;
 }
 
+/** The tab named after the id ("after-sales"), or null. */
+function tabFrom(subpath) {
+  return String(subpath || '').split(/[?]/)[0].split('/')[1] || null;
+}
+
 /** Called by the router when only the part after #/tickets/ changed. */
 export function subroute(subpath) {
   if (!active) return false;
-  active.show(ticketIdFrom(subpath));
+  active.show(ticketIdFrom(subpath), tabFrom(subpath));
   return true;
 }
 
@@ -27,7 +32,7 @@ export function render(container, ctx) {
   let page = null;
   let listScroll = 0;
 
-  function show(id) {
+  function show(id, tab = null) {
     if (page) {
       page.destroy();
       page = null;
@@ -36,7 +41,7 @@ export function render(container, ctx) {
     if (id) {
       if (!listHost.hidden) listScroll = window.scrollY;
       listHost.hidden = true;
-      page = createTicketPage({ id, onBack: () => ctx.navigate('tickets') });
+      page = createTicketPage({ id, tab, onBack: () => ctx.navigate('tickets') });
       pageHost.replaceChildren(page.el);
       pageHost.hidden = false;
       return;
@@ -54,7 +59,7 @@ export function render(container, ctx) {
   }
 
   active = { show };
-  show(ticketIdFrom(ctx.subpath));
+  show(ticketIdFrom(ctx.subpath), tabFrom(ctx.subpath));
 
   return () => {
     if (active && active.show === show) active = null;

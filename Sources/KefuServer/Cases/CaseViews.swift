@@ -59,7 +59,9 @@ struct CaseViews {
             guard let id, let u = users.first(where: { $0.id == id }) else { return nil }
             return TicketPersonDTO(id: id, name: u.displayName)
         }
-        let reversals = Dictionary(rows.compactMap { r in r.reversesID.map { ($0, r.id!) } }, uniquingKeysWith: { a, _ in a })
+        // Reversals of the listed entries, wherever they are (the list may be one page of the ledger).
+        let reversalRows = try await CompensationEntry.query(on: db).filter(\.$accountID == accountID).filter(\.$reversesID ~~ rows.compactMap(\.id)).all()
+        let reversals = Dictionary((rows + reversalRows).compactMap { r in r.reversesID.map { ($0, r.id!) } }, uniquingKeysWith: { a, _ in a })
         var totals: [String: CompensationTotalsDTO] = [:]
         for e in rows {
             var t = totals[e.currency] ?? CompensationTotalsDTO(granted: 0, pending: 0)
