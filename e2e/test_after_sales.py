@@ -20,6 +20,7 @@ screenshots (e2e/screenshots/after-sales-*.png).
 
 from __future__ import annotations
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -70,8 +71,14 @@ def in_case(drv, name: str):
 
 
 def case_answer(drv) -> str:
-    found = drv.find_elements(By.CSS_SELECTOR, css("case") + " " + css("case-answer"))
-    return found[0].get_attribute("data-answer") if found else "none"
+    # The tab redraws when the case changes: read again if the element went stale under us.
+    for _ in range(5):
+        try:
+            found = drv.find_elements(By.CSS_SELECTOR, css("case") + " " + css("case-answer"))
+            return found[0].get_attribute("data-answer") if found else "none"
+        except StaleElementReferenceException:
+            continue
+    return "stale"
 
 
 def ledger_rows(drv) -> list[dict]:
@@ -142,14 +149,14 @@ def test_complaint_case_compensation_approval_and_the_shoppers_answer(demo_serve
     card = visible(mei, "case")
     case_id = card.get_attribute("data-case-id")
     assert (card.get_attribute("data-kind"), card.get_attribute("data-state")) == ("exchange", "requested")
-    assert in_case(mei, "case-kind").text == "换货" and in_case(mei, "case-reason").text == "质量问题"
+    wait(mei).until(lambda d: in_case(d, "case-kind").text == "换货" and in_case(mei, "case-reason").text == "质量问题", "the after-sales tab does not show " + repr("质量问题"))
     deadline = in_case(mei, "case-deadline")
     assert deadline.get_attribute("data-overdue") == "false" and deadline.text.startswith("剩 23 小时"), deadline.text
-    assert TEE_SKU in in_case(mei, "case-lines").text and "× 1" in in_case(mei, "case-lines").text
+    wait(mei).until(lambda d: TEE_SKU in in_case(d, "case-lines").text and "× 1" in in_case(d, "case-lines").text, "the case's lines")
     # The complaint procedure: 倾听道歉 done by 小美.
     click(mei, "case-step", '[data-step="acknowledge"] [data-testid="case-step-do"]')
     wait(mei).until(lambda d: find(d, "case-step", '[data-step="acknowledge"]').get_attribute("data-done") == "true", "the step is not done")
-    assert AGENT_BADGE in find(mei, "case-step", '[data-step="acknowledge"] [data-testid="case-step-who"]').text
+    wait(mei).until(lambda d: AGENT_BADGE in find(d, "case-step", '[data-step="acknowledge"] [data-testid="case-step-who"]').text, "who acknowledged")
 
     # -- a ¥20 coupon: above an agent's ¥10, it waits for a supervisor.
     tap(mei, "compensation-propose")
@@ -162,7 +169,7 @@ def test_complaint_case_compensation_approval_and_the_shoppers_answer(demo_serve
     visible(mei, "compensation-pending-notice")
     wait(mei).until(lambda d: [(r["kind"], r["amount"], r["status"]) for r in ledger_rows(d)] == [("coupon", 2000, "pending")],
                     f"the ledger does not show the coupon waiting: {ledger_rows(mei)}")
-    assert find(mei, "compensation-total-pending").text == "待审批 ¥20.00"
+    wait(mei).until(lambda d: find(d, "compensation-total-pending").text == "待审批 ¥20.00", "the after-sales tab does not show " + repr("待审批 ¥20.00"))
     entry = get_json(mei_api, f"/api/v1/tickets/{ticket_id}/compensations")["items"][0]
     assert (entry["kind"], entry["amount"], entry["status"], entry["caseId"].lower()) == ("coupon", 2000, "pending", case_id.lower()), entry
     assert not raw_keys(mei), raw_keys(mei)
@@ -205,7 +212,7 @@ def test_complaint_case_compensation_approval_and_the_shoppers_answer(demo_serve
     tap(mei, "case-solution-send")
     wait(mei).until(lambda d: in_case(d, "case-solution-text").text == SOLUTION, "the solution is not on the case")
     assert case_answer(mei) == ""
-    assert find(mei, "case-step", '[data-step="propose"]').get_attribute("data-done") == "true"
+    wait(mei).until(lambda d: find(d, "case-step", '[data-step="propose"]').get_attribute("data-done") == "true", "the propose step")
 
     card = widget_message(shopper, lambda m: m["afterSale"] and m["afterSale"]["solution"] == SOLUTION, "the solution card")["afterSale"]
     assert same(card["caseId"], case_id) and card["ticket"] == f"工单 {number}" and card["kind"] == "换货" and card["buttons"], card
@@ -226,7 +233,7 @@ def test_complaint_case_compensation_approval_and_the_shoppers_answer(demo_serve
     tap(mei, "aftersales-refresh")
     wait(mei).until(lambda d: [(r["status"], SUPERVISOR_BADGE in r["approver"], r["proposer"]) for r in ledger_rows(d)] == [("approved", True, AGENT_BADGE)],
                     f"the ledger does not show the coupon granted by 小李: {ledger_rows(mei)}")
-    assert find(mei, "compensation-total-granted").text == "已发放 ¥20.00"
+    wait(mei).until(lambda d: find(d, "compensation-total-granted").text == "已发放 ¥20.00", "the after-sales tab does not show " + repr("已发放 ¥20.00"))
     assert not mei.find_elements(By.CSS_SELECTOR, css("compensation-pending-notice"))
     assert not raw_keys(mei), raw_keys(mei)
     save_screenshot(mei, "after-sales-ticket")
@@ -254,7 +261,7 @@ def test_complaint_case_compensation_approval_and_the_shoppers_answer(demo_serve
     wait(mei).until(lambda d: find(d, "case").get_attribute("data-state") == "platform_intervention", "the platform did not step in")
     click(mei, "case-ruling", '[data-ruling="buyer_supported"]')
     wait(mei).until(lambda d: find(d, "case").get_attribute("data-state") == "agreed", "the ruling did not agree the case")
-    assert in_case(mei, "case-ruling-shown").text == "平台裁决：支持买家"
+    wait(mei).until(lambda d: in_case(d, "case-ruling-shown").text == "平台裁决：支持买家", "the after-sales tab does not show " + repr("平台裁决：支持买家"))
     assert [b.get_attribute("data-state") for b in mei.find_elements(By.CSS_SELECTOR, css("case-move"))] == ["awaiting_return", "platform_intervention"]
 
     # -- 小李 reverses the coupon: a new entry of the opposite sign, linked both ways.

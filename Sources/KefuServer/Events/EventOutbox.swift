@@ -34,7 +34,7 @@ enum EventOutbox {
     static func append(_ events: [DomainEvent], on sql: any SQLDatabase) async throws {
         guard !events.isEmpty else { return }
         for chunk in stride(from: 0, to: events.count, by: 100).map({ Array(events[$0..<min($0 + 100, events.count)]) }) {
-            let values: [SQLQueryString] = try chunk.map { event in
+            let values: [SQLQueryString] = chunk.map { event in
                 let payload = event.outboxJSON
                 return """
                     (\(bind: event.id), \(bind: event.accountID), \(bind: event.kind.rawValue), \(bind: event.fact.conversation?.id), \

@@ -19,7 +19,8 @@ enum TicketsDemo {
         ]), by: principal, ip: nil, app: app)
         let caller = try await Caller.member(principal, on: app.db)
         func member(_ email: String) async throws -> UUID? {
-            try await User.query(on: app.db).filter(\.$accountID == accountID).filter(\.$email == email).first()?.id
+            let user = try await User.query(on: app.db).filter(\.$accountID == accountID).filter(\.$email == email).first()
+            return user?.id
         }
         func contact(_ externalID: String, _ name: String, tier: String) async throws -> UUID {
             if let found = try await Contact.query(on: app.db).filter(\.$accountID == accountID).filter(\.$externalID == externalID).first() {
