@@ -9,10 +9,10 @@ func listeners(_ bus: EventBus) {
     bus.register(inline: RoutingListener())         // routing: give it to an agent or queue it; wake the queue
     bus.register(inline: AutoReplyListener())       // routing: greeting, queued reply, keyword / away / closed replies
     bus.register(inline: OrderPanelsListener())     // orders: live order panels beside the chat
+    bus.register(inline: TicketsListener())         // tickets: the customer wrote again, a waiting ticket opens
 
     // Durable: from the outbox, exactly once, on whichever instance claims them.
     bus.register(durable: ReportingListener())      // reports: the append-only reporting table
     bus.register(durable: WebhooksListener())       // webhooks: deliveries to the shop platform
     bus.register(durable: OrderChatListener())      // orders: payment confirmations and price changes told in the chat
-    bus.register(durable: TicketsListener())        // tickets: the customer wrote again, a waiting ticket opens
 }
