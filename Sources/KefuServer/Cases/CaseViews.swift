@@ -42,7 +42,8 @@ struct CaseViews {
         if let state { query.filter(\.$state == state) } else { query.filter(\.$state !~ [.done, .closed]) }
         if overdueOnly { query.filter(\.$dueAt < now) }
         if case .staff(_, _, _, .some) = caller.viewer {
-            query.filter(\.$ticketID ~~ (try await caller.viewer.tickets(on: db).all(\.$id)))
+            // Only the ids are read (`all(\.$id)` would decode every visible ticket as a whole model).
+            query.filter(\.$ticketID ~~ (try await caller.viewer.tickets(on: db).field(\.$id).all().compactMap(\.id)))
         }
         let rows = try await query.limit(500).all()
         return rows.sorted { ($0.dueAt ?? .distantFuture, $0.createdAt) < ($1.dueAt ?? .distantFuture, $1.createdAt) }

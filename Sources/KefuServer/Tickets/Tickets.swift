@@ -127,19 +127,18 @@ struct Tickets {
         let accountID = caller.accountID
         let settings = try await TicketSettingsStore.load(accountID, now: app.kefu.clock.now(), on: db)
         if let type = patch.type { try TicketSettingsStore.checkType(type, settings) }
-        if let fields = patch.fields {
-            _ = try TicketFieldRules.normalise(fields.filter { !$0.value.isEmpty }, definitions: TicketSettingsStore.fields(settings), requireAll: false)
-            for key in fields.keys where !TicketSettingsStore.fields(settings).contains(where: { $0.key == key }) {
-                throw DomainError.invalid("fields.\(key)", "the shop has no ticket field '\(key)'")
-            }
-        }
         if case .some(.some(let inbox)) = patch.inbox { try await checkInbox(inbox, caller) }
         var clean = patch
         if let tags = patch.tags { clean.tags = try ChatValidate.tags(tags) }
         clean.addTags = try ChatValidate.tags(patch.addTags)
         clean.removeTags = try ChatValidate.tags(patch.removeTags)
         if let fields = patch.fields {
-            let set = try TicketFieldRules.normalise(fields.filter { !$0.value.isEmpty }, definitions: TicketSettingsStore.fields(settings), requireAll: false)
+            // One check: unknown keys (even emptied ones) are refused, values normalised, "" removes a field.
+            let definitions = TicketSettingsStore.fields(settings)
+            for key in fields.keys.sorted() where !definitions.contains(where: { $0.key == key }) {
+                throw DomainError.invalid("fields.\(key)", "the shop has no ticket field '\(key)'")
+            }
+            let set = try TicketFieldRules.normalise(fields.filter { !$0.value.isEmpty }, definitions: definitions, requireAll: false)
             clean.fields = fields.mapValues { _ in "" }.merging(set) { _, new in new }
         }
         let change = clean
