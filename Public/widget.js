@@ -90,7 +90,8 @@
     'widget.case.question': 'Does this solution work for you?', 'widget.case.accept': 'Accept', 'widget.case.refuse': 'Decline',
     'widget.case.accepted': 'You accepted this solution', 'widget.case.refused': 'You declined this solution; we will keep working on it',
     'widget.case.answered': 'You already answered this solution', 'widget.case.replaced': 'A newer solution replaced this one',
-    'widget.case.sending': 'Sending\u2026', 'widget.case.failed': 'Your answer could not be sent. Please try again.'
+    'widget.case.sending': 'Sending\u2026', 'widget.case.failed': 'Your answer could not be sent. Please try again.',
+    'widget.forms.title': 'Self-service', 'widget.forms.open': 'Open \u201c{name}\u201d in a new tab'
   };
 
   // ---- storage (per inbox) ------------------------------------------------------
@@ -124,6 +125,8 @@
     queue: null, // { conv, position, eta, seq, at } from the last `queue` frame
     statusLine: null, statusDismissed: null, // dismissed only for this page view
     hours: { open: true, nextOpen: null }, leaveBusy: false, leaveDone: false,
+    // The shop's public forms offered in the widget (repair requests, feedback): [{key, name, kind, url}].
+    forms: [],
     // After-sale solutions (card.case): the shopper's answers, kept here because a card in the
     // history carries only what was true when it was sent; the cards shown, per case.
     caseAnswers: loadJSON('caseAnswers', {}), caseCards: new Map()
@@ -233,7 +236,8 @@
     image: 'M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zM8.5 10a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM21 15l-5-5L5 21',
     smile: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01',
     send: 'M22 2L11 13M22 2l-7 20-4-9-9-4z',
-    check: 'M20 6L9 17l-5-5'
+    check: 'M20 6L9 17l-5-5',
+    external: 'M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5'
   };
   function icon(name, cls) {
     var ns = 'http://www.w3.org/2000/svg';
@@ -382,6 +386,13 @@
     '.send:disabled{background:#a9c6f7;cursor:default}',
     '.helplink{color:#fff;font-size:12px;text-decoration:none;border:1px solid rgba(255,255,255,.55);border-radius:12px;padding:2px 9px;white-space:nowrap;flex:none}',
     '.helplink:hover{background:rgba(255,255,255,.18)}',
+    '.forms{display:flex;align-items:center;gap:6px;padding:7px 12px;background:#f7f9fc;border-bottom:1px solid #e6ebf2;flex:none;overflow-x:auto;scrollbar-width:none;white-space:nowrap}',
+    '.forms::-webkit-scrollbar{display:none}',
+    '.forms-title{font-size:12px;color:#8a94a3;flex:none}',
+    '.formlink{flex:none;display:inline-flex;align-items:center;gap:4px;font-size:12px;line-height:1.4;color:#1d6ff2;text-decoration:none;border:1px solid #cfe0fb;background:#fff;border-radius:12px;padding:3px 10px;max-width:200px;overflow:hidden;text-overflow:ellipsis}',
+    '.formlink:hover{background:#eef3fb}',
+    '.formlink:focus-visible{outline:3px solid rgba(29,111,242,.45);outline-offset:2px}',
+    '.formlink svg{width:12px;height:12px;flex:none}',
     '.hot{margin:0 2px 10px}',
     '.hot-title{font-size:12px;color:#8a94a3;margin:0 2px 6px}',
     '.chips,.opts{display:flex;flex-wrap:wrap;gap:6px}',
@@ -485,6 +496,7 @@
     UI.welcome = h('div', { class: 'welcome', 'data-testid': 'kefu-welcome' }, [h('span', { class: 'bubble', text: t('widget.welcome') })]);
     UI.hot = h('div', { class: 'hot', 'data-testid': 'kefu-bot-hotlist', hidden: true });
     UI.help = h('a', { class: 'helplink', 'data-testid': 'kefu-help-link', target: '_blank', rel: 'noopener', text: t('widget.help.link'), hidden: true });
+    UI.forms = h('nav', { class: 'forms', 'data-testid': 'kefu-forms', 'aria-label': t('widget.forms.title'), hidden: true });
     UI.handover = h('button', { type: 'button', class: 'handover', 'data-testid': 'kefu-bot-handover', text: t('widget.bot.handoverShort'), title: t('widget.bot.handover'), 'aria-label': t('widget.bot.handover'), onclick: function () { handover(); } });
     UI.archive = h('div', { class: 'archive' });
     UI.msgs = h('div', { class: 'msgs' });
@@ -519,7 +531,7 @@
     UI.send = h('button', { type: 'button', class: 'send', 'data-testid': 'kefu-send', text: t('widget.send'), onclick: function () { sendComposer(); } });
     UI.panel = h('div', { class: 'panel', 'data-testid': 'kefu-panel', role: 'dialog', 'aria-label': t('widget.title'), hidden: true }, [
       h('div', { class: 'head' }, [h('div', { class: 'avatar' }, [icon('chat')]), h('div', { class: 'titles' }, [UI.title, UI.agent]), UI.help, UI.close]),
-      UI.statusLine, UI.banner, UI.list, UI.typing, UI.queue, UI.notice, UI.picker,
+      UI.forms, UI.statusLine, UI.banner, UI.list, UI.typing, UI.queue, UI.notice, UI.picker,
       h('div', { class: 'composer' }, [UI.tools, UI.preview, h('div', { class: 'inputrow' }, [UI.input, UI.send])])
     ]);
     UI.badge = h('span', { class: 'badge', 'data-testid': 'kefu-badge', hidden: true });
@@ -605,6 +617,24 @@
       UI.agent.hidden = !UI.agent.textContent;
     }
     UI.welcome.firstChild.textContent = S.inbox.greeting || t('widget.welcome');
+  }
+
+  // The shop's forms (online repair, feedback) as links opening in a new tab in the widget's language.
+  function updateForms() {
+    if (!UI.forms) return;
+    UI.forms.textContent = '';
+    UI.forms.hidden = !S.forms.length;
+    if (!S.forms.length) return;
+    UI.forms.appendChild(h('span', { class: 'forms-title', text: t('widget.forms.title') }));
+    S.forms.forEach(function (f) {
+      var url;
+      try { url = new URL(f.url); if (S.locale) url.searchParams.set('lang', S.locale); url = url.href; } catch (e) { url = f.url; }
+      var label = t('widget.forms.open', { name: f.name });
+      var link = h('a', { class: 'formlink', 'data-testid': 'kefu-form-link', 'data-form-key': f.key, href: url, target: '_blank', rel: 'noopener', title: label, 'aria-label': label });
+      link.appendChild(document.createTextNode(f.name));
+      link.appendChild(icon('external'));
+      UI.forms.appendChild(link);
+    });
   }
 
   function updateBadge() {
@@ -1511,6 +1541,10 @@
       var bot = r.bot && typeof r.bot === 'object' ? r.bot : {}, help = r.help && typeof r.help === 'object' ? r.help : {};
       S.bot = { active: bot.active === true, mode: typeof bot.mode === 'string' ? bot.mode : 'off' };
       S.help = { url: webUrl(help.url), hot: (Array.isArray(help.hot) ? help.hot : []).filter(function (q) { return q && typeof q.title === 'string' && q.title.trim(); }).slice(0, 8) };
+      // Public forms (absent on older servers: no links).
+      S.forms = (Array.isArray(r.forms) ? r.forms : []).filter(function (f) {
+        return f && typeof f.name === 'string' && f.name.trim() && webUrl(f.url);
+      }).slice(0, 6).map(function (f) { return { key: String(f.key || ''), name: f.name.trim(), kind: String(f.kind || ''), url: webUrl(f.url) }; });
       // Routing additions (absent on older servers: no status line, always open).
       S.statusLine = typeof r.statusLine === 'string' && r.statusLine.trim() ? r.statusLine.trim() : null;
       S.hours = { open: r.open !== false, nextOpen: typeof r.nextOpen === 'string' ? r.nextOpen : null };
@@ -1523,6 +1557,7 @@
       updateHeader();
       updateStatusLine();
       updateBot();
+      updateForms();
     });
   }
 

@@ -19,6 +19,7 @@ import * as orderSettings from './views/orders.js';
 import * as tickets from './views/tickets.js';
 import * as aftersales from './views/aftersales.js';
 import * as compensations from './views/compensations.js';
+import * as forms from './views/forms.js';
 
 const RANK = { agent: 0, supervisor: 1, admin: 2, owner: 3 };
 
@@ -47,6 +48,7 @@ export const routes = [
   { path: 'conversations', label: () => t('app.nav.conversations'), icon: 'chat', view: conversations, admin: false, badge: 'unread' },
   { path: 'tickets', label: () => t('tickets.nav'), icon: 'ticket', view: tickets, admin: false },
   { path: 'after-sales', label: () => t('cases.nav'), icon: 'box', view: aftersales, admin: false },
+  { path: 'forms', label: () => t('forms.nav'), icon: 'form', view: forms, admin: false },
   forRole({ path: 'live', label: () => t('routing.live.nav'), icon: 'pulse', view: live, minRole: 'supervisor' }),
   forRole({ path: 'price-changes', label: () => t('orders.pricechange.nav'), icon: 'stamp', view: pricechanges, minRole: 'supervisor' }),
   forRole({ path: 'compensations', label: () => t('cases.approvals.nav'), icon: 'coins', view: compensations, minRole: 'supervisor' }),

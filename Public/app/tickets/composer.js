@@ -1,7 +1,8 @@
 // The composer under a ticket's timeline: a public reply (sent to the customer in the
 // ticket's latest linked conversation) or a private note, and "submit as": send and leave the
 // ticket pending on the customer, on hold or solved in one step (Zendesk's submit-as).
-// A ticket without a conversation takes notes only. Ctrl/Cmd+Enter sends.
+// A ticket without a conversation takes notes only, except a web form's: its public replies
+// are read by the customer on the form's look-up. Ctrl/Cmd+Enter sends.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { dismissable } from '../ui.js';
@@ -39,8 +40,13 @@ export function createTicketComposer({ onSubmit }) {
       counter,
       h('div', { class: 'tk-submit-group popover-anchor' }, submit, caret, menuBox)));
 
-  function canReply() {
+  function hasConversation() {
     return Boolean(state.ticket && (state.ticket.links || []).some((l) => l.conversationId));
+  }
+
+  /** A web form's ticket takes public replies without a chat: the customer reads them on the form's look-up. */
+  function canReply() {
+    return hasConversation() || Boolean(state.ticket && state.ticket.source === 'form');
   }
 
   /** The statuses "submit as" offers now: those the ticket may move to (and "open" after a reply of a new one). */
@@ -63,7 +69,7 @@ export function createTicketComposer({ onSubmit }) {
         type: 'button', role: 'tab', class: 'tk-composer-mode tk-composer-mode-note', 'data-testid': 'ticket-mode-note',
         'aria-selected': String(!reply), onclick: () => setKind('note'),
       }, t('tickets.composer.note')));
-    hint.textContent = reply ? t('tickets.composer.replyHint')
+    hint.textContent = reply ? (hasConversation() ? t('tickets.composer.replyHint') : t('forms.ticket.replyHint'))
       : (canReply() ? t('tickets.composer.noteHint') : t('tickets.composer.noConversation'));
     input.placeholder = reply ? t('tickets.composer.replyPlaceholder') : t('tickets.composer.notePlaceholder');
     submit.textContent = reply ? t('tickets.composer.sendReply') : t('tickets.composer.addNote');

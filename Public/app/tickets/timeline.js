@@ -3,8 +3,9 @@
 // pending", the ticket created, the customer writing again), links to conversations and
 // orders, and after-sales: a case opened, moved, a step of the complaint procedure, the
 // solution sent and the customer's answer, compensations proposed, granted, decided and
-// reversed (money in the interface language). Everything is built from text nodes: user text
-// never reaches innerHTML.
+// reversed (money in the interface language). An entry's attachments (a web form's photos)
+// show as thumbnails under its text. Everything is built from text nodes: user text never
+// reaches innerHTML.
 import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { linkify, relativeTime } from '../chat/format.js';
@@ -108,6 +109,37 @@ export function authorText(entry, directory) {
   }
 }
 
+/** The size of a file in the interface language: 12 kB, 1.5 MB. */
+function sizeText(bytes) {
+  const n = Number(bytes);
+  if (!Number.isFinite(n) || n < 0) return '';
+  const [value, unit] = n >= 1024 * 1024 ? [n / (1024 * 1024), 'megabyte'] : [Math.max(1, Math.round(n / 1024)), 'kilobyte'];
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+  } catch {
+    return `${value.toFixed(unit === 'megabyte' ? 1 : 0)} ${unit === 'megabyte' ? 'MB' : 'kB'}`;
+  }
+}
+
+/** The pictures and files an entry carries (a web form's photos): thumbnails open full size in a new tab. */
+function attachmentsNode(entry) {
+  const items = Array.isArray(entry.attachments) ? entry.attachments.filter((a) => a && a.url) : [];
+  if (!items.length) return null;
+  return h('div', { class: 'tk-attachments', 'data-testid': 'ticket-attachments' }, items.map((a) => {
+    const image = /^image\//i.test(a.contentType || '');
+    const title = [a.name, sizeText(a.size)].filter(Boolean).join(' \u00b7 ');
+    return image
+      ? h('a', {
+        href: a.url, target: '_blank', rel: 'noopener', class: 'tk-attachment tk-attachment-image', title,
+        'data-testid': 'ticket-attachment', 'data-attachment-id': a.id, 'data-kind': 'image',
+      }, h('img', { src: a.url, alt: a.name || '', loading: 'lazy' }))
+      : h('a', {
+        href: a.url, target: '_blank', rel: 'noopener', class: 'tk-attachment tk-attachment-file', title,
+        'data-testid': 'ticket-attachment', 'data-attachment-id': a.id, 'data-kind': 'file',
+      }, h('span', { class: 'tk-attachment-name' }, a.name || a.id || ''), h('span', { class: 'tk-attachment-size' }, sizeText(a.size)));
+  }));
+}
+
 function timeNode(iso) {
   return h('time', { class: 'tk-entry-time', datetime: iso || '', title: formatDateTime(iso) }, relativeTime(iso));
 }
@@ -142,7 +174,8 @@ function eventNode(entry, ctx) {
         ? h('a', { href: `#/conversations/${encodeURIComponent(link.to)}`, class: 'tk-event-link' }, t('tickets.event.openConversation'))
         : null,
       timeNode(entry.createdAt)),
-    changes.length ? h('ul', { class: 'tk-changes' }, changes.map((c) => changeLine(c, ctx))) : null));
+    changes.length ? h('ul', { class: 'tk-changes' }, changes.map((c) => changeLine(c, ctx))) : null,
+    attachmentsNode(entry)));
 }
 
 function messageNode(entry, ctx) {
@@ -155,7 +188,8 @@ function messageNode(entry, ctx) {
     h('span', { class: 'tk-entry-kind' }, KIND_LABELS[entry.kind] ? KIND_LABELS[entry.kind]() : ''),
     entry.kind === 'reply' && entry.messageId ? h('span', { class: 'tk-entry-sent', title: t('tickets.entry.sentHint') }, t('tickets.entry.sent')) : null,
     timeNode(entry.createdAt)),
-  h('div', { class: 'tk-entry-text', 'data-testid': 'ticket-entry-text' }, linkify(entry.text)));
+  h('div', { class: 'tk-entry-text', 'data-testid': 'ticket-entry-text' }, linkify(entry.text)),
+  attachmentsNode(entry));
 }
 
 // ---- after-sales ----
@@ -191,7 +225,8 @@ function afterSaleNode(entry, ctx) {
       solution && entry.messageId ? h('span', { class: 'tk-entry-sent', title: t('cases.event.solutionSentHint') }, t('tickets.entry.sent')) : null,
       timeNode(entry.createdAt)),
     changes.length ? h('ul', { class: 'tk-changes' }, changes.map((c) => changeLine(c, ctx))) : null,
-    words ? h('div', { class: ['tk-event-quote', solution && 'is-solution'], 'data-testid': 'ticket-entry-text' }, linkify(words)) : null));
+    words ? h('div', { class: ['tk-event-quote', solution && 'is-solution'], 'data-testid': 'ticket-entry-text' }, linkify(words)) : null,
+    attachmentsNode(entry)));
 }
 
 /** The customer accepted or refused the solution (in the widget). */

@@ -18,6 +18,9 @@ public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     public var field: String?
     /// Seconds after which a rate-limited request may be retried.
     public var retryAfter: Int?
+    /// Every bad field of a form-like input, when more than one is reported at once (the first
+    /// is also `field` / `message`).
+    public var problems: [FieldProblem] = []
 
     public init(_ kind: Kind, code: String, message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.kind = kind
@@ -28,6 +31,14 @@ public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// All the problems of one input, reported together; nil when there are none.
+    public static func invalid(_ problems: [FieldProblem]) -> DomainError? {
+        guard let first = problems.first else { return nil }
+        var error = DomainError.invalid(first.field, first.message)
+        error.problems = problems
+        return error
+    }
 
     public static func invalid(_ field: String, _ message: String) -> DomainError {
         DomainError(.invalid, code: "invalid_field", message: message, field: field)
@@ -43,5 +54,19 @@ public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public static func conflict(_ field: String?, _ message: String) -> DomainError {
         DomainError(.conflict, code: "conflict", message: message, field: field)
+    }
+}
+
+/// One bad field of an input and what is wrong with it.
+public struct FieldProblem: Equatable, Sendable, Codable {
+    public var field: String
+    /// What is wrong, for a page to say in its own language: `required`, `too_long`, `invalid`, …
+    public var code: String
+    public var message: String
+
+    public init(field: String, code: String = "invalid", message: String) {
+        self.field = field
+        self.code = code
+        self.message = message
     }
 }

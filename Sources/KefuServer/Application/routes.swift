@@ -39,5 +39,6 @@ func routes(_ app: Application) throws {
     WebhooksRoutes.register(r)       // webhook endpoints and their deliveries
     TicketsRoutes.register(r)        // tickets: views, timeline, links, bulk changes, ticket settings
     CasesRoutes.register(r)          // after-sales: cases with deadlines, the compensation ledger and approvals
+    FormsRoutes.register(r)          // forms: feedback and repair forms on public pages that file tickets, the customer's lookup
     DemoRoutes.register(r)           // the demo shop and platform (after `kefu demo`)
 }

@@ -67,6 +67,7 @@ enum DemoData {
             + OrdersDemo.steps     // products, customers with orders, a 催付 rule, the demo platform's webhook
             + TicketsDemo.steps    // tickets in several states, an urgent complaint with its order, a custom field
             + CasesDemo.steps      // an exchange case under review with its deadline, a compensation waiting for approval
+            + FormsDemo.steps      // a repair form in the widget and a feedback form on their public pages
     }
 
     static func printSignIn(console: any Console, settings: KefuSettings) {

@@ -15,5 +15,6 @@ enum KefuMigrations {
         M009_CreateTickets(),            // tickets: tickets, their timeline and links, ticket settings
         M010_CreateCases(),              // after-sales: cases with deadlines, the compensation ledger
         M011_AddSweepIndexes(),          // routing: the sweep's queue and answer time-out without scanning every conversation
+        M012_CreateForms(),              // forms: public feedback and repair forms that file tickets; pictures on ticket entries
     ]
 }

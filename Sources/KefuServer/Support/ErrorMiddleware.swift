@@ -28,6 +28,8 @@ struct ErrorBody: Content {
         var code: String
         var message: String
         var field: String?
+        /// Every bad field, when an input reports several at once (a public form).
+        var fields: [FieldProblem]? = nil
     }
     var error: Detail
 }
@@ -51,7 +53,7 @@ struct KefuErrorMiddleware: AsyncMiddleware {
         case let domain as DomainError:
             status = domain.status
             headers = domain.headers
-            detail = .init(code: domain.code, message: domain.message, field: domain.field)
+            detail = .init(code: domain.code, message: domain.message, field: domain.field, fields: domain.problems.isEmpty ? nil : domain.problems)
         case let decoding as DecodingError:
             let mapped = DecodingErrorMapper.domainError(decoding)
             status = .badRequest
@@ -65,9 +67,9 @@ struct KefuErrorMiddleware: AsyncMiddleware {
             detail = .init(code: "internal_error", message: "Something went wrong on the server; it has been logged.", field: nil)
         }
         if status.code >= 500 {
-            request.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.url.path)"])
+            request.logger.error("request failed", metadata: ["error": "\(logBounded(String(reflecting: error), limit: 1000))", "path": "\(logBounded(request.url.path))"])
         } else {
-            request.logger.debug("request refused", metadata: ["status": "\(status.code)", "reason": "\(detail.message)"])
+            request.logger.debug("request refused", metadata: ["status": "\(status.code)", "reason": "\(logBounded(detail.message))"])
         }
         let response = Response(status: status, headers: headers)
         do {

@@ -133,6 +133,8 @@ struct TicketEntryDTO: Content {
     var text: String
     var changes: [TicketFieldChange]?
     var messageId: UUID?
+    /// Pictures sent with the entry (a form's).
+    var attachments: [AttachmentDTO]
     var createdAt: Date
 }
 

@@ -78,9 +78,16 @@ final class TicketEntry: Model, @unchecked Sendable {
     @OptionalField(key: "changes") var changesJSON: String?
     /// A public reply sent into a linked conversation, or the customer's message it copies.
     @OptionalField(key: "message_id") var messageID: UUID?
+    /// Pictures of the entry (a form's), a JSON array of attachment ids; nil for none.
+    @OptionalField(key: "attachments") var attachmentsJSON: String?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+
+    var attachmentIDs: [String] {
+        get { attachmentsJSON.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [] }
+        set { attachmentsJSON = newValue.isEmpty ? nil : String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), as: UTF8.self) }
+    }
 }
 
 /// A conversation or an order the ticket is about (`ticket_links`).

@@ -102,6 +102,7 @@ struct TicketViews {
         let tokenIDs = entries.filter { $0.authorType == "token" }.compactMap(\.authorID)
         let tokens = tokenIDs.isEmpty ? [:] : Dictionary(try await APIToken.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ tokenIDs).all()
             .map { ($0.id!, TicketPersonDTO(id: $0.id!, name: $0.name)) }, uniquingKeysWith: { a, _ in a })
+        let pictures = try await attachments(entries.flatMap(\.attachmentIDs), accountID: accountID)
         return TicketDTO(
             id: ticket.id!, number: ticket.numberText, subject: ticket.subject, type: ticket.type, source: ticket.source, status: ticket.status,
             nextStatuses: ticket.status.next, urgency: ticket.urgency, priority: ticket.priority,
@@ -122,8 +123,18 @@ struct TicketViews {
                 }
                 return TicketEntryDTO(id: e.id!, kind: e.kind, authorType: e.authorType, author: author, text: e.text,
                                       changes: e.changesJSON.flatMap { try? JSONDecoder().decode([TicketFieldChange].self, from: Data($0.utf8)) },
-                                      messageId: e.messageID, createdAt: e.createdAt)
+                                      messageId: e.messageID, attachments: e.attachmentIDs.compactMap { pictures[$0] }, createdAt: e.createdAt)
             })
+    }
+
+    /// The attachments of entries by id: name, type and size, never the bytes.
+    private func attachments(_ ids: [String], accountID: UUID) async throws -> [String: AttachmentDTO] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await Attachment.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ ids)
+            .field(\.$id).field(\.$name).field(\.$contentType).field(\.$size).all()
+        return Dictionary(rows.map { ($0.id!, AttachmentDTO(id: $0.id!, name: $0.name, contentType: $0.contentType, size: $0.size,
+                                                             url: AttachmentDTO.url(for: $0.id!, accountID: accountID))) },
+                          uniquingKeysWith: { a, _ in a })
     }
 
     /// The tickets linked to a conversation that the caller may see, newest first.

@@ -31,6 +31,8 @@ struct Tickets {
         var tags: [String] = []
         var fields: [String: String] = [:]
         var description: String?
+        /// Pictures of the description (a form's), stored with the ticket in its transaction.
+        var attachments: [Attachment] = []
     }
 
     func create(_ draft: Draft, by caller: Caller) async throws -> Ticket {
@@ -95,10 +97,11 @@ struct Tickets {
             try await ticket.create(on: unit.db)
             try await self.entry(ticket, .change, text: "created", changes: [TicketFieldChange(field: "status", from: nil, to: ticket.status.rawValue)],
                                  by: caller, unit: unit)
-            if let description {
+            if description != nil || !draft.attachments.isEmpty {
                 // From the team it is their note of what the customer wants; from a form or the API the customer's words.
                 let kind: TicketEntryKind = caller.actor.isPerson && caller.senderType == .agent ? .note : .customer
-                try await self.entry(ticket, kind, text: description, by: caller, unit: unit)
+                for attachment in draft.attachments { try await attachment.create(on: unit.db) }
+                try await self.entry(ticket, kind, text: description ?? "", attachmentIDs: draft.attachments.compactMap(\.id), by: caller, unit: unit)
             }
             if let linked { try await self.addLink(ticket, conversationID: linked.id!, order: nil, by: caller, unit: unit) }
             for order in orders { try await self.addLink(ticket, conversationID: nil, order: order, by: caller, unit: unit) }
@@ -164,13 +167,16 @@ struct Tickets {
             if ticket.status == .closed { throw DomainError(.conflict, code: "ticket_closed", message: "ticket \(ticket.numberText) is closed; file a follow-up ticket", field: "status") }
             var messageID: UUID?
             if kind == .reply {
-                guard let link = try await TicketLink.query(on: unit.db).filter(\.$accountID == ticket.accountID).filter(\.$ticketID == ticket.id!)
-                    .filter(\.$conversationID != nil).sort(\.$createdAt, .descending).first(), let conversationID = link.conversationID else {
+                let link = try await TicketLink.query(on: unit.db).filter(\.$accountID == ticket.accountID).filter(\.$ticketID == ticket.id!)
+                    .filter(\.$conversationID != nil).sort(\.$createdAt, .descending).first()
+                if let conversationID = link?.conversationID {
+                    let stored = try await app.conversations.insert(MessageDraft(text: text), in: conversationID, by: caller, unit: unit)
+                    messageID = stored.message.id
+                } else if ticket.source != .form {
+                    // A form's customer reads the team's replies where they look the ticket up.
                     throw DomainError(.conflict, code: "no_conversation", message: "the ticket has no conversation to reply in; link one first or write a note",
                                       field: "kind")
                 }
-                let stored = try await app.conversations.insert(MessageDraft(text: text), in: conversationID, by: caller, unit: unit)
-                messageID = stored.message.id
             }
             let entry = try await self.entry(ticket, kind, text: text, messageID: messageID, by: caller, unit: unit)
             var state = Self.state(ticket)
@@ -348,7 +354,7 @@ struct Tickets {
 
     @discardableResult
     private func entry(_ ticket: Ticket, _ kind: TicketEntryKind, text: String, changes: [TicketFieldChange]? = nil, messageID: UUID? = nil,
-                       by caller: Caller, unit: UnitOfWork) async throws -> TicketEntry {
+                       attachmentIDs: [String] = [], by caller: Caller, unit: UnitOfWork) async throws -> TicketEntry {
         let e = TicketEntry()
         e.id = unit.ids.make()
         e.accountID = ticket.accountID
@@ -360,6 +366,7 @@ struct Tickets {
         e.text = text
         e.changesJSON = changes.map { TicketSettingsStore.encode($0) }
         e.messageID = messageID
+        e.attachmentIDs = attachmentIDs
         e.createdAt = unit.now
         try await e.create(on: unit.db)
         return e

@@ -55,6 +55,8 @@ struct WidgetSessionDTO: Content {
     var open: Bool
     /// When it opens next, while closed.
     var nextOpen: Date?
+    /// The shop's forms offered here (在线报修, 意见反馈), opened in a new tab.
+    var forms: [WidgetFormDTO]
 }
 
 /// The shopper's side over HTTP: start or resume a visitor session, read history,
@@ -142,7 +144,10 @@ struct WidgetController {
         return WidgetSessionDTO(visitorToken: token!, contactId: visitor.id!, inbox: .init(name: inbox.name),
                                 conversationId: latest?.id, locale: locale.rawValue, bot: bot, help: help,
                                 statusLine: inbox.activeStatusLine(at: now), open: open,
-                                nextOpen: open ? nil : inbox.businessHours?.nextOpening(after: now))
+                                nextOpen: open ? nil : inbox.businessHours?.nextOpening(after: now),
+                                forms: try await req.application.forms.forWidget(inbox).map {
+                                    WidgetFormDTO(key: $0.key, name: $0.name, kind: $0.kind, url: DemoShopController.origin(req) + $0.publicPath)
+                                })
     }
 
     func messages(_ req: Request) async throws -> PageDTO<MessageDTO> {
