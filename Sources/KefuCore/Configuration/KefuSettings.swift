@@ -49,6 +49,10 @@ public struct KefuSettings: Equatable, Sendable {
     /// Whether webhooks may go to loopback, private and link-local addresses (off: refused,
     /// except the built-in demo platform on Kefu's own address).
     public var webhooksAllowPrivate: Bool = false
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client (none by default).
+    public var trustedProxies = TrustedProxies()
+    /// A bearer token `GET /metrics` requires; nil: open to whoever reaches the port.
+    public var metricsToken: String?
 
     public struct RateLimit: Equatable, Sendable, CustomStringConvertible {
         public var limit: Int
@@ -70,7 +74,7 @@ public struct KefuSettings: Equatable, Sendable {
             "KEFU_PUBLIC_URL", "KEFU_SECURE_COOKIES", "KEFU_CORS_ORIGINS", "KEFU_MAX_BODY_BYTES",
             "KEFU_LOGIN_LIMIT_IP", "KEFU_LOGIN_LIMIT_ACCOUNT", "KEFU_SESSION_IDLE_HOURS", "KEFU_LOG_LEVEL",
             "KEFU_RESOURCES_DIR", "KEFU_POSTGRES_POOL_SIZE", "KEFU_BCRYPT_COST", "KEFU_TEST_DATABASE_URL",
-            "KEFU_WEBHOOKS_ALLOW_PRIVATE",
+            "KEFU_WEBHOOKS_ALLOW_PRIVATE", "KEFU_TRUSTED_PROXIES", "KEFU_METRICS_TOKEN",
         ]
         if let unknown = env.keys.filter({ $0.hasPrefix("KEFU_") && !known.contains($0) }).sorted().first {
             throw ConfigurationError(variable: unknown, message: "is not a Kefu setting (known: \(known.sorted().joined(separator: ", ")))")
@@ -156,6 +160,13 @@ public struct KefuSettings: Equatable, Sendable {
             case "0", "false", "no", "off": settings.webhooksAllowPrivate = false
             default: throw ConfigurationError(variable: "KEFU_WEBHOOKS_ALLOW_PRIVATE", message: "must be true or false, got '\(raw)'")
             }
+        }
+        if let raw = value("KEFU_TRUSTED_PROXIES") { settings.trustedProxies = try TrustedProxies.parse(raw) }
+        if let token = value("KEFU_METRICS_TOKEN") {
+            guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                throw ConfigurationError(variable: "KEFU_METRICS_TOKEN", message: "must be at least 16 printable ASCII characters without spaces")
+            }
+            settings.metricsToken = token
         }
         return settings
     }

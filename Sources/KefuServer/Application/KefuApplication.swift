@@ -43,7 +43,7 @@ public enum KefuApplication {
         }
         app.middleware.use(KefuErrorMiddleware())
         app.middleware.use(SecurityHeadersMiddleware())
-        app.middleware.use(FileMiddleware(publicDirectory: directory + "/Public/", defaultFile: "index.html"))
+        app.middleware.use(StaticFilesMiddleware(publicDirectory: directory + "/Public/"))
         app.middleware.use(OriginCheckMiddleware(allowed: Set(settings.corsOrigins)))
         app.middleware.use(AuthenticationMiddleware())
 
@@ -87,7 +87,40 @@ public enum KefuApplication {
 
 /// The `kefu` executable's entry: read settings, build the app, run the command.
 public enum KefuMain {
+    /// The commands and what they do, for `kefu --help`.
+    static let commands: [(name: String, summary: String)] = [
+        ("serve", "start Kefu (the default) on KEFU_HOST:KEFU_PORT"),
+        ("setup", "create a shop and its owner: --shop NAME --email E --password P"),
+        ("demo", "create the demo shop with its team, FAQ, orders, tickets and forms"),
+        ("import", "import orders or products from a platform CSV: import orders|products FILE.csv [--shop NAME]"),
+        ("migrate", "bring the database up to date (also done at every start)"),
+        ("routes", "list every route"),
+    ]
+
+    static var usage: String {
+        let width = commands.map(\.name.count).max() ?? 0
+        return "usage: kefu [command] [options]\n\ncommands:\n"
+            + commands.map { "  " + $0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n")
+            + "\n\nSettings are KEFU_* environment variables (docs/operations.md); Kefu keeps its data in ./kefu-data by default.\n"
+    }
+
+    /// Help and unknown commands are answered before anything is opened: they create no data
+    /// folder and run no migration.
+    static func preflight(_ arguments: [String]) -> Int32? {
+        let args = Array(arguments.dropFirst())
+        if args.contains(where: { $0 == "--help" || $0 == "-h" || $0 == "help" }) {
+            FileHandle.standardOutput.write(Data(usage.utf8))
+            return 0
+        }
+        if let command = args.first(where: { !$0.hasPrefix("-") }), !commands.contains(where: { $0.name == command }) {
+            FileHandle.standardError.write(Data("kefu: unknown command '\(logBounded(command, limit: 60))'\n\n\(usage)".utf8))
+            return 2
+        }
+        return nil
+    }
+
     public static func run(arguments: [String]) async -> Int32 {
+        if let code = preflight(arguments) { return code }
         let settings: KefuSettings
         do {
             settings = try KefuSettings.from(environment: ProcessInfo.processInfo.environment)

@@ -9,19 +9,20 @@ struct AuthController {
         let input = try req.decodeStrict(LoginRequest.self)
         let context = req.application.kefu
         let email = input.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        try context.loginLimiter.attempt(ip: req.clientIP ?? "unknown", email: email, now: req.now)
+        let ip = req.clientIP ?? "unknown"
+        try context.loginLimiter.attempt(ip: ip, email: email, now: req.now)
 
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         guard let user, user.active else {
             try await Passwords.spendVerifyTime(cost: context.settings.bcryptCost, on: req.application)
-            context.loginLimiter.failed(email: email, now: req.now)
+            context.loginLimiter.failed(ip: ip, email: email, now: req.now)
             throw Self.invalidCredentials
         }
         guard try await Passwords.verify(input.password, hash: user.passwordHash, on: req.application) else {
-            context.loginLimiter.failed(email: email, now: req.now)
+            context.loginLimiter.failed(ip: ip, email: email, now: req.now)
             throw Self.invalidCredentials
         }
-        context.loginLimiter.succeeded(email: email)
+        context.loginLimiter.succeeded(ip: ip, email: email)
 
         // A new session id at every sign-in; a session the browser still held is ended.
         if let old = req.cookies[AuthenticationMiddleware.cookieName]?.string {

@@ -12,9 +12,12 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     /// `last_seen_at` is written at most this often per session.
     static let touchInterval: TimeInterval = 300
     static let loginPath = "/api/v1/auth/login"
+    static let metricsPath = "/metrics"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let bearer = request.headers.bearerAuthorization {
+        if request.url.path == Self.metricsPath {
+            // Prometheus sends the metrics token (KEFU_METRICS_TOKEN), not an API token; the route checks it.
+        } else if let bearer = request.headers.bearerAuthorization {
             request.principal = try await Self.principal(forToken: bearer.token, on: request)
         } else if let cookie = request.cookies[Self.cookieName]?.string, !cookie.isEmpty,
                   request.url.path != Self.loginPath {

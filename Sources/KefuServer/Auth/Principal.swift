@@ -53,8 +53,13 @@ extension Request {
     }
 
     /// The client's address: the socket peer (no proxy headers are trusted by default).
+    /// The client's address: the peer's, or — behind a trusted reverse proxy
+    /// (`KEFU_TRUSTED_PROXIES`) — the one the proxy names in `Forwarded` / `X-Forwarded-For`.
     var clientIP: String? {
-        remoteAddress?.ipAddress
+        let peer = remoteAddress?.ipAddress
+        let proxies = application.kefu.settings.trustedProxies
+        guard !proxies.ranges.isEmpty else { return peer }
+        return proxies.clientAddress(peer: peer, forwarded: headers[.forwarded], forwardedFor: headers[.xForwardedFor])
     }
 }
 

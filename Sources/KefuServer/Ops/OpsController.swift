@@ -33,13 +33,27 @@ struct OpsController {
         }
     }
 
-    func metrics(_ req: Request) async -> Response {
+    /// Prometheus metrics; with `KEFU_METRICS_TOKEN` set, only for `Authorization: Bearer <token>`.
+    func metrics(_ req: Request) async throws -> Response {
+        if let token = req.application.kefu.settings.metricsToken {
+            let given = req.headers.bearerAuthorization?.token ?? ""
+            guard Self.constantTimeEqual(Array(given.utf8), Array(token.utf8)) else {
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"kefu-metrics\"")
+                throw DomainError(.unauthorized, code: "unauthorized", message: "the metrics need the bearer token set in KEFU_METRICS_TOKEN")
+            }
+        }
         let started = ContinuousClock.now
         let reachable = (try? await (req.db as! any SQLDatabase).raw("SELECT 1").all()) != nil
         req.application.kefu.recordDatabase(reachable: reachable, ping: started.duration(to: .now))
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
         return Response(status: .ok, headers: headers, body: .init(string: MetricsRegistry.render()))
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     func openAPI(_ req: Request) -> Response {

@@ -39,9 +39,7 @@ final class ChatSocketSession: Sendable {
     }
 
     static func upgrade(_ req: Request, start: @escaping @Sendable (Request, WebSocket, AsyncStream<Incoming>) async -> Void) -> Response {
-        req.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: ChatLimits.maxFrameBytes),
-                      shouldUpgrade: { $0.eventLoop.makeSucceededFuture([:]) },
-                      onUpgrade: { req, ws in
+        req.boundedWebSocket(maxMessageBytes: ChatLimits.maxFrameBytes, onUpgrade: { req, ws in
             let (frames, continuation) = AsyncStream<Incoming>.makeStream(bufferingPolicy: .bufferingOldest(ChatLimits.maxPendingFrames))
             let clock = req.application.kefu.clock
             ws.onText { ws, text in
