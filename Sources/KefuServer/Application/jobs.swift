@@ -12,6 +12,9 @@ func jobs(_ runner: JobRunner) {
     runner.register(Job(name: "conversations.snoozes", interval: 15) { app, now in
         try await app.conversations.wakeSnoozed(now: now) == 500
     })
+    runner.register(Job(name: Uploads.jobName, interval: 3600) { app, now in
+        try await Uploads.prune(app, now: now) == Uploads.batch
+    })
     // Routing
     runner.register(Job(name: RoutingService.sweepJob, interval: 1) { app, _ in
         await app.routing.sweep()

@@ -105,6 +105,9 @@ final class Attachment: Model, @unchecked Sendable {
     @Field(key: "size") var size: Int
     @Field(key: "data") var data: Data
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// When a message or a ticket first referred to it; a visitor's upload nothing refers to
+    /// after a day is deleted (``Uploads/prune(_:now:)``).
+    @OptionalField(key: "used_at") var usedAt: Date?
 
     init() {}
 }

@@ -17,12 +17,17 @@ enum ConversationOps {
             .filter(\.$uploaderType == uploaderType).filter(\.$uploaderID == uploaderID)
             .field(\.$id).field(\.$name).field(\.$contentType).field(\.$size).all()
         let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
-        return try ids.map { id in
+        let dtos = try ids.map { id in
             guard let a = byID[id] else {
                 throw DomainError(.invalid, code: "attachment_invalid", message: "attachment \(id) is unknown or not yours", field: "attachments")
             }
             return AttachmentDTO(id: id, name: a.name, contentType: a.contentType, size: a.size, url: AttachmentDTO.url(for: id, accountID: accountID))
         }
+        // Marked before the message commits: at worst an upload of a message that then failed is
+        // kept, never one a message refers to deleted.
+        try await Attachment.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ ids).filter(\.$usedAt == nil)
+            .set(\.$usedAt, to: Date()).update()
+        return dtos
     }
 
     static func contact(of conversation: Conversation, on db: any Database) async throws -> Contact? {

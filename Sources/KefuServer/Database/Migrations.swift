@@ -16,5 +16,6 @@ enum KefuMigrations {
         M010_CreateCases(),              // after-sales: cases with deadlines, the compensation ledger
         M011_AddSweepIndexes(),          // routing: the sweep's queue and answer time-out without scanning every conversation
         M012_CreateForms(),              // forms: public feedback and repair forms that file tickets; pictures on ticket entries
+        M013_TrackAttachmentUse(),       // uploads: when first used, so visitors' unused uploads are deleted after a day
     ]
 }

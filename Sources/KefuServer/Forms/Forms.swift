@@ -172,6 +172,7 @@ struct Forms {
             a.contentType = file.kind!.rawValue
             a.size = file.part.bytes.count
             a.data = Data(file.part.bytes)
+            a.usedAt = Date()
             return a
         }
         let caller = Caller(viewer: .staff(accountID: accountID, role: .owner, userID: nil, inboxIDs: nil), actor: .visitor(contactID: contactID),

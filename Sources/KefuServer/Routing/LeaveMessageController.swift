@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KefuCore
+import NIOConcurrencyHelpers
 import Vapor
 
 struct LeaveMessageRequest: StrictContent {
@@ -19,8 +20,19 @@ struct LeaveMessageDTO: Content {
 /// shopper prefers), a message with contact details that becomes a queued conversation
 /// answered later.
 struct LeaveMessageController {
+    /// A left message is typed by a person and carries contact details: 5 a minute per visitor,
+    /// 20 a minute per address (it was unlimited: 60 a second were accepted).
+    let perVisitor = NIOLockedValueBox(SlidingWindowLimiter(limit: 5, windowSeconds: 60))
+    let perAddress = NIOLockedValueBox(SlidingWindowLimiter(limit: 20, windowSeconds: 60))
+
     func leave(_ req: Request) async throws -> Response {
         let visitor = try await WidgetController.visitor(req)
+        let t = req.now.timeIntervalSince1970
+        for (limiter, key) in [(perAddress, req.clientIP ?? "unknown"), (perVisitor, visitor.contactID.uuidString)] {
+            if case .refused(let retry) = limiter.withLockedValue({ $0.hit(key, now: t) }) {
+                throw DomainError(.rateLimited, code: "rate_limited", message: "too many left messages; try again in \(retry) seconds", retryAfter: retry)
+            }
+        }
         let input = try req.decodeStrict(LeaveMessageRequest.self)
         let text = try ChatValidate.text(input.text, hasAttachments: false)
         let name = try Validate.optionalText(input.name, field: "name", limit: 100)

@@ -63,6 +63,7 @@ struct WidgetSessionDTO: Content {
 /// upload images. Authenticated by the visitor token, never by cookies.
 struct WidgetController {
     let sessionLimiter: NIOLockedValueBox<SlidingWindowLimiter>
+    let uploadQuota = Uploads.Quota()
 
     init() {
         sessionLimiter = .init(SlidingWindowLimiter(limit: 30, windowSeconds: 60))
@@ -162,6 +163,7 @@ struct WidgetController {
 
     func upload(_ req: Request) async throws -> Response {
         let visitor = try await Self.visitor(req)
+        try uploadQuota.take(visitor: visitor.contactID, shop: visitor.viewer.accountID, now: req.now)
         return try await UploadsController.store(req, accountID: visitor.viewer.accountID, uploaderType: "visitor", uploaderID: visitor.contactID)
     }
 
