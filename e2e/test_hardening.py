@@ -242,3 +242,34 @@ def test_help_and_unknown_commands_touch_nothing(tmp_path):
         assert result.returncode == code, result
         assert "usage: kefu" in (result.stdout + result.stderr)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_trace_and_debug_logs_carry_no_credentials(tmp_path):
+    binary = find_binary()
+    db = copy_database(demo_database(binary, tmp_path), tmp_path / "traced.sqlite")
+    traced = KefuProcess(binary, tmp_path, f"sqlite://{db}", name="traced", log_level="trace").start()
+    try:
+        http = requests.Session()
+        login = http.post(traced.url + "/api/v1/auth/login", json={"email": "owner@demo.kefu.local", "password": DEMO_PASSWORD})
+        csrf = login.json()["csrfToken"]
+        cookie = http.cookies.get("kefu_session")
+        headers = {"X-CSRF-Token": csrf}
+        token = http.post(traced.url + "/api/v1/api-tokens", json={"name": "trace"}, headers=headers).json()["token"]
+        assert requests.get(traced.url + "/api/v1/forms", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        identity = http.get(traced.url + "/api/v1/order-settings").json()["identitySecret"]
+        hook = http.post(traced.url + "/api/v1/webhooks", json={"url": "https://example.com/hook", "events": ["order.reminded"]},
+                         headers=headers).json()
+        key = inbox_key(AgentClient.login(traced.url, "owner@demo.kefu.local", DEMO_PASSWORD, name="owner"))
+        visitor = requests.post(traced.url + "/api/v1/widget/sessions", json={"inboxKey": key}).json()["visitorToken"]
+        requests.get(traced.url + f"/api/v1/widget/messages?token={visitor}")
+        time.sleep(0.5)
+        log = traced.log_text()
+        assert "TRACE" in log and "Running query" in log, "the log level did not take effect"
+        secrets = {"csrf": csrf, "cookie": cookie, "api token": token, "identity secret": identity, "visitor token": visitor,
+                   "password": DEMO_PASSWORD}
+        if hook.get("secret"):
+            secrets["webhook secret"] = hook["secret"]
+        leaked = [name for name, value in secrets.items() if value and value in log]
+        assert not leaked, f"leaked into the log: {leaked}"
+    finally:
+        traced.kill()

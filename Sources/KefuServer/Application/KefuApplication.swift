@@ -131,7 +131,7 @@ public enum KefuMain {
         let app: Application
         do {
             var env = try Environment.detect(arguments: arguments)
-            try LoggingSystem.bootstrap(from: &env)
+            try RedactingLogHandler.bootstrap(from: &env)
             app = try await Application.make(env)
         } catch {
             FileHandle.standardError.write(Data("kefu: \(error)\n".utf8))
