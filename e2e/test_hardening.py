@@ -10,6 +10,8 @@
 - Behind a trusted proxy (``KEFU_TRUSTED_PROXIES``) limits count the client the proxy names;
   without one, ``X-Forwarded-For`` is ignored. ``KEFU_METRICS_TOKEN`` guards ``/metrics``.
 - ``kefu --help`` and unknown commands touch nothing.
+- At ``trace`` the log holds none of the credentials the run used.
+- The demo's pictures are paths on Kefu, so they load on any address and port.
 """
 
 from __future__ import annotations
@@ -273,3 +275,15 @@ def test_trace_and_debug_logs_carry_no_credentials(tmp_path):
         assert not leaked, f"leaked into the log: {leaked}"
     finally:
         traced.kill()
+
+
+def test_demo_pictures_load_on_whatever_address_kefu_runs(server):
+    """The demo is made once (the template) and served here on a random port: its pictures are
+    paths on Kefu, shown as they are in the workbench and made absolute in cards."""
+    owner = AgentClient.login(server.url, "owner@demo.kefu.local", DEMO_PASSWORD, name="owner")
+    products = owner.request("GET", "/api/v1/products?q=T恤")
+    items = products["products"]
+    assert items, products
+    image = items[0]["imageUrl"]
+    assert image.startswith("/demo/products/"), image
+    assert requests.get(server.url + image).status_code == 200

@@ -244,6 +244,7 @@ export function hideError(el) {
   el.hidden = true;
 }
 
+// An http(s) address, or a path on Kefu itself (the demo's pictures and pages: "/demo/…").
 export function isWebUrl(url) {
-  return typeof url === 'string' && /^https?:\/\//i.test(url.trim());
+  return typeof url === 'string' && (/^https?:\/\//i.test(url.trim()) || /^\/(?!\/)/.test(url.trim()));
 }

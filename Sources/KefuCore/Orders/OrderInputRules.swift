@@ -46,6 +46,13 @@ enum HTTPURL {
         guard !url.isEmpty else { throw .invalid(field, "\(field) must not be empty") }
         guard url.count <= maxLength else { throw .invalid(field, "\(field) is longer than \(maxLength) characters") }
         let notHTTP = DomainError.invalid(field, "\(field) must be an http:// or https:// address; got '\(url)'")
+        if url.hasPrefix("/"), !url.hasPrefix("//") {
+            // A path on Kefu itself (the demo's pictures and pages): made absolute where it leaves Kefu (``KefuURL``).
+            guard !url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\\" }) else {
+                throw .invalid(field, "\(field) must not contain spaces, control characters or backslashes")
+            }
+            return url
+        }
         let lower = url.lowercased()
         let scheme = lower.hasPrefix("https://") ? "https://" : lower.hasPrefix("http://") ? "http://" : nil
         guard let scheme else { throw notHTTP }
@@ -102,5 +109,14 @@ enum InputText {
         let money = try Money(minor: raw, currency: currency)
         guard !money.isNegative else { throw .invalid(field, "\(field) must not be negative, got \(money)") }
         return money
+    }
+}
+
+/// Addresses that may be paths on Kefu itself (`/demo/products/tee.svg`): the workbench uses them
+/// as they are; cards and messages that reach a shop's own pages get Kefu's public origin in front.
+public enum KefuURL {
+    public static func absolute(_ url: String?, origin: String) -> String? {
+        guard let url else { return nil }
+        return url.hasPrefix("/") && !url.hasPrefix("//") ? origin + url : url
     }
 }

@@ -74,6 +74,9 @@ struct OrderChat {
 
     // MARK: cards
 
+    /// Kefu's address as shops' pages reach it, for paths on Kefu in cards.
+    var origin: String { OrdersDemo.origin(app.kefu.settings) }
+
     func orderCard(_ order: Order, catalog: MessageCatalog, locale: Locale) -> (CardDTO, String) {
         let lines = OrderJSON.lines(order.linesJSON)
         let title = lines.first?.title ?? order.number
@@ -86,7 +89,8 @@ struct OrderChat {
         // Before payment the card opens the payment page; afterwards the order's page.
         let payable = order.status.isBeforePayment
         let card = CardDTO(kind: "order", externalId: order.externalID, title: title, subtitle: subtitle,
-                           imageUrl: lines.first?.imageUrl, url: payable ? (order.payLink ?? order.url) : order.url,
+                           imageUrl: KefuURL.absolute(lines.first?.imageUrl, origin: origin),
+                           url: KefuURL.absolute(payable ? (order.payLink ?? order.url) : order.url, origin: origin),
                            currency: order.currency, amount: order.total, status: order.status.rawValue)
         let text = catalog.text("orders.chat.card.order", ["order_no": order.number, "amount": Self.money(order.total, order.currency, locale)])
         return (card, text)
@@ -95,7 +99,8 @@ struct OrderChat {
     func productCard(_ product: Product, tier: PriceTier, catalog: MessageCatalog, locale: Locale) -> (CardDTO, String) {
         let price = ProductDTO.price(product, tier: tier)
         let card = CardDTO(kind: "product", externalId: product.externalID, title: product.title,
-                           subtitle: product.category.isEmpty ? nil : product.category, imageUrl: product.imageURL, url: product.url,
+                           subtitle: product.category.isEmpty ? nil : product.category,
+                           imageUrl: KefuURL.absolute(product.imageURL, origin: origin), url: KefuURL.absolute(product.url, origin: origin),
                            currency: product.currency, amount: price, status: nil)
         let text = catalog.text("orders.chat.card.product", ["title": product.title, "amount": Self.money(price, product.currency, locale)])
         return (card, text)

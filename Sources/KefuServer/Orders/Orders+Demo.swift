@@ -44,7 +44,7 @@ enum OrdersDemo {
         let store = OrderStore(app: app)
         for p in products {
             let upsert = ProductUpsert(title: p.1, keywords: p.2, category: p.3, currency: "CNY", marketPrice: p.4, memberPrice: p.5,
-                                       vipPrice: p.6, stock: p.7, imageUrl: "\(origin)/demo/products/\(p.8).svg", url: "\(origin)/demo/shop",
+                                       vipPrice: p.6, stock: p.7, imageUrl: "/demo/products/\(p.8).svg", url: "/demo/shop",
                                        status: "on_sale")
             _ = try await store.upsert(product: p.0, upsert, accountID: accountID)
         }
@@ -53,7 +53,7 @@ enum OrdersDemo {
             let p = products.first { $0.0 == sku }!
             let price = tier.pick(market: p.4, member: p.5, vip: p.6)
             return .init(sku: sku, title: p.1, quantity: quantity, unitPrice: price, productExternalId: sku,
-                         imageUrl: "\(origin)/demo/products/\(p.8).svg")
+                         imageUrl: "/demo/products/\(p.8).svg")
         }
         func buyer(_ c: Customer) -> OrderUpsert.BuyerInput { .init(externalId: c.id, name: c.name, tier: c.tier.rawValue) }
         let (wang, chen, zhang) = (customers[0], customers[1], customers[2])
@@ -61,7 +61,7 @@ enum OrdersDemo {
         let orders: [(String, OrderUpsert)] = [
             ("E20261122001", OrderUpsert(status: "unpaid", currency: "CNY", lines: [line("DRESS-FR", 1, tier: .vip), line("MUG-400", 2, tier: .vip)],
                                          shippingFee: 1000, buyer: buyer(wang), placedAt: minutes(12),
-                                         payLink: "\(origin)/demo/shop?customer=C1001#orders")),
+                                         payLink: "/demo/shop?customer=C1001#orders")),
             ("E20261120007", OrderUpsert(status: "shipped", currency: "CNY", lines: [line("COAT-FLC", 1, tier: .vip)], buyer: buyer(wang),
                                          placedAt: minutes(2 * 1440), paidAt: minutes(2 * 1440 - 3), carrier: "顺丰速运", trackingNo: "SF1402339127711",
                                          trackingEvents: [.init(at: minutes(1440 + 600), text: "已揽收", location: "杭州"),
@@ -71,11 +71,11 @@ enum OrdersDemo {
                                          placedAt: minutes(21 * 1440), paidAt: minutes(21 * 1440 - 1), carrier: "中通快递", trackingNo: "ZT7788120034")),
             ("E20261122002", OrderUpsert(status: "unpaid", currency: "CNY", lines: [line("TOWEL-3", 1, tier: .member), line("SOCK-5", 2, tier: .member)],
                                          shippingFee: 800, buyer: buyer(chen), placedAt: minutes(95),
-                                         payLink: "\(origin)/demo/shop?customer=C1002#orders")),
+                                         payLink: "/demo/shop?customer=C1002#orders")),
             ("E20261118010", OrderUpsert(status: "paid", currency: "CNY", lines: [line("TEE-220", 1, tier: .member)], buyer: buyer(chen),
                                          placedAt: minutes(4 * 1440), paidAt: minutes(4 * 1440 - 2))),
             ("E20261122003", OrderUpsert(status: "unpaid", currency: "CNY", lines: [line("COAT-FLC", 1, tier: .regular)], shippingFee: 1200,
-                                         buyer: buyer(zhang), placedAt: minutes(5), payLink: "\(origin)/demo/shop?customer=C1003#orders")),
+                                         buyer: buyer(zhang), placedAt: minutes(5), payLink: "/demo/shop?customer=C1003#orders")),
         ]
         // The rule first, so the unpaid orders get their reminder jobs.
         let rule = ReminderRuleRecord()

@@ -204,7 +204,7 @@ struct Reminders {
             "customer_name": order.buyerName ?? contact?.name ?? "",
             "order_no": order.number,
             "amount": OrderChat.money(order.total, order.currency, locale),
-            "pay_link": order.payLink ?? order.url ?? "",
+            "pay_link": KefuURL.absolute(order.payLink ?? order.url, origin: OrdersDemo.origin(unit.app.kefu.settings)) ?? "",
         ]).prefix(ChatLimits.maxTextCharacters))
         let agent = caller.actor.userID
         let stored = try await unit.insert(NewMessage(

@@ -101,6 +101,19 @@ final class ProductUpsertTests: XCTestCase {
         XCTAssertEqual(valid.status, .soldOut)
     }
 
+    func testAPathOnKefuIsKeptAndMadeAbsoluteWhereItLeavesKefu() throws {
+        var input = product()
+        input.imageUrl = "/demo/products/tee.svg"
+        XCTAssertEqual(try input.validated(externalId: "SKU-1").imageUrl, "/demo/products/tee.svg")
+        XCTAssertEqual(KefuURL.absolute("/demo/products/tee.svg", origin: "https://kefu.shop.example"), "https://kefu.shop.example/demo/products/tee.svg")
+        XCTAssertEqual(KefuURL.absolute("https://img.example.com/1.jpg", origin: "https://kefu.shop.example"), "https://img.example.com/1.jpg")
+        // a protocol-relative address is another host: refused
+        input.imageUrl = "//evil.example.com/x.svg"
+        XCTAssertThrowsError(try input.validated(externalId: "SKU-1"))
+        input.imageUrl = "/demo/a b.svg"
+        XCTAssertThrowsError(try input.validated(externalId: "SKU-1"))
+    }
+
     func testExternalIDRules() throws {
         // setup
         let good = ["SKU-1001", "a", "E2026.11:22_001", String(repeating: "x", count: 64)]
