@@ -38,8 +38,8 @@ final class ChatSocketSession: Sendable {
         var at: Date
     }
 
-    static func upgrade(_ req: Request, start: @escaping @Sendable (Request, WebSocket, AsyncStream<Incoming>) async -> Void) -> Response {
-        req.boundedWebSocket(maxMessageBytes: ChatLimits.maxFrameBytes, onUpgrade: { req, ws in
+    static func upgrade(_ req: Request, start: @escaping @Sendable (Request, WebSocket, AsyncStream<Incoming>) async -> Void) throws -> Response {
+        try req.boundedWebSocket(maxMessageBytes: ChatLimits.maxFrameBytes, onUpgrade: { req, ws in
             let (frames, continuation) = AsyncStream<Incoming>.makeStream(bufferingPolicy: .bufferingOldest(ChatLimits.maxPendingFrames))
             let clock = req.application.kefu.clock
             ws.onText { ws, text in

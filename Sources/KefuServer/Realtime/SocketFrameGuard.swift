@@ -32,7 +32,15 @@ struct BoundedWebSocketUpgrader: Upgrader {
 
 extension Request {
     /// A WebSocket upgrade whose messages (all their fragments together) have at most `maxMessageBytes`.
-    func boundedWebSocket(maxMessageBytes: Int, onUpgrade: @escaping @Sendable (Request, WebSocket) -> Void) -> Response {
+    /// A request that is not a WebSocket upgrade is answered 426 (it used to get a bare 101 and a
+    /// connection that never answered).
+    func boundedWebSocket(maxMessageBytes: Int, onUpgrade: @escaping @Sendable (Request, WebSocket) -> Void) throws -> Response {
+        let connection = headers[.connection].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard connection.contains("upgrade"), headers.first(name: .upgrade)?.lowercased() == "websocket",
+              headers.first(name: .secWebSocketKey)?.isEmpty == false, headers.first(name: .secWebSocketVersion) == "13" else {
+            throw Abort(.upgradeRequired, headers: ["Upgrade": "websocket", "Sec-WebSocket-Version": "13"],
+                        reason: "this address takes a WebSocket upgrade (Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13)")
+        }
         let res = Response(status: .switchingProtocols)
         res.upgrader = BoundedWebSocketUpgrader(maxMessageBytes: maxMessageBytes, onUpgrade: { ws in onUpgrade(self, ws) })
         return res

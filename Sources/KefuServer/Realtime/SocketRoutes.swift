@@ -10,7 +10,7 @@ enum SocketRoutes {
         v1.get("widget", "ws") { req async throws -> Response in
             try refuseWhileDraining(req)
             let visitor = try await WidgetController.visitor(req)
-            return ChatSocketSession.upgrade(req) { req, ws, frames in
+            return try ChatSocketSession.upgrade(req) { req, ws, frames in
                 await visitorSession(req, ws, frames, visitor: visitor.viewer)
             }
         }
@@ -19,7 +19,7 @@ enum SocketRoutes {
             let principal = try req.requirePrincipal()
             try checkOrigin(req)
             let viewer = try await Viewer.staff(principal, on: req.db)
-            return ChatSocketSession.upgrade(req) { req, ws, frames in
+            return try ChatSocketSession.upgrade(req) { req, ws, frames in
                 await agentSession(req, ws, frames, principal: principal, viewer: viewer)
             }
         }

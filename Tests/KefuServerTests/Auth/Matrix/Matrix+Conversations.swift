@@ -19,7 +19,8 @@ extension AuthorizationMatrixTests {
             "POST /api/v1/widget/uploads": { _ in
                 .init(path: "/api/v1/widget/uploads?token=\(token)", bytes: TestImages.png, status: all(201)) },
             "GET /api/v1/widget/ws": { _ in .init(path: "/api/v1/widget/ws", status: all(401)) },
-            "GET /api/v1/agent/ws": { _ in .init(path: "/api/v1/agent/ws", status: row(401, 101, 101, 101, 101, 101)) },
+            // Signed in but not a WebSocket upgrade: 426 (a bare 101 used to leave the connection hanging).
+            "GET /api/v1/agent/ws": { _ in .init(path: "/api/v1/agent/ws", status: row(401, 426, 426, 426, 426, 426)) },
             "GET /api/v1/conversations": { _ in .init(path: "/api/v1/conversations?filter=all", status: row(401, 200, 200, 200, 200, 200)) },
             "GET /api/v1/conversations/:id": { _ in .init(path: conv, status: row(401, 200, 404, 200, 404, 404)) },
             "GET /api/v1/conversations/:id/messages": { _ in .init(path: conv + "/messages", status: row(401, 200, 404, 200, 404, 404)) },
