@@ -129,7 +129,7 @@
     forms: [],
     // After-sale solutions (card.case): the shopper's answers, kept here because a card in the
     // history carries only what was true when it was sent; the cards shown, per case.
-    caseAnswers: loadJSON('caseAnswers', {}), caseCards: new Map()
+    caseAnswers: loadJSON('caseAnswers', {}), caseCards: new Map(), caseChecked: {}
   };
   if (S.conversationId) {
     S.agentRead = loadInt('agentRead');
@@ -788,6 +788,21 @@
     var list = S.caseCards.get(id) || [];
     var newest = list.reduce(function (a, b) { return (b.m.seq || 0) > (a.m.seq || 0) ? b : a; }, list[0]);
     list.forEach(function (e) { e.replaced = e !== newest; drawCaseFoot(e); });
+    if (newest && !caseAnswer(newest.card, newest.m) && !S.caseChecked[id]) {
+      S.caseChecked[id] = true;
+      refreshCase(newest);
+    }
+  }
+
+  // The case as it stands: an answer given on another device, or a newer solution.
+  function refreshCase(e) {
+    if (!S.token) return;
+    api('GET', '/api/v1/widget/cases/' + encodeURIComponent(e.card.caseId) + '?token=' + encodeURIComponent(S.token)).then(function (card) {
+      if (!card || typeof card !== 'object') return;
+      if (card.solution && e.card.solution && card.solution !== e.card.solution) e.replaced = true;
+      else if (card.answer === 'accepted' || card.answer === 'refused') keepCaseAnswer(e.card, e.m, card.answer);
+      drawCaseFoot(e);
+    }, function () { /* the card stays answerable; an answer then tells */ });
   }
 
   function drawCaseFoot(e) {
@@ -820,12 +835,20 @@
     e.busy = answer;
     e.error = null;
     drawCaseFoot(e);
-    api('POST', '/api/v1/widget/cases/' + encodeURIComponent(e.card.caseId) + '/answer?token=' + encodeURIComponent(S.token), { answer: answer }).then(function (res) {
+    // The solution the shopper read goes along: a solution changed since is refused, never answered unseen.
+    api('POST', '/api/v1/widget/cases/' + encodeURIComponent(e.card.caseId) + '/answer?token=' + encodeURIComponent(S.token),
+      { answer: answer, solution: e.card.solution || '' }).then(function (res) {
       keepCaseAnswer(e.card, e.m, res && (res.answer === 'accepted' || res.answer === 'refused') ? res.answer : answer);
     }, function (err) {
-      // Answered before (another tab, another device): the answer is the case's, not known here.
-      if (err && err.status === 409 && err.code === 'already_answered') keepCaseAnswer(e.card, e.m, 'answered');
-      else e.error = t('widget.case.failed');
+      if (err && err.status === 409 && err.code === 'already_answered') {
+        // Answered before (another tab, another device): ask the case what the answer was.
+        keepCaseAnswer(e.card, e.m, 'answered');
+        refreshCase(e);
+      } else if (err && err.status === 409 && err.code === 'solution_changed') {
+        e.replaced = true;
+      } else {
+        e.error = t('widget.case.failed');
+      }
     }).then(function () {
       e.busy = false;
       drawCaseFoot(e);

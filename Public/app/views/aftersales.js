@@ -1,6 +1,6 @@
 // Open after-sale cases (#/after-sales): every open case the member may see (through the tickets
 // they see), the nearest deadline first, with the time left (amber near it, red past it; the
-// platform's own deadlines marked), the ticket (a click opens its after-sales tab), what is
+// platform's own deadlines marked), the ticket with its subject and customer (a click opens its after-sales tab), what is
 // asked and why, the state, the order and where the solution stands. Filters: a state, and
 // overdue only. The time left moves on by itself; the list is looked at again every minute.
 // API: GET /api/v1/cases?state=&overdue=true.
@@ -116,7 +116,10 @@ export function render(container, ctx) {
       },
     },
     h('td', { class: 'cs-nowrap' }, deadlineChip(c.deadline, state.fetchedAt, { 'data-testid': 'case-row-deadline' }) || h('span', { class: 'muted' }, '\u2014')),
-    h('td', { class: 'cs-nowrap' }, h('a', { href, class: 'mono', 'data-testid': 'case-row-ticket' }, c.ticketNumber)),
+    h('td', { class: 'cs-ticket-cell' },
+      h('a', { href, class: 'mono', 'data-testid': 'case-row-ticket' }, c.ticketNumber),
+      c.ticketSubject ? h('div', { class: 'cs-list-subject', title: c.ticketSubject, 'data-testid': 'case-row-subject' }, c.ticketSubject) : null,
+      c.customer && c.customer.name ? h('div', { class: 'cs-list-customer muted', 'data-testid': 'case-row-customer' }, c.customer.name) : null),
     h('td', { class: 'cs-nowrap' }, kindLabel(c.kind)),
     h('td', { class: 'cs-nowrap' }, reasonLabel(c.reason)),
     h('td', { class: 'cs-nowrap' }, stateChip(c.state, { 'data-testid': 'case-row-state' })),

@@ -188,15 +188,31 @@ struct AfterSales {
     }
 
     /// The customer accepts or refuses the proposed solution (from the widget's card).
-    func answer(_ caseID: UUID, _ answer: CaseCustomerAnswer, by caller: Caller) async throws -> AfterSaleCase {
-        guard case .visitor(let accountID, let contactID, _) = caller.viewer else { throw DomainError.forbidden("only the customer answers") }
+    /// A case of the visitor's own tickets.
+    func customerCase(_ caseID: UUID, by caller: Caller, on db: (any Database)? = nil) async throws -> AfterSaleCase {
+        guard case .visitor(let accountID, let contactID, _) = caller.viewer else { throw DomainError.forbidden("only the customer reads this") }
+        let db = db ?? self.db
+        guard let c = try await AfterSaleCase.query(on: db).filter(\.$accountID == accountID).filter(\.$id == caseID).first(),
+              let ticket = try await Ticket.query(on: db).filter(\.$accountID == accountID).filter(\.$id == c.ticketID).first(),
+              ticket.contactID == contactID else { throw DomainError.notFound("case") }
+        return c
+    }
+
+    /// The customer's answer to the solution they saw (`seen`; when given, a solution changed
+    /// since is refused, so an answer never lands on a proposal the customer has not read).
+    func answer(_ caseID: UUID, _ answer: CaseCustomerAnswer, seen: String? = nil, by caller: Caller) async throws -> AfterSaleCase {
+        guard case .visitor(let accountID, _, _) = caller.viewer else { throw DomainError.forbidden("only the customer answers") }
         return try await app.write { unit in
-            guard let c = try await AfterSaleCase.query(on: unit.db).filter(\.$accountID == accountID).filter(\.$id == caseID).first(),
-                  let ticket = try await Ticket.query(on: unit.db).filter(\.$accountID == accountID).filter(\.$id == c.ticketID).first(),
-                  ticket.contactID == contactID else { throw DomainError.notFound("case") }
+            let c = try await self.customerCase(caseID, by: caller, on: unit.db)
+            guard let ticket = try await Ticket.query(on: unit.db).filter(\.$accountID == accountID).filter(\.$id == c.ticketID).first() else {
+                throw DomainError.notFound("case")
+            }
             _ = try await JobClaim.lockRow(table: Ticket.schema, id: ticket.id!, on: unit.db)
             guard let solution = c.solution else {
                 throw DomainError(.conflict, code: "no_solution", message: "no solution was proposed yet", field: "answer")
+            }
+            if let seen, seen != solution {
+                throw DomainError(.conflict, code: "solution_changed", message: "the solution was changed since; read the new one first", field: "solution")
             }
             guard c.customerAnswer == nil else {
                 throw DomainError(.conflict, code: "already_answered", message: "you already answered this solution", field: "answer")

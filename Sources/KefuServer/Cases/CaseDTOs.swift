@@ -32,8 +32,10 @@ struct CaseSolutionRequest: StrictContent {
 }
 
 struct CaseAnswerRequest: StrictContent {
-    static let allowedFields: Set<String> = ["answer"]
+    static let allowedFields: Set<String> = ["answer", "solution"]
     var answer: String
+    /// The solution the customer saw; a different current one is refused (409 `solution_changed`).
+    var solution: String?
 }
 
 struct CompensationRequest: StrictContent {
@@ -76,6 +78,9 @@ struct CaseDTO: Content {
     var id: UUID
     var ticketId: UUID
     var ticketNumber: String
+    var ticketSubject: String
+    /// The ticket's customer.
+    var customer: TicketPersonDTO?
     var kind: CaseKind
     var reason: CaseReason
     var state: CaseState

@@ -18,13 +18,19 @@ struct CaseViews {
         let settings = try await TicketSettingsStore.load(accountID, now: now, on: db)
         let policy = AfterSales.deadlines(settings)
         let tickets = try await Ticket.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ cases.map(\.ticketID)).all()
+        let contactIDs = Array(Set(tickets.compactMap(\.contactID)))
+        let customers = contactIDs.isEmpty ? [:] : Dictionary(
+            try await Contact.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ contactIDs).all()
+                .map { ($0.id!, TicketPersonDTO(id: $0.id!, name: $0.name ?? $0.phone ?? $0.email ?? "")) }, uniquingKeysWith: { a, _ in a })
         let orderIDs = cases.compactMap(\.orderID)
         let orders = orderIDs.isEmpty ? [] : try await Order.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ orderIDs).all()
         return cases.map { c in
             let order = orders.first { $0.id == c.orderID }
             let standing = policy.standing(due: c.state.isOpen ? c.dueAt : nil, now: now)
+            let ticket = tickets.first { $0.id == c.ticketID }
             return CaseDTO(
-                id: c.id!, ticketId: c.ticketID, ticketNumber: tickets.first { $0.id == c.ticketID }?.numberText ?? "", kind: c.kind, reason: c.reason,
+                id: c.id!, ticketId: c.ticketID, ticketNumber: ticket?.numberText ?? "", ticketSubject: ticket?.subject ?? "",
+                customer: ticket?.contactID.flatMap { customers[$0] }, kind: c.kind, reason: c.reason,
                 state: c.state, nextStates: c.state.next(for: c.kind),
                 order: order.map { TicketOrderDTO(id: $0.id!, externalId: $0.externalID, number: $0.number, status: $0.status.rawValue, total: $0.total,
                                                   currency: $0.currency) },

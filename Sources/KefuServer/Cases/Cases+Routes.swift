@@ -13,6 +13,7 @@ enum CasesRoutes {
         r.member.post("cases", ":id", "steps", use: cases.step)
         r.member.post("cases", ":id", "solution", use: cases.solution)
         r.v1.post("widget", "cases", ":id", "answer", use: cases.answer)
+        r.v1.get("widget", "cases", ":id", use: cases.customerCard)
         r.member.post("tickets", ":id", "compensations", use: cases.propose)
         r.member.get("tickets", ":id", "compensations", use: cases.ticketCompensations)
         r.editor.get("compensations", use: cases.ledger)

@@ -68,8 +68,18 @@ struct CasesController {
         let caller = try await WidgetController.caller(req)
         let input = try req.decodeStrict(CaseAnswerRequest.self)
         let answer = try TicketsController.parse(CaseCustomerAnswer.self, input.answer, field: "answer")
-        let c = try await req.application.afterSales.answer(try Self.caseID(req), answer, by: caller)
-        let ticket = try await Ticket.query(on: req.db).filter(\.$id == c.ticketID).first()
+        let c = try await req.application.afterSales.answer(try Self.caseID(req), answer, seen: input.solution, by: caller)
+        return try await Self.card(c, on: req.db)
+    }
+
+    /// The case card as its customer sees it now (their answer given on another device included).
+    func customerCard(_ req: Request) async throws -> CaseCardDTO {
+        let caller = try await WidgetController.caller(req)
+        return try await Self.card(try await req.application.afterSales.customerCase(try Self.caseID(req), by: caller), on: req.db)
+    }
+
+    static func card(_ c: AfterSaleCase, on db: any Database) async throws -> CaseCardDTO {
+        let ticket = try await Ticket.query(on: db).filter(\.$accountID == c.accountID).filter(\.$id == c.ticketID).first()
         return CaseCardDTO(caseId: c.id!, ticketNumber: ticket?.numberText ?? "", kind: c.kind, state: c.state, solution: c.solution ?? "",
                            answer: c.customerAnswer)
     }

@@ -77,6 +77,38 @@ final class AfterSalesTests: XCTestCase {
         XCTAssertEqual(updates.count, 6, "the five above and the customer's answer, each one event")
     }
 
+    func testAnAnswerGoesOnlyToTheSolutionTheCustomerReadAndOtherDevicesSeeIt() async throws {
+        let w = try await world()
+        let app = w.f.app
+        let opened = try await app.send(.POST, "/api/v1/tickets/\(w.ticket.id)/cases", as: w.f.agent,
+                                        json: #"{"kind":"compensation","reason":"damaged","orderId":"E1"}"#)
+        let c = try opened.content.decode(CaseDTO.self)
+        _ = try await app.send(.POST, "/api/v1/cases/\(c.id)/solution", as: w.f.agent, json: #"{"solution":"补偿 10 元优惠券"}"#)
+        _ = try await app.send(.POST, "/api/v1/cases/\(c.id)/solution", as: w.f.agent, json: #"{"solution":"补偿 20 元优惠券"}"#)
+        // the customer answers the card they read, which is the older one: refused, nothing recorded
+        let stale = try await app.send(.POST, "/api/v1/widget/cases/\(c.id)/answer?token=\(w.f.buyer.token)",
+                                       json: #"{"answer":"accepted","solution":"补偿 10 元优惠券"}"#)
+        XCTAssertEqual(stale.status, .conflict)
+        XCTAssertEqual(stale.errorCode, "solution_changed")
+        let before = try await app.send(.GET, "/api/v1/widget/cases/\(c.id)?token=\(w.f.buyer.token)").content.decode(CaseCardDTO.self)
+        XCTAssertNil(before.answer)
+        XCTAssertEqual(before.solution, "补偿 20 元优惠券")
+        // the current one is accepted; another device reads the answer
+        let ok = try await app.send(.POST, "/api/v1/widget/cases/\(c.id)/answer?token=\(w.f.buyer.token)",
+                                    json: #"{"answer":"accepted","solution":"补偿 20 元优惠券"}"#)
+        XCTAssertEqual(ok.status, .ok, ok.body.string)
+        let card = try await app.send(.GET, "/api/v1/widget/cases/\(c.id)?token=\(w.f.buyer.token)").content.decode(CaseCardDTO.self)
+        XCTAssertEqual(card.answer, .accepted)
+        // another visitor cannot read it
+        let stranger = try await TestVisitor.create(app, shop: w.f.shop, messages: [])
+        let other = try await app.send(.GET, "/api/v1/widget/cases/\(c.id)?token=\(stranger.token)")
+        XCTAssertEqual(other.status, .notFound)
+        // the case list names the ticket and its customer
+        let listed = try await app.send(.GET, "/api/v1/cases", as: w.f.agent).content.decode(CaseListDTO.self).items.first { $0.id == c.id }
+        XCTAssertEqual(listed?.ticketSubject, "大衣破损")
+        XCTAssertEqual(listed?.customer?.id, w.f.buyer.contact.id)
+    }
+
     func testACouponAboveTheAgentsLimitWaitsForTheSupervisorAndTheLedgerAddsUp() async throws {
         // setup
         let w = try await world()

@@ -41,6 +41,7 @@ extension AuthorizationMatrixTests {
             "POST /api/v1/cases/:id/solution": { _ in
                 .init(path: "/api/v1/cases/\(caseIDs[2])/solution", json: #"{"solution":"为您补发"}"#, status: row(401, 200, 404, 200, 404, 404)) },
             // The shopper's token in the query: members' credentials are not a visitor's.
+            "GET /api/v1/widget/cases/:id": { _ in .init(path: "/api/v1/widget/cases/\(caseIDs[3])?token=wrong", status: all(401)) },
             "POST /api/v1/widget/cases/:id/answer": { _ in
                 .init(path: "/api/v1/widget/cases/\(caseIDs[3])/answer?token=wrong", json: #"{"answer":"accepted"}"#, status: all(401)) },
             "POST /api/v1/tickets/:id/compensations": { _ in
