@@ -30,11 +30,26 @@ public struct BusinessHours: Codable, Sendable, Hashable {
     public var weekly: [String: [TimeRange]]
     /// Days closed all day, "YYYY-MM-DD" in the shop's time zone.
     public var holidays: [String]
+    /// Special working days (调休): dates open with their own ranges whatever their weekday,
+    /// e.g. a Sunday worked to make up for a holiday.
+    public var workdays: [WorkDay]
 
-    public init(timeZone: String, weekly: [String: [TimeRange]], holidays: [String] = []) {
+    /// A date worked outside the weekly pattern, with its ranges.
+    public struct WorkDay: Codable, Sendable, Hashable {
+        public var date: String
+        public var ranges: [TimeRange]
+
+        public init(date: String, ranges: [TimeRange]) {
+            self.date = date
+            self.ranges = ranges
+        }
+    }
+
+    public init(timeZone: String, weekly: [String: [TimeRange]], holidays: [String] = [], workdays: [WorkDay] = []) {
         self.timeZone = timeZone
         self.weekly = weekly
         self.holidays = holidays
+        self.workdays = workdays
     }
 
     /// The day keys, Monday first.
@@ -49,13 +64,23 @@ public struct BusinessHours: Codable, Sendable, Hashable {
         timeZone: "UTC",
         weekly: Dictionary(uniqueKeysWithValues: dayKeys.map { ($0, [TimeRange(start: "00:00", end: "24:00")]) }))
 
-    enum CodingKeys: String, CodingKey { case timeZone, weekly, holidays }
+    enum CodingKeys: String, CodingKey { case timeZone, weekly, holidays, workdays }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         timeZone = try c.decode(String.self, forKey: .timeZone)
         weekly = try c.decodeIfPresent([String: [TimeRange]].self, forKey: .weekly) ?? [:]
         holidays = try c.decodeIfPresent([String].self, forKey: .holidays) ?? []
+        workdays = try c.decodeIfPresent([WorkDay].self, forKey: .workdays) ?? []
+    }
+
+    /// `workdays` only when there are some, so hours stored before them read back unchanged.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(timeZone, forKey: .timeZone)
+        try c.encode(weekly, forKey: .weekly)
+        try c.encode(holidays, forKey: .holidays)
+        if !workdays.isEmpty { try c.encode(workdays, forKey: .workdays) }
     }
 
     // MARK: validation
@@ -90,6 +115,23 @@ public struct BusinessHours: Codable, Sendable, Hashable {
         for (index, day) in holidays.enumerated() where Self.dayNumber(day) == nil {
             throw fail("holidays[\(index)]: '\(day)' is not a date in YYYY-MM-DD")
         }
+        guard workdays.count <= Self.maxHolidays else {
+            throw fail("workdays: \(workdays.count) days; at most \(Self.maxHolidays)")
+        }
+        var worked = Set<String>()
+        for (index, day) in workdays.enumerated() {
+            guard Self.dayNumber(day.date) != nil else { throw fail("workdays[\(index)].date: '\(day.date)' is not a date in YYYY-MM-DD") }
+            guard worked.insert(day.date).inserted else { throw fail("workdays[\(index)].date: \(day.date) is listed twice") }
+            guard !holidays.contains(day.date) else { throw fail("workdays[\(index)].date: \(day.date) is also a holiday") }
+            guard (1...Self.maxRangesPerDay).contains(day.ranges.count) else {
+                throw fail("workdays[\(index)].ranges: a working day needs 1 to \(Self.maxRangesPerDay) ranges")
+            }
+            for (r, range) in day.ranges.enumerated() {
+                guard Self.minutes(range.start, allowMidnightEnd: false) != nil, Self.minutes(range.end, allowMidnightEnd: true) != nil else {
+                    throw fail("workdays[\(index)].ranges[\(r)]: '\(range.start)'–'\(range.end)' is not a range of HH:mm times")
+                }
+            }
+        }
     }
 
     // MARK: evaluation
@@ -99,14 +141,10 @@ public struct BusinessHours: Codable, Sendable, Hashable {
     public func isOpen(at date: Date) -> Bool {
         let schedule = OpeningSchedule(self)
         let (day, second) = schedule.local(date)
-        if !schedule.holidays.contains(day) {
-            for range in schedule.ranges[OpeningSchedule.weekday(day)] {
-                if range.overnight ? second >= range.start : (second >= range.start && second < range.end) { return true }
-            }
+        for range in schedule.spans(on: day) {
+            if range.overnight ? second >= range.start : (second >= range.start && second < range.end) { return true }
         }
-        if !schedule.holidays.contains(day - 1) {
-            for range in schedule.ranges[OpeningSchedule.weekday(day - 1)] where range.overnight && second < range.end { return true }
-        }
+        for range in schedule.spans(on: day - 1) where range.overnight && second < range.end { return true }
         return false
     }
 
@@ -119,8 +157,8 @@ public struct BusinessHours: Codable, Sendable, Hashable {
         let schedule = OpeningSchedule(self)
         let limit = date.addingTimeInterval(Double(Self.lookaheadDays) * 86_400)
         let (today, _) = schedule.local(date)
-        for day in today...(today + Self.lookaheadDays + 1) where !schedule.holidays.contains(day) {
-            let starts = schedule.ranges[OpeningSchedule.weekday(day)]
+        for day in today...(today + Self.lookaheadDays + 1) {
+            let starts = schedule.spans(on: day)
                 .map { schedule.instant(localSeconds: day * 86_400 + $0.start) }
                 .filter { $0 > date && $0 <= limit }
             if let first = starts.min() { return first }
@@ -181,17 +219,33 @@ struct OpeningSchedule {
     /// Index 0 = Monday.
     let ranges: [[Span]]
     let holidays: Set<Int>
+    /// Special working days by day number.
+    let workdays: [Int: [Span]]
 
     init(_ hours: BusinessHours) {
         zone = TimeZone(identifier: hours.timeZone) ?? TimeZone(secondsFromGMT: 0) ?? .current
-        ranges = BusinessHours.dayKeys.map { key in
-            (hours.weekly[key] ?? []).compactMap { range in
-                guard let start = BusinessHours.minutes(range.start, allowMidnightEnd: false),
-                      let end = BusinessHours.minutes(range.end, allowMidnightEnd: true) else { return nil }
-                return Span(start: start * 60, end: end * 60, overnight: end <= start)
-            }
-        }
+        ranges = BusinessHours.dayKeys.map { key in Self.spans(hours.weekly[key] ?? []) }
         holidays = Set(hours.holidays.compactMap(BusinessHours.dayNumber))
+        var worked: [Int: [Span]] = [:]
+        for day in hours.workdays {
+            if let number = BusinessHours.dayNumber(day.date) { worked[number] = Self.spans(day.ranges) }
+        }
+        workdays = worked
+    }
+
+    static func spans(_ ranges: [BusinessHours.TimeRange]) -> [Span] {
+        ranges.compactMap { range in
+            guard let start = BusinessHours.minutes(range.start, allowMidnightEnd: false),
+                  let end = BusinessHours.minutes(range.end, allowMidnightEnd: true) else { return nil }
+            return Span(start: start * 60, end: end * 60, overnight: end <= start)
+        }
+    }
+
+    /// The ranges that start on local day `day`: a working day's own, none on a holiday, else its weekday's.
+    func spans(on day: Int) -> [Span] {
+        if let worked = workdays[day] { return worked }
+        if holidays.contains(day) { return [] }
+        return ranges[Self.weekday(day)]
     }
 
     /// Monday = 0 … Sunday = 6 of a day number (1970-01-01 was a Thursday).
