@@ -126,7 +126,9 @@ public enum FormAnswers {
         if let firstText {
             let line = firstText.split(whereSeparator: \.isNewline).first.map(String.init) ?? firstText
             let summary = line.count > 60 ? String(line.prefix(59)) + "…" : line
-            submission.subject = String("\(name): \(summary)".prefix(TicketEdit.maxSubject))
+            // A Chinese, Japanese or Korean name takes the full-width colon: 在线报修：袖口开线了.
+            let wide = name.unicodeScalars.contains { (0x2E80...0x9FFF).contains($0.value) || (0xAC00...0xD7AF).contains($0.value) }
+            submission.subject = String("\(name)\(wide ? "：" : ": ")\(summary)".prefix(TicketEdit.maxSubject))
         }
         return submission
     }

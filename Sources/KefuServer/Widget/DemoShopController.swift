@@ -29,6 +29,7 @@ struct DemoShopController {
                 + " data-customer-hash=\"\(CustomerIdentity.hash(customer.id, secret: secret))\""
             orders = try await Self.ordersSection(customer, accountID: accountID, req)
         }
+        let repairLink = try await Self.repairLink(accountID, req)
         let html = template
             .replacingOccurrences(of: "{{KEFU_ORIGIN}}", with: Self.origin(req))
             .replacingOccurrences(of: "{{INBOX_KEY}}", with: inbox.widgetKey)
@@ -36,6 +37,7 @@ struct DemoShopController {
             .replacingOccurrences(of: "{{CUSTOMER_ATTRIBUTES}}", with: attributes)
             .replacingOccurrences(of: "{{CUSTOMER_BAR}}", with: Self.customerBar(customer))
             .replacingOccurrences(of: "{{ORDERS}}", with: orders)
+            .replacingOccurrences(of: "{{REPAIR_LINK}}", with: repairLink)
         var headers = HTTPHeaders()
         headers.contentType = .html
         return Response(status: .ok, headers: headers, body: .init(string: html))
@@ -84,6 +86,13 @@ struct DemoShopController {
             <table><thead><tr><th>订单号</th><th>商品</th><th>运费</th><th>实付</th><th>状态</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></section>
             """
+    }
+
+    /// The demo's repair form (在线报修) in the shop's navigation, when it exists.
+    static func repairLink(_ accountID: UUID, _ req: Request) async throws -> String {
+        guard let form = try await ShopForm.query(on: req.db).filter(\.$accountID == accountID).filter(\.$name == FormsDemo.repairName)
+            .filter(\.$active == true).first() else { return "" }
+        return "<a href=\"\(HTMLEscape.text(form.publicPath))\" data-testid=\"demo-repair\">\(HTMLEscape.text(form.name))</a>"
     }
 
     /// Kefu's own origin as the browser sees it.

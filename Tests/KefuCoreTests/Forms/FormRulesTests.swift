@@ -39,7 +39,7 @@ final class FormRulesTests: XCTestCase {
         XCTAssertEqual(s.name, "王女士")
         XCTAssertEqual(s.phone, "+8613800138000")
         XCTAssertEqual(s.orderNumbers, ["E2026"])
-        XCTAssertEqual(s.subject, "在线报修: 洗了一次就掉色")
+        XCTAssertEqual(s.subject, "在线报修：洗了一次就掉色")
         XCTAssertEqual(s.description, "称呼: 王女士\n手机号: +8613800138000\n订单号: E2026\n问题类型: 掉色\n问题描述:\n洗了一次就掉色\n染到别的衣服")
     }
 

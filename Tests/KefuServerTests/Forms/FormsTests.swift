@@ -87,7 +87,7 @@ final class FormsTests: XCTestCase {
         XCTAssertEqual(ticket.source, .form)
         XCTAssertEqual(ticket.type, "after_sale")
         XCTAssertEqual(ticket.contactID, w.f.buyer.contact.id)
-        XCTAssertEqual(ticket.subject, "在线报修: 袖口开线了")
+        XCTAssertEqual(ticket.subject, "在线报修：袖口开线了")
         let dto = try await app.send(.GET, "/api/v1/tickets/\(ticket.id!)", as: w.f.admin).content.decode(TicketDTO.self)
         XCTAssertEqual(dto.links.compactMap(\.order?.externalId), ["E1"])
         let customer = try XCTUnwrap(dto.entries.first { $0.kind == .customer })
