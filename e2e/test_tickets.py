@@ -166,6 +166,12 @@ def test_complaint_becomes_ticket_reply_reaches_shopper_and_answer_reopens_it(de
     assert not raw_keys(li), raw_keys(li)
     save_screenshot(li, "tickets-list")
 
+    # -- a ticket filed elsewhere (the API, a colleague) appears without waiting for the minute's poll.
+    filed = li_api.post(li_api.url("/api/v1/tickets"), json={"subject": "电话：发票抬头写错了", "source": "phone"}, timeout=20)
+    assert filed.status_code == 201, filed.text
+    pushed = filed.json()["number"]
+    wait(li, 10).until(lambda d: pushed in rows(d), "the list did not hear of the new ticket (ticket.changed)")
+
     for drv in (li, shopper):
         assert js_errors(drv) == [], js_errors(drv)
     li_api.close()

@@ -9,7 +9,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
-import { toast, loadingBlock, loadError } from '../ui.js';
+import { toast, loadingBlock, loadError, debounce } from '../ui.js';
 import { icon } from '../icons.js';
 import { chatSocket, loadDirectory } from '../chat/runtime.js';
 import { avatar } from '../chat/format.js';
@@ -298,6 +298,7 @@ export function createTicketPage({ id, onBack, tab = null }) {
     state.timers = CUSTOMER_LOOKS_MS.map((ms) => setTimeout(() => load({ quiet: true }), ms));
   }
 
+  const changedSoon = debounce(() => { if (!state.destroyed) load({ quiet: true }); }, 300);
   const socket = chatSocket();
   const offs = socket ? [
     socket.on('message', (frame) => {
@@ -308,6 +309,10 @@ export function createTicketPage({ id, onBack, tab = null }) {
       const transcript = Array.from(transcripts.entries()).find(([key]) => sameId(key, conversationId));
       if (transcript) transcript[1].refresh();
       lookSoon();
+    }),
+    // This ticket, its case or a compensation changed (a colleague, the platform, the customer's answer).
+    socket.on('ticket.changed', (frame) => {
+      if (state.ticket && sameId(frame.ticketId, state.ticket.id)) changedSoon();
     }),
     socket.on('status', ({ state: s, reconnected }) => { if (s === 'open' && reconnected) load({ quiet: true }); }),
   ] : [];
@@ -326,6 +331,7 @@ export function createTicketPage({ id, onBack, tab = null }) {
       clearInterval(state.poll);
       for (const timer of state.timers) clearTimeout(timer);
       for (const off of offs) off();
+      changedSoon.cancel();
       for (const transcript of transcripts.values()) transcript.destroy();
       if (resizes) resizes.disconnect();
       composer.destroy();

@@ -9,7 +9,7 @@ import { h, mount } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { user } from '../session.js';
 import { pageHeader, toast, debounce, loadError, loadingBlock } from '../ui.js';
-import { loadDirectory } from '../chat/runtime.js';
+import { chatSocket, loadDirectory } from '../chat/runtime.js';
 import { relativeTime } from '../chat/format.js';
 import {
   VIEWS, STATUSES, PRIORITIES, viewLabel, statusLabel, priorityLabel, typeLabel, typeOptions, statusChip, priorityMark,
@@ -384,6 +384,15 @@ export function createTicketList({ onOpen }) {
     if (document.visibilityState === 'visible' && el.isConnected && el.offsetParent !== null
         && !state.selected.size && !state.bulkBusy && !state.loading) load({ quiet: true });
   }, POLL_MS);
+  // A ticket the member may see changed (here or elsewhere): look again soon, once for a burst.
+  const changedSoon = debounce(() => {
+    if (!state.destroyed && !state.selected.size && !state.bulkBusy && !state.loading) load({ quiet: true });
+  }, 400);
+  const socket = chatSocket();
+  const offs = socket ? [
+    socket.on('ticket.changed', () => changedSoon()),
+    socket.on('status', ({ state: s, reconnected }) => { if (s === 'open' && reconnected) changedSoon(); }),
+  ] : [];
   // The types and the team's numbers arrive a moment later: draw again with them.
   Promise.all([loadSettings(), loadDirectory()]).then(([settings, directory]) => {
     if (state.destroyed) return;
@@ -402,6 +411,8 @@ export function createTicketList({ onOpen }) {
       state.token += 1;
       clearInterval(poll);
       searchSoon.cancel();
+      changedSoon.cancel();
+      for (const off of offs) off();
     },
   };
 }

@@ -2,12 +2,14 @@
 // they see), the nearest deadline first, with the time left (amber near it, red past it; the
 // platform's own deadlines marked), the ticket with its subject and customer (a click opens its after-sales tab), what is
 // asked and why, the state, the order and where the solution stands. Filters: a state, and
-// overdue only. The time left moves on by itself; the list is looked at again every minute.
+// overdue only. The time left moves on by itself; the list is looked at again every minute and
+// whenever a ticket.changed frame says something changed.
 // API: GET /api/v1/cases?state=&overdue=true.
 import { api, query } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
-import { pageHeader, loadingBlock, loadError, emptyRow } from '../ui.js';
+import { pageHeader, loadingBlock, loadError, emptyRow, debounce } from '../ui.js';
+import { chatSocket } from '../chat/runtime.js';
 import { relativeTime } from '../chat/format.js';
 import {
   STATES, kindLabel, reasonLabel, stateLabel, stateChip, deadlineChip, secondsLeft, isOpenState, answerLabel, caseErrorText,
@@ -169,11 +171,17 @@ export function render(container, ctx) {
 
   state.ticker = setInterval(() => { if (state.loaded && !state.stopped) draw(); }, TICK_MS);
   load().then(schedule);
+  // A ticket, case or compensation changed somewhere: look again soon, once for a burst.
+  const changedSoon = debounce(() => { if (!state.stopped) load({ quiet: true }); }, 400);
+  const socket = chatSocket();
+  const off = socket ? socket.on('ticket.changed', () => changedSoon()) : null;
 
   return () => {
     state.stopped = true;
     state.token += 1;
     clearTimeout(state.timer);
     clearInterval(state.ticker);
+    changedSoon.cancel();
+    if (off) off();
   };
 }

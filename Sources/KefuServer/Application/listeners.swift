@@ -10,6 +10,7 @@ func listeners(_ bus: EventBus) {
     bus.register(inline: AutoReplyListener())       // routing: greeting, queued reply, keyword / away / closed replies
     bus.register(inline: OrderPanelsListener())     // orders: live order panels beside the chat
     bus.register(inline: TicketsListener())         // tickets: the customer wrote again, a waiting ticket opens
+    bus.register(inline: TicketBoardListener())     // tickets: lists and pages hear that a ticket, its case or compensation changed
 
     // Durable: from the outbox, exactly once, on whichever instance claims them.
     bus.register(durable: ReportingListener())      // reports: the append-only reporting table

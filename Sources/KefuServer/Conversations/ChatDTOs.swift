@@ -223,6 +223,14 @@ enum ServerFrame {
     }
 
     struct Pong: Encodable { var type = "pong" }
+    /// A ticket (or a case or compensation on it) changed: ticket lists and the ticket's page
+    /// showing it load it again. Sent to who may see the ticket; carries no content.
+    struct TicketChanged: Encodable {
+        var type = "ticket.changed"
+        var ticketId: UUID
+        var number: String
+    }
+
     /// An order of a customer changed (platform update, price change, reminder): order panels
     /// showing that customer load it again.
     struct OrderUpdated: Encodable {

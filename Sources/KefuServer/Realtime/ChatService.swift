@@ -118,7 +118,7 @@ final class ChatService: Sendable {
         if let bus {
             bus.notify(BusEvent(kind: .frame, origin: bus.instanceID, accountID: event.accountID, conversationID: event.conversationID,
                                 inboxID: event.inboxID, contactID: event.contactID, toVisitor: event.toVisitor,
-                                toAgents: event.toAgents, frame: event.frame, userID: event.toUser))
+                                toAgents: event.toAgents, frame: event.frame, userID: event.toUser, staffOnly: event.staffOnly ? true : nil))
         }
     }
 
@@ -143,7 +143,7 @@ final class ChatService: Sendable {
             guard let frame = event.frame else { return }
             hub.publish(HubEvent(accountID: event.accountID, conversationID: event.conversationID, inboxID: event.inboxID,
                                  contactID: event.contactID, toVisitor: event.toVisitor ?? false, toAgents: event.toAgents ?? true,
-                                 frame: frame, except: nil, toUser: event.userID))
+                                 frame: frame, except: nil, toUser: event.userID, staffOnly: event.staffOnly ?? false))
         case .messages:
             guard let conversationID = event.conversationID, let from = event.fromSeq, let to = event.toSeq,
                   let inboxID = event.inboxID, let contactID = event.contactID else { return }

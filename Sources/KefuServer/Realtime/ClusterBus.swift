@@ -28,6 +28,7 @@ struct BusEvent: Codable, Sendable {
     var userID: UUID?
     var onlySession: UUID?
     var exceptSession: UUID?
+    var staffOnly: Bool?
 }
 
 /// PostgreSQL LISTEN/NOTIFY between Kefu instances on one database. Notices are

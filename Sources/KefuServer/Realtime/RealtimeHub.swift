@@ -16,6 +16,8 @@ struct HubEvent: Sendable {
     var except: UUID?
     /// Only this member's agent sockets (their own presence).
     var toUser: UUID? = nil
+    /// Without an inbox: only the members who see every inbox (supervisors, admins, owners, tokens), not every agent.
+    var staffOnly: Bool = false
 }
 
 /// Fans events out to this instance's sockets. Visitors are indexed by contact; agent-side
@@ -111,6 +113,8 @@ final class RealtimeHub: Sendable {
             if event.toAgents, let agents = i.agents[event.accountID] {
                 if let user = event.toUser {
                     list.append(contentsOf: agents.byUser[user]?.values ?? [:].values)
+                } else if event.staffOnly && event.inboxID == nil {
+                    list.append(contentsOf: agents.seeAll.values)
                 } else {
                     agents.audience(inboxID: event.inboxID, into: &list)
                 }

@@ -16,6 +16,32 @@ final class TicketsTests: XCTestCase {
         return buyer
     }
 
+    func testWhoMaySeeATicketHearsThatItChangedAndNobodyElse() async throws {
+        let f = try await OrdersFixture.make(for: self)
+        let port = try await TestApp.listen(f.app, for: self)
+        let agent = try await ChatTestClient.connect(port: port, path: "/api/v1/agent/ws", credentials: f.agent, on: f.app)
+        let admin = try await ChatTestClient.connect(port: port, path: "/api/v1/agent/ws", credentials: f.admin, on: f.app)
+        _ = try await agent.next("hello")
+        _ = try await admin.next("hello")
+        // a ticket in the agent's inbox: both hear of it, with its number and nothing more
+        let system = KefuServer.Caller.system(f.shop.account.id!)
+        let inInbox = try await f.app.tickets.create(Tickets.Draft(subject: "换货", source: .phone, inboxID: f.shop.inbox.id), by: system)
+        let heard = try await agent.next("ticket.changed")
+        XCTAssertEqual(heard["ticketId"]?.string?.lowercased(), inInbox.id!.uuidString.lowercased())
+        XCTAssertEqual(heard["number"]?.string, inInbox.numberText)
+        XCTAssertNil(heard["subject"])
+        _ = try await admin.next("ticket.changed")
+        // a ticket of no inbox and no assignee: the admin hears of it, the agent does not
+        let loose = try await f.app.tickets.create(Tickets.Draft(subject: "发票", source: .phone), by: system)
+        let forAdmin = try await admin.next("ticket.changed")
+        XCTAssertEqual(forAdmin["ticketId"]?.string?.lowercased(), loose.id!.uuidString.lowercased())
+        let forAgent = try await agent.collect("ticket.changed", for: 0.5)
+        XCTAssertEqual(forAgent.count, 0)
+        // assigned to the agent, it reaches them
+        _ = try await f.app.tickets.update(loose.id!, TicketPatch(assignee: .some(f.shop.agent.id!)), by: system)
+        _ = try await agent.next("ticket.changed")
+    }
+
     func testAChatBecomesAComplaintTicketWithItsProposalTranscriptLinkAndNumber() async throws {
         // setup
         let f = try await OrdersFixture.make(for: self)
