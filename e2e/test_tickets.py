@@ -172,6 +172,22 @@ def test_complaint_becomes_ticket_reply_reaches_shopper_and_answer_reopens_it(de
     pushed = filed.json()["number"]
     wait(li, 10).until(lambda d: pushed in rows(d), "the list did not hear of the new ticket (ticket.changed)")
 
+    # -- a ticket filed by hand for a customer found by name (a phone call from 王女士).
+    tap(li, "tickets-new")
+    visible(li, "ticket-new-dialog")
+    fill(li, "ticket-new-subject", "电话：询问换货进度")
+    fill(li, "ticket-new-customer", "王女士")
+    wait(li).until(lambda d: d.find_elements(By.CSS_SELECTOR, css("ticket-new-customer-hit")), "no customer found by name")
+    hit = li.find_element(By.CSS_SELECTOR, css("ticket-new-customer-hit"))
+    assert "王女士" in hit.text, hit.text
+    hit.click()
+    wait(li).until(lambda d: "王女士" in find(d, "ticket-new-customer-chosen").text, "the chosen customer is not shown")
+    save_screenshot(li, "tickets-new-customer")
+    tap(li, "ticket-new-submit")
+    wait(li).until(lambda d: not d.find_elements(By.CSS_SELECTOR, css("ticket-new-dialog")), "the dialog did not close")
+    phoned = get_json(li_api, "/api/v1/tickets", view="all", q="询问换货进度")["items"]
+    assert len(phoned) == 1 and (phoned[0].get("contact") or {}).get("name") == "王女士", phoned
+
     for drv in (li, shopper):
         assert js_errors(drv) == [], js_errors(drv)
     li_api.close()

@@ -1,13 +1,14 @@
 // The "new ticket" dialog of the tickets page: a ticket filed by hand (a phone call, an e-mail,
 // a message on social media): subject, where it came from, the inbox (an agent: one of theirs,
 // or none when they take it themselves), type, priority, urgency, the shop's required fields
-// and a description (the first entry of the timeline, a private note).
-// API: POST /api/v1/tickets.
-import { api } from '../api.js';
+// and a description (the first entry of the timeline, a private note), and the customer, found by
+// name, phone, e-mail or platform id.
+// API: POST /api/v1/tickets, GET /api/v1/contacts?q=.
+import { api, query } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { user } from '../session.js';
-import { field, formDialog, select } from '../ui.js';
+import { field, formDialog, select, liveSearch } from '../ui.js';
 import {
   MANUAL_SOURCES, PRIORITIES, URGENCIES, sourceLabel, priorityLabel, urgencyLabel, typeOptions, myInboxes,
 } from './shared.js';
@@ -30,6 +31,39 @@ export function openNewTicket({ settings, directory }) {
   const description = h('textarea', {
     name: 'description', rows: '4', maxlength: '5000', 'data-testid': 'ticket-new-description', placeholder: t('tickets.form.descriptionPlaceholder'),
   });
+  // The customer: a search box, its hits as buttons, the chosen one as a chip that can be cleared.
+  let customer = null;
+  const customerInput = h('input', {
+    type: 'search', name: 'contactId', autocomplete: 'off', maxlength: '100', 'data-testid': 'ticket-new-customer',
+    placeholder: t('tickets.form.customerPlaceholder'),
+  });
+  const customerHits = h('div', { class: 'tk-customer-hits', 'data-testid': 'ticket-new-customer-hits' });
+  const customerChosen = h('div', { class: 'tk-customer-chosen', 'data-testid': 'ticket-new-customer-chosen', hidden: true });
+  const describe = (c) => [c.name, c.phone, c.email, c.externalId].filter(Boolean).join(' · ') || c.id;
+  function choose(c) {
+    customer = c;
+    customerHits.replaceChildren();
+    customerInput.value = '';
+    customerInput.hidden = Boolean(c);
+    customerChosen.hidden = !c;
+    customerChosen.replaceChildren(...(c ? [
+      h('span', { class: 'tk-customer-name' }, describe(c)),
+      h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'ticket-new-customer-clear', onclick: () => { choose(null); customerInput.focus(); } },
+        t('tickets.form.customerChange')),
+    ] : []));
+  }
+  liveSearch(customerInput, {
+    search: async (q) => ((await api.get(`/api/v1/contacts${query({ q, limit: 8 })}`)) || {}).items || [],
+    render: (view) => {
+      if (!view.q) { customerHits.replaceChildren(); return; }
+      if (view.searching && !view.result) { customerHits.replaceChildren(h('div', { class: 'muted' }, t('tickets.form.customerSearching'))); return; }
+      if (view.error) { customerHits.replaceChildren(h('div', { class: 'form-error' }, view.error.message || t('tickets.form.customerNone'))); return; }
+      const hits = view.result || [];
+      customerHits.replaceChildren(...(hits.length ? hits.map((c) => h('button', {
+        type: 'button', class: 'tk-customer-hit', 'data-testid': 'ticket-new-customer-hit', 'data-contact-id': c.id, onclick: () => choose(c),
+      }, describe(c))) : [h('div', { class: 'muted' }, t('tickets.form.customerNone'))]));
+    },
+  });
   const required = ((settings && settings.fields) || []).filter((f) => f.required);
   const customInputs = required.map((definition) => ({ definition, input: customFieldInput(definition, '', `ticket-new-field-${definition.key}`) }));
 
@@ -43,6 +77,8 @@ export function openNewTicket({ settings, directory }) {
     focus: subject,
     body: [
       field(t('tickets.field.subject'), subject, { wide: true }),
+      field(t('tickets.form.customer'), h('div', { class: 'tk-customer' }, customerInput, customerChosen, customerHits),
+        { hint: t('tickets.form.customerHint'), wide: true }),
       h('div', { class: 'form-grid tk-new-grid' },
         field(t('tickets.field.source'), source),
         field(t('tickets.field.inbox'), inbox),
@@ -61,6 +97,7 @@ export function openNewTicket({ settings, directory }) {
         subject: text, source: source.value, type: type.value, priority: priority.value, urgency: urgency.value,
       };
       if (inbox.value) body.inboxId = inbox.value;
+      if (customer) body.contactId = customer.id;
       if (assignMe.checked && me) body.assigneeId = me.id;
       if (description.value.trim()) body.description = description.value.trim();
       const fields = {};

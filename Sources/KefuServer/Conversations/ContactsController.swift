@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KefuCore
+import SQLKit
 import Vapor
 
 struct ContactDTO: Content {
@@ -25,8 +26,58 @@ struct UpdateContactRequest: StrictContent {
     var phone: String?
 }
 
+/// A customer found by ``ContactsController/search(_:)``.
+struct ContactHitDTO: Content {
+    var id: UUID
+    var name: String?
+    var email: String?
+    var phone: String?
+    var externalId: String?
+    var lastSeenAt: Date?
+}
+
+struct ContactHitsDTO: Content {
+    var items: [ContactHitDTO]
+}
+
 /// The customer sidebar: who the shopper is, where they are, what they asked before.
 struct ContactsController {
+    static let maxQuery = 100
+
+    /// `GET /api/v1/contacts?q=&limit=`: customers whose name, phone, e-mail or platform id holds
+    /// `q` (case-insensitive), most recently seen first — those the caller may see (an agent: the
+    /// customers of their inboxes' conversations).
+    func search(_ req: Request) async throws -> ContactHitsDTO {
+        let principal = try req.requirePrincipal()
+        let viewer = try await Viewer.staff(principal, on: req.db)
+        let raw = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !raw.isEmpty else { throw DomainError.invalid("q", "q is the name, phone, e-mail or customer id to look for") }
+        guard raw.count <= Self.maxQuery else { throw DomainError.invalid("q", "q has at most \(Self.maxQuery) characters") }
+        let limit = min(max(req.query[Int.self, at: "limit"] ?? 20, 1), 50)
+        let pattern = "%" + raw.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        let sql = req.db as! any SQLDatabase
+        let rows = try await sql.raw("""
+            SELECT id FROM contacts WHERE account_id = \(bind: principal.accountID)
+              AND (lower(coalesce(name, '')) LIKE \(bind: pattern) ESCAPE '\\' OR lower(coalesce(email, '')) LIKE \(bind: pattern) ESCAPE '\\'
+                   OR coalesce(phone, '') LIKE \(bind: pattern) ESCAPE '\\' OR lower(coalesce(external_id, '')) LIKE \(bind: pattern) ESCAPE '\\')
+            ORDER BY last_seen_at DESC NULLS LAST LIMIT \(unsafeRaw: String(limit * 5))
+            """).all()
+        var ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        if case .staff(_, _, _, .some) = viewer, !ids.isEmpty {
+            // An agent sees the customers of their inboxes' conversations.
+            let visible = Set(try await viewer.conversations(on: req.db).filter(\.$contactID ~~ ids).all(\.$contactID))
+            ids = ids.filter { visible.contains($0) }
+        }
+        ids = Array(ids.prefix(limit))
+        guard !ids.isEmpty else { return ContactHitsDTO(items: []) }
+        let contacts = try await Contact.query(on: req.db).filter(\.$accountID == principal.accountID).filter(\.$id ~~ ids).all()
+        let byID = Dictionary(uniqueKeysWithValues: contacts.map { ($0.id!, $0) })
+        return ContactHitsDTO(items: ids.compactMap { byID[$0] }.map {
+            ContactHitDTO(id: $0.id!, name: $0.name, email: $0.email, phone: $0.phone, externalId: $0.externalID, lastSeenAt: $0.lastSeenAt)
+        })
+    }
+
     func get(_ req: Request) async throws -> ContactDTO {
         let (principal, contact) = try await Self.find(req)
         return try await Self.dto(contact, principal: principal, on: req.db)

@@ -12,6 +12,7 @@ enum ConversationsRoutes {
         r.member.post("conversations", ":id", "merge", use: conversations.merge)
         r.member.post("conversations", ":id", "read", use: conversations.read)
         let contacts = ContactsController()
+        r.member.get("contacts", use: contacts.search)
         r.member.get("contacts", ":id", use: contacts.get)
         r.member.patch("contacts", ":id", use: contacts.update)
         let uploads = UploadsController()
