@@ -3,7 +3,13 @@ import SQLKit
 
 /// Shops, their team members and inboxes (with memberships).
 struct M001_CreateAccountsAndUsers: AsyncMigration {
+    /// In one transaction: a start stopped halfway (killed, another process holding the database)
+    /// leaves nothing half made, and the next start migrates from the beginning.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         try await database.schema(Account.schema)
             .id()
             .field("name", .string, .required)

@@ -3,7 +3,13 @@ import SQLKit
 
 /// Browser sessions and API tokens; both store only a SHA-256 of the secret.
 struct M002_CreateSessionsAndTokens: AsyncMigration {
+    /// In one transaction: a start stopped halfway (killed, another process holding the database)
+    /// leaves nothing half made, and the next start migrates from the beginning.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         try await database.schema(UserSession.schema)
             .id()
             .field("account_id", .uuid, .required, .references(Account.schema, .id, onDelete: .cascade))

@@ -4,7 +4,13 @@ import SQLKit
 /// The append-only audit log. Triggers make the database itself refuse UPDATE
 /// and DELETE, so no code path (or a bug in one) can rewrite history.
 struct M003_CreateAuditLog: AsyncMigration {
+    /// In one transaction: a start stopped halfway (killed, another process holding the database)
+    /// leaves nothing half made, and the next start migrates from the beginning.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         let isPostgres = sql.dialect.name == "postgresql"
         try await database.schema(AuditEntry.schema)

@@ -3,7 +3,13 @@ import SQLKit
 
 /// Live chat: contacts, visitor tokens, conversations, messages, attachments.
 struct M004_CreateConversations: AsyncMigration {
+    /// In one transaction: a start stopped halfway (killed, another process holding the database)
+    /// leaves nothing half made, and the next start migrates from the beginning.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         try await database.schema(Contact.schema)
             .id()

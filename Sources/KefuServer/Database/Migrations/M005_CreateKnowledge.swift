@@ -5,7 +5,13 @@ import SQLKit
 /// questions the bot could not answer; the FAQ bot's columns on inboxes, conversations
 /// and messages.
 struct M005_CreateKnowledge: AsyncMigration {
+    /// In one transaction: a start stopped halfway (killed, another process holding the database)
+    /// leaves nothing half made, and the next start migrates from the beginning.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         try await database.schema(Article.schema)
             .id()

@@ -5,7 +5,13 @@ import SQLKit
 /// quick phrases, agents' persisted presence, the conversation columns the queue needs, and
 /// the append-only reporting events (first response, waits, reassignments).
 struct M006_CreateRouting: AsyncMigration {
+    /// In one transaction: a start stopped halfway (killed, another process holding the database)
+    /// leaves nothing half made, and the next start migrates from the beginning.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         let isPostgres = sql.dialect.name == "postgresql"
         // SQLite adds one column per ALTER TABLE, so one update per field.

@@ -5,7 +5,13 @@ import SQLKit
 /// per-shop order settings, payment-reminder rules, reminders sent and their durable jobs,
 /// webhook endpoints and deliveries; contacts learn the platform's customer id and tier.
 struct M007_CreateOrders: AsyncMigration {
+    /// In one transaction: a start stopped halfway (killed, another process holding the database)
+    /// leaves nothing half made, and the next start migrates from the beginning.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         let contact = { database.schema(Contact.schema) }
         try await contact().field("external_id", .string).update()

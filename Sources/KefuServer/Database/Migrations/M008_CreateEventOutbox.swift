@@ -4,7 +4,13 @@ import SQLKit
 /// Domain events: the outbox every fact is written to in its own transaction, the durable
 /// listeners' cursors, and the events a listener gave up on; reporting rows get a detail.
 struct M008_CreateEventOutbox: AsyncMigration {
+    /// In one transaction: a start stopped halfway (killed, another process holding the database)
+    /// leaves nothing half made, and the next start migrates from the beginning.
     func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in try await create(on: tx) }
+    }
+
+    private func create(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
         let postgres = sql.dialect.name == "postgresql"
         // `tx` orders rows by commit safety on PostgreSQL: readers only take rows of
