@@ -17,7 +17,7 @@ import { openCaseDialog } from './caseform.js';
 import { openCompensationDialog } from './compform.js';
 import { ledgerTable, openReverseDialog, decide, canDecide } from './ledger.js';
 import {
-  isCaseTicket, isOpenState, stateLabel, rulingLabel, stepLabel, compensationText, caseErrorText, totalsList, secondsLeft,
+  isCaseTicket, isOpenState, stateLabel, rulingLabel, stepLabel, compensationText, caseErrorText, totalsList, deadlineCounts,
 } from './shared.js';
 
 const TICK_MS = 30000;
@@ -114,16 +114,7 @@ export function createAfterSales({ ticketId, onChanged }) {
 
   // ---- drawing ----
   function summary() {
-    const open = state.cases.filter((c) => isOpenState(c.state));
-    let warn = 0;
-    let overdue = 0;
-    for (const c of open) {
-      const left = secondsLeft(c.deadline, state.fetchedAt);
-      if (left === null) continue;
-      if (left < 0) overdue += 1;
-      else if (c.deadline.warn) warn += 1;
-    }
-    return { total: state.cases.length, open: open.length, warn, overdue };
+    return { total: state.cases.length, ...deadlineCounts(state.cases, state.fetchedAt) };
   }
 
   function tell() {

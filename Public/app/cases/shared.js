@@ -152,6 +152,20 @@ export function secondsLeft(deadline, fetchedAt, now = Date.now()) {
   return Math.round(deadline.secondsLeft - Math.max(0, now - (fetchedAt || now)) / 1000);
 }
 
+/** How many of `cases` are open, and of those near their deadline (warn) or past it (overdue). */
+export function deadlineCounts(cases, fetchedAt) {
+  const open = cases.filter((c) => isOpenState(c.state));
+  let warn = 0;
+  let overdue = 0;
+  for (const c of open) {
+    const left = secondsLeft(c.deadline, fetchedAt);
+    if (left === null) continue;
+    if (left < 0) overdue += 1;
+    else if (c.deadline.warn) warn += 1;
+  }
+  return { open: open.length, warn, overdue };
+}
+
 /** "23 h 10 min left", "2 d 3 h overdue". */
 export function timeLeftText(seconds) {
   const overdue = seconds < 0;

@@ -12,7 +12,7 @@ import { pageHeader, loadingBlock, loadError, emptyRow, debounce } from '../ui.j
 import { chatSocket } from '../chat/runtime.js';
 import { relativeTime } from '../chat/format.js';
 import {
-  STATES, kindLabel, reasonLabel, stateLabel, stateChip, deadlineChip, secondsLeft, isOpenState, answerLabel, caseErrorText,
+  STATES, kindLabel, reasonLabel, stateLabel, stateChip, deadlineChip, deadlineCounts, answerLabel, caseErrorText,
 } from '../cases/shared.js';
 
 const POLL_MS = 60000;
@@ -92,17 +92,9 @@ export function render(container, ctx) {
   }
 
   function drawSummary() {
-    const open = state.items.filter((c) => isOpenState(c.state));
-    let warn = 0;
-    let overdue = 0;
-    for (const c of open) {
-      const left = secondsLeft(c.deadline, state.fetchedAt);
-      if (left === null) continue;
-      if (left < 0) overdue += 1;
-      else if (c.deadline.warn) warn += 1;
-    }
+    const { open, warn, overdue } = deadlineCounts(state.items, state.fetchedAt);
     mount(summary,
-      h('span', { class: 'cs-summary-part' }, t('cases.list.countOpen', { count: open.length })),
+      h('span', { class: 'cs-summary-part' }, t('cases.list.countOpen', { count: open })),
       warn ? h('span', { class: 'cs-summary-part is-warn', 'data-testid': 'cases-summary-warn' }, t('cases.list.countWarn', { count: warn })) : null,
       overdue ? h('span', { class: 'cs-summary-part is-overdue', 'data-testid': 'cases-summary-overdue' }, t('cases.list.countOverdue', { count: overdue })) : null);
   }
