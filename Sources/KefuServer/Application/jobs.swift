@@ -15,6 +15,9 @@ func jobs(_ runner: JobRunner) {
     runner.register(Job(name: Uploads.jobName, interval: 3600) { app, now in
         try await Uploads.prune(app, now: now) == Uploads.batch
     })
+    runner.register(Job(name: MessageSearchIndex.backfillJob, interval: 2) { app, _ in
+        try await MessageSearchIndex.backfill(app)
+    })
     // Routing
     runner.register(Job(name: RoutingService.sweepJob, interval: 1) { app, _ in
         await app.routing.sweep()

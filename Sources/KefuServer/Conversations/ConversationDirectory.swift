@@ -42,7 +42,27 @@ final class ConversationDirectory: Sendable {
         return access
     }
 
-    func forget(_ id: UUID) { cache.forget(id) }
+    /// Forgets what is cached of the conversation (its access and whether a ticket is linked).
+    func forget(_ id: UUID) {
+        cache.forget(id)
+        ticketLinks.forget(id)
+    }
+
+    private let ticketLinks = TTLCache<UUID, Bool>(ttl: .seconds(60), limit: 200_000)
+
+    /// Whether a ticket is linked to the conversation: read on every shopper message by the
+    /// tickets listener, so it is cached. Linking a conversation forgets the entry after the
+    /// commit, here and (through the conversation notice) on the other instances.
+    /// Whether the "has a ticket" answer is cached here (tests watch a notice arrive).
+    func knowsTicketLink(_ id: UUID) -> Bool { ticketLinks.contains(id) }
+
+    func linkedToTicket(_ id: UUID, accountID: UUID, on db: any Database) async throws -> Bool {
+        try await ticketLinks.value(id) {
+            try await (db as! any SQLDatabase).raw("""
+                SELECT 1 AS x FROM ticket_links WHERE account_id = \(bind: accountID) AND conversation_id = \(bind: id) LIMIT 1
+                """).first() != nil
+        } ?? false
+    }
 
     private let locales = TTLCache<UUID, UILocale>(ttl: .seconds(120), limit: 200_000)
 

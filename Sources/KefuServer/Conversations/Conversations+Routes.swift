@@ -11,6 +11,7 @@ enum ConversationsRoutes {
         r.member.patch("conversations", ":id", use: conversations.update)
         r.member.post("conversations", ":id", "merge", use: conversations.merge)
         r.member.post("conversations", ":id", "read", use: conversations.read)
+        r.member.get("messages", "search", use: conversations.searchMessages)
         let contacts = ContactsController()
         r.member.get("contacts", use: contacts.search)
         r.member.get("contacts", ":id", use: contacts.get)

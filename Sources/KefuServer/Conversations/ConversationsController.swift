@@ -116,6 +116,19 @@ struct ConversationsController {
         return PageDTO(items: items, hasMore: (items.first?.seq ?? 1) > 1)
     }
 
+    /// Messages matching `q` in the conversations the caller sees (``MessageSearch``).
+    func searchMessages(_ req: Request) async throws -> CursorPageDTO<MessageHitDTO> {
+        let viewer = try await Viewer.staff(try req.requirePrincipal(), on: req.db)
+        var inboxID: UUID?
+        if let raw = req.query[String.self, at: "inboxId"] {
+            guard let id = UUID(uuidString: raw) else { throw DomainError.invalid("inboxId", "inboxId must be a UUID") }
+            inboxID = id
+        }
+        guard let text = req.query[String.self, at: "q"] else { throw DomainError.invalid("q", "q (the words to search for) is required") }
+        return try await MessageSearch(app: req.application).search(
+            .init(text: text, inboxID: inboxID, cursor: req.query[String.self, at: "cursor"], limit: try Self.limit(req)), as: viewer)
+    }
+
     func postMessage(_ req: Request) async throws -> Response {
         let input = try req.decodeStrict(PostMessageRequest.self)
         let caller = try await Caller.member(try req.requirePrincipal(), on: req.db)

@@ -30,6 +30,11 @@ struct NewMessage: Sendable {
     var isCopy = false
 }
 
+extension NewMessage {
+    /// What message search indexes of it: nothing for an event line or a message without text.
+    var searchTerms: [String] { event == nil ? MessageSearchTerms.terms(of: text) : [] }
+}
+
 /// What the writer stored (or found stored, for a resend).
 struct StoredMessage: Sendable {
     var accountID: UUID
@@ -229,6 +234,7 @@ enum MessageInsert {
                     \(bind: MessageRows.encode(m.attachments)), \(bind: m.event),
                     \(bind: m.payload.map { FrameCoder.encode($0) }), \(bind: at))
             """).run()
+        try await MessageSearchIndex.add(messageID: id, terms: m.searchTerms, on: sql)
         return written(m, id: id, seq: seq, change: change, at: at, now: now, ids: ids)
     }
 

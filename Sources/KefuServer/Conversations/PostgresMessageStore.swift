@@ -231,16 +231,17 @@ struct PostgresMessageStore: MessageStore {
     private static func insert(_ rows: [(id: UUID, m: NewMessage, seq: Int)], now: Date, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
             INSERT INTO messages (id, account_id, conversation_id, seq, sender_type, sender_id, client_message_id, text, private,
-                                  attachments, event, payload, created_at)
+                                  attachments, event, payload, created_at, search_terms)
             SELECT id, account_id, conversation_id, seq, sender_type, NULLIF(sender_id, '')::uuid, NULLIF(client_message_id, '')::uuid,
-                   text, private, attachments, NULLIF(event, ''), NULLIF(payload, ''), \(bind: now)
+                   text, private, attachments, NULLIF(event, ''), NULLIF(payload, ''), \(bind: now), terms::tsvector
             FROM unnest(\(bind: rows.map(\.id))::uuid[], \(bind: rows.map(\.m.accountID))::uuid[], \(bind: rows.map(\.m.conversationID))::uuid[],
                         \(bind: rows.map(\.seq))::int8[], \(bind: rows.map(\.m.senderType.rawValue))::text[],
                         \(bind: rows.map { $0.m.sender?.id?.uuidString ?? "" })::text[],
                         \(bind: rows.map { $0.m.clientMessageID?.uuidString ?? "" })::text[], \(bind: rows.map(\.m.text))::text[],
                         \(bind: rows.map(\.m.isPrivate))::bool[], \(bind: rows.map { MessageRows.encode($0.m.attachments) })::text[],
-                        \(bind: rows.map { $0.m.event ?? "" })::text[], \(bind: rows.map { $0.m.payload.map { FrameCoder.encode($0) } ?? "" })::text[])
-              AS u(id, account_id, conversation_id, seq, sender_type, sender_id, client_message_id, text, private, attachments, event, payload)
+                        \(bind: rows.map { $0.m.event ?? "" })::text[], \(bind: rows.map { $0.m.payload.map { FrameCoder.encode($0) } ?? "" })::text[],
+                        \(bind: rows.map { MessageSearchTerms.tsvector($0.m.searchTerms) })::text[])
+              AS u(id, account_id, conversation_id, seq, sender_type, sender_id, client_message_id, text, private, attachments, event, payload, terms)
             """).run()
     }
 }

@@ -118,6 +118,11 @@ final class SQLiteMessageStore: MessageStore, @unchecked Sendable {
             """, [.uuid(id), .uuid(m.accountID), .uuid(m.conversationID), .int(seq), .text(m.senderType.rawValue), .uuid(m.sender?.id),
                   .uuid(m.clientMessageID), .text(m.text), .bool(m.isPrivate), .text(MessageRows.encode(m.attachments)), .string(m.event),
                   .string(m.payload.map { FrameCoder.encode($0) }), .date(shape.at)])
+        let terms = m.searchTerms
+        if !terms.isEmpty {
+            try link.run("INSERT INTO message_search (rowid, terms) VALUES (last_insert_rowid(), ?)",
+                         [.text(MessageSearchTerms.fts5Document(terms))])
+        }
         return MessageInsert.written(m, id: id, seq: seq, change: change, at: shape.at, now: now, ids: ids)
     }
 }

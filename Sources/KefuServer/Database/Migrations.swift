@@ -17,5 +17,6 @@ enum KefuMigrations {
         M011_AddSweepIndexes(),          // routing: the sweep's queue and answer time-out without scanning every conversation
         M012_CreateForms(),              // forms: public feedback and repair forms that file tickets; pictures on ticket entries
         M013_TrackAttachmentUse(),       // uploads: when first used, so visitors' unused uploads are deleted after a day
+        M014_CreateMessageSearch(),      // conversations: message search (FTS5 on SQLite, tsvector + GIN on PostgreSQL)
     ]
 }

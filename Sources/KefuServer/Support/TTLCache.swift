@@ -36,6 +36,11 @@ final class TTLCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    /// Whether a live entry is cached for `key`.
+    func contains(_ key: Key) -> Bool {
+        entries.withLockedValue { $0[key] }.map { $0.until > ContinuousClock.now } ?? false
+    }
+
     func forget(_ key: Key) {
         _ = entries.withLockedValue { $0.removeValue(forKey: key) }
     }

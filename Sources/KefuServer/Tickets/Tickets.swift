@@ -381,6 +381,13 @@ struct Tickets {
         link.orderID = order?.id
         link.createdAt = unit.now
         try await link.create(on: unit.db)
+        if let conversationID {
+            // The "has a ticket" answer cached for the chat path is stale after the commit: forget
+            // it here; the conversation notice makes the other instances forget theirs.
+            let app = self.app
+            unit.onCommit { app.conversationDirectory.forget(conversationID) }
+            unit.announce(conversationID, accountID: ticket.accountID)
+        }
         let change = conversationID.map { TicketFieldChange(field: "conversation", from: nil, to: $0.uuidString.lowercased()) }
             ?? TicketFieldChange(field: "order", from: nil, to: order!.externalID)
         try await entry(ticket, .link, text: "", changes: [change], by: caller, unit: unit)

@@ -111,6 +111,32 @@ final class TicketsTests: XCTestCase {
         XCTAssertEqual(before, afterNote)
     }
 
+    /// Two instances on one PostgreSQL: the customer's instance cached "no ticket" for the chat;
+    /// the ticket made on the other instance reaches it as a notice, so the answer reopens it.
+    func testTheCustomersAnswerReopensATicketMadeOnAnotherInstance() async throws {
+        let settings = try TestApp.settings()
+        guard case .postgres = settings.database else { throw XCTSkip("instances share a database only on PostgreSQL") }
+        let first = try await TestApp.make(for: self) { $0 = settings }
+        try await first.asyncBoot()   // its cluster bus
+        let second = try await TestApp.secondInstance(settings, for: self)
+        let f = try await OrdersFixture.make(for: self, app: first)
+        let buyer = try await TestVisitor.create(second, shop: f.shop, messages: ["大衣收到就是破的！！！"])
+        let conversationID = buyer.conversation.id!
+        XCTAssertTrue(second.conversationDirectory.knowsTicketLink(conversationID), "the chat path asked and cached the answer")
+        // act: the ticket on the first instance, pending on the customer
+        let ticket = try await first.send(.POST, "/api/v1/conversations/\(conversationID)/ticket", as: f.agent).content.decode(TicketDTO.self)
+        _ = try await first.send(.POST, "/api/v1/tickets/\(ticket.id)/entries", as: f.agent,
+                                 json: #"{"kind":"reply","text":"已为您安排换货","status":"pending"}"#)
+        let deadline = Date().addingTimeInterval(5)
+        while second.conversationDirectory.knowsTicketLink(conversationID), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        // the customer answers through the second instance
+        _ = try await second.conversations.send(MessageDraft(text: "好的"), in: conversationID,
+                                                by: .visitor(accountID: f.shop.account.id!, contactID: buyer.contact.id!, inboxID: f.shop.inbox.id!, name: nil))
+        // check
+        let after = try await first.send(.GET, "/api/v1/tickets/\(ticket.id)", as: f.agent).content.decode(TicketDTO.self)
+        XCTAssertEqual(after.status, .open)
+    }
+
     func testStatusRulesViewsSearchAndBulk() async throws {
         // setup: three tickets, one on an order
         let f = try await OrdersFixture.make(for: self)

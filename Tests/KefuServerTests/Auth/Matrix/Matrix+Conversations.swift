@@ -35,6 +35,8 @@ extension AuthorizationMatrixTests {
             // The search answers everyone alike; what each may see is checked by the leak checks (the agent of
             // another inbox and the other shop never get inbox A's customer).
             "GET /api/v1/contacts": { _ in .init(path: "/api/v1/contacts?q=%E9%A1%BE%E5%AE%A2", status: row(401, 200, 200, 200, 200, 200)) },
+            // Inbox A's visitor wrote 你好: agent 1 and admin 1 find it, the leak checks prove the others do not.
+            "GET /api/v1/messages/search": { _ in .init(path: "/api/v1/messages/search?q=%E4%BD%A0%E5%A5%BD", status: row(401, 200, 200, 200, 200, 200)) },
             "GET /api/v1/contacts/:id": { _ in .init(path: "/api/v1/contacts/\(w.contactID)", status: row(401, 200, 404, 200, 404, 404)) },
             "PATCH /api/v1/contacts/:id": { _ in
                 .init(path: "/api/v1/contacts/\(w.contactID)", json: #"{"name":"张三"}"#, status: row(401, 200, 404, 200, 404, 404)) },

@@ -1,0 +1,186 @@
+import Fluent
+import Foundation
+import KefuCore
+import SQLKit
+import Vapor
+
+/// One message found by search, with where it is.
+struct MessageHitDTO: Content, Equatable {
+    var messageId: UUID
+    var conversationId: UUID
+    var seq: Int
+    var senderType: SenderType
+    var text: String
+    var `private`: Bool
+    var createdAt: Date
+    var inboxId: UUID
+    var contactId: UUID
+    var contactName: String?
+}
+
+/// Writing the message search index (``MessageSearchTerms``; tables in M014). The chat path's
+/// writers store a message's terms in its own transaction (``SQLiteMessageStore``,
+/// ``PostgresMessageStore``, ``MessageInsert``); messages stored before the index existed, or
+/// written by other tools, are indexed by the backfill job.
+enum MessageSearchIndex {
+    static let backfillJob = "messages.search_backfill"
+    static let backfillBatch = 2_000
+
+    /// Indexes one message just inserted in this transaction.
+    static func add(messageID: UUID, terms: [String], on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("""
+                UPDATE messages SET search_terms = \(bind: MessageSearchTerms.tsvector(terms))::tsvector WHERE id = \(bind: messageID)
+                """).run()
+        } else if !terms.isEmpty {
+            try await sql.raw("""
+                INSERT INTO message_search (rowid, terms) SELECT rowid, \(bind: MessageSearchTerms.fts5Document(terms)) FROM messages WHERE id = \(bind: messageID)
+                """).run()
+        }
+    }
+
+    /// Indexes up to ``backfillBatch`` messages not indexed yet; true when more may wait.
+    /// SQLite walks the messages in rowid order from where it stopped and skips those the writer
+    /// indexed already; PostgreSQL takes the newest rows without terms.
+    static func backfill(_ app: Application) async throws -> Bool {
+        try await WriteTransaction.run(on: app.db) { conn in
+            let sql = conn as! any SQLDatabase
+            return sql.dialect.name == "postgresql" ? try await backfillPostgres(sql) : try await backfillSQLite(sql)
+        }
+    }
+
+    private static func backfillSQLite(_ sql: any SQLDatabase) async throws -> Bool {
+        let through = try await sql.raw("SELECT through_rowid FROM message_search_progress WHERE id = 1").first()?
+            .decode(column: "through_rowid", as: Int64.self) ?? 0
+        let rows = try await sql.raw("""
+            SELECT rowid AS r, text, event FROM messages WHERE rowid > \(bind: through) ORDER BY rowid LIMIT \(unsafeRaw: String(backfillBatch))
+            """).all()
+        guard let last = try rows.last?.decode(column: "r", as: Int64.self) else { return false }
+        let indexed = Set(try await sql.raw("""
+            SELECT rowid AS r FROM message_search WHERE rowid > \(bind: through) AND rowid <= \(bind: last)
+            """).all().map { try $0.decode(column: "r", as: Int64.self) })
+        var values: [[any SQLExpression]] = []
+        for row in rows {
+            let rowid = try row.decode(column: "r", as: Int64.self)
+            guard !indexed.contains(rowid), try row.decode(column: "event", as: String?.self) == nil else { continue }
+            let terms = MessageSearchTerms.terms(of: try row.decode(column: "text", as: String.self))
+            if !terms.isEmpty { values.append([SQLBind(rowid), SQLBind(MessageSearchTerms.fts5Document(terms))]) }
+        }
+        for chunk in stride(from: 0, to: values.count, by: 400) {
+            var insert = sql.insert(into: "message_search").columns("rowid", "terms")
+            for row in values[chunk..<min(values.count, chunk + 400)] { insert = insert.values(row) }
+            try await insert.run()
+        }
+        try await sql.raw("UPDATE message_search_progress SET through_rowid = \(bind: last) WHERE id = 1").run()
+        return rows.count == backfillBatch
+    }
+
+    private static func backfillPostgres(_ sql: any SQLDatabase) async throws -> Bool {
+        let rows = try await sql.raw("""
+            SELECT id, text, event FROM messages WHERE search_terms IS NULL
+            ORDER BY created_at DESC LIMIT \(unsafeRaw: String(backfillBatch)) FOR UPDATE SKIP LOCKED
+            """).all()
+        guard !rows.isEmpty else { return false }
+        var ids: [UUID] = [], vectors: [String] = []
+        for row in rows {
+            ids.append(try row.decode(column: "id", as: UUID.self))
+            let isEvent = try row.decode(column: "event", as: String?.self) != nil
+            vectors.append(isEvent ? "" : MessageSearchTerms.tsvector(MessageSearchTerms.terms(of: try row.decode(column: "text", as: String.self))))
+        }
+        try await sql.raw("""
+            UPDATE messages m SET search_terms = u.terms::tsvector
+            FROM unnest(\(bind: ids)::uuid[], \(bind: vectors)::text[]) AS u(id, terms) WHERE m.id = u.id
+            """).run()
+        return rows.count == backfillBatch
+    }
+}
+
+/// Searching messages within what the caller may see: newest first, a page at a time.
+struct MessageSearch {
+    let app: Application
+    static let maxQueryLength = 200
+
+    struct Request {
+        var text: String
+        var inboxID: UUID?
+        var cursor: String?
+        var limit: Int
+    }
+
+    func search(_ request: Request, as viewer: Viewer) async throws -> CursorPageDTO<MessageHitDTO> {
+        guard request.text.count <= Self.maxQueryLength else {
+            throw DomainError.invalid("q", "q must be at most \(Self.maxQueryLength) characters")
+        }
+        let parts = MessageSearchTerms.query(request.text)
+        guard !parts.isEmpty else { throw DomainError.invalid("q", "q must contain a letter, a digit or a Chinese, Japanese or Korean character") }
+        guard case .staff(let accountID, _, _, let visible) = viewer else { throw DomainError.notFound("conversation") }
+        var inboxes: [UUID]? = visible.map { Array($0) }
+        if let inboxID = request.inboxID { inboxes = (inboxes ?? [inboxID]).filter { $0 == inboxID } }
+        if inboxes?.isEmpty == true { return CursorPageDTO(items: [], nextCursor: nil) }
+
+        let sql = app.db as! any SQLDatabase
+        let postgres = sql.dialect.name == "postgresql"
+        let scope: SQLQueryString = inboxes.map { "AND c.inbox_id IN (\(binds: $0))" } ?? ""
+        let rows: [any SQLRow]
+        if postgres {
+            var after: SQLQueryString = ""
+            if let cursor = request.cursor {
+                let (micros, id) = try ConversationsController.decodeCursor(cursor)
+                // Exact to the microsecond: integer arithmetic, no floating-point seconds.
+                after = "AND (m.created_at, m.id) < (timestamptz 'epoch' + \(bind: micros) * interval '1 microsecond', \(bind: id))"
+            }
+            rows = try await sql.raw("""
+                SELECT m.id, m.conversation_id, m.seq, m.sender_type, m.text, m.private, m.created_at, c.inbox_id, c.contact_id
+                FROM messages m JOIN conversations c ON c.id = m.conversation_id AND c.account_id = m.account_id
+                WHERE m.account_id = \(bind: accountID) AND m.search_terms @@ \(bind: MessageSearchTerms.tsquery(parts))::tsquery
+                  AND c.merged_into_id IS NULL \(scope) \(after)
+                ORDER BY m.created_at DESC, m.id DESC LIMIT \(unsafeRaw: String(request.limit + 1))
+                """).all()
+        } else {
+            var after: SQLQueryString = ""
+            if let cursor = request.cursor {
+                guard let rowid = Int64(cursor), rowid > 0 else {
+                    throw DomainError.invalid("cursor", "cursor must be a nextCursor from a previous page")
+                }
+                after = "AND s.rowid < \(bind: rowid)"
+            }
+            // FTS5 walks the matching rowids newest first (ORDER BY rowid DESC) and stops at the page.
+            rows = try await sql.raw("""
+                SELECT s.rowid AS r, m.id, m.conversation_id, m.seq, m.sender_type, m.text, m.private, m.created_at, c.inbox_id, c.contact_id
+                FROM message_search s JOIN messages m ON m.rowid = s.rowid
+                JOIN conversations c ON c.id = m.conversation_id AND c.account_id = m.account_id
+                WHERE s.terms MATCH \(bind: MessageSearchTerms.fts5(parts)) AND m.account_id = \(bind: accountID)
+                  AND c.merged_into_id IS NULL \(scope) \(after)
+                ORDER BY s.rowid DESC LIMIT \(unsafeRaw: String(request.limit + 1))
+                """).all()
+        }
+
+        var hits: [(hit: MessageHitDTO, cursor: String)] = []
+        for row in rows {
+            let hit = MessageHitDTO(
+                messageId: try row.decode(column: "id", as: UUID.self), conversationId: try row.decode(column: "conversation_id", as: UUID.self),
+                seq: try row.decode(column: "seq", as: Int.self),
+                senderType: SenderType(rawValue: try row.decode(column: "sender_type", as: String.self)) ?? .system,
+                text: try row.decode(column: "text", as: String.self), private: try row.decode(column: "private", as: Bool.self),
+                createdAt: try row.decode(column: "created_at", as: Date.self), inboxId: try row.decode(column: "inbox_id", as: UUID.self),
+                contactId: try row.decode(column: "contact_id", as: UUID.self), contactName: nil)
+            let cursor = postgres ? "\(Conversation.micros(hit.createdAt))_\(hit.messageId.uuidString)" : String(try row.decode(column: "r", as: Int64.self))
+            hits.append((hit, cursor))
+        }
+        let hasMore = hits.count > request.limit
+        // The index is checked against the text itself: what the database returns must match.
+        var page = hits.prefix(request.limit).filter { MessageSearchTerms.matches(parts, in: MessageSearchTerms.terms(of: $0.hit.text)) }.map(\.hit)
+        let names = try await contactNames(Set(page.map(\.contactId)), accountID: accountID)
+        for i in page.indices { page[i].contactName = names[page[i].contactId] }
+        return CursorPageDTO(items: page, nextCursor: hasMore ? hits[request.limit - 1].cursor : nil)
+    }
+
+    private func contactNames(_ ids: Set<UUID>, accountID: UUID) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        var names: [UUID: String] = [:]
+        for contact in try await Contact.query(on: app.db).filter(\.$accountID == accountID).filter(\.$id ~~ ids).all() {
+            if let name = contact.displayName { names[contact.id!] = name }
+        }
+        return names
+    }
+}
