@@ -41,9 +41,10 @@ function activityTime(c) {
 
 /**
  * socket: the AgentSocket; directory: Promise<{agents, inboxes}>;
- * openId(): the conversation shown in the centre.
+ * openId(): the conversation shown in the centre; search: the message search
+ * (chat/search.js), whose box sits above the filters and whose hits replace the list.
  */
-export function createList({ socket, directory, openId }) {
+export function createList({ socket, directory, openId, search = null }) {
   const prefs = loadPrefs();
   const state = {
     ...prefs,
@@ -81,9 +82,12 @@ export function createList({ socket, directory, openId }) {
   const el = h('div', { class: 'conv-list', 'data-testid': 'conv-list-panel' },
     h('div', { class: 'conv-list-head' },
       h('h1', { class: 'conv-list-title' }, t('conversations.title')),
+      search ? search.field : null,
       tabs,
       h('div', { class: 'conv-filters' }, statusSelect, inboxSelect)),
-    scroller);
+    scroller,
+    search ? search.panel : null);
+  const offSearch = search ? search.onActiveChange((on) => el.classList.toggle('is-searching', on)) : () => {};
 
   function drawTabs() {
     tabs.replaceChildren(...FILTERS.map((f) => h('button', {
@@ -273,11 +277,15 @@ export function createList({ socket, directory, openId }) {
   return {
     el,
     /** Redraws to mark the open conversation. */
-    refresh: draw,
+    refresh() {
+      draw();
+      if (search) search.refresh();
+    },
     upsert,
     find: (id) => state.items.find((c) => c.id === id) || null,
     destroy() {
       for (const off of offs) off();
+      offSearch();
       clearInterval(clock);
       if (observer) observer.disconnect();
       state.loadToken += 1;

@@ -15,7 +15,9 @@ import { formatMoney, orderStatusChip } from '../orders/shared.js';
 import { caseCardOf, caseCardNode } from '../cases/chatcard.js';
 
 const PAGE = 50;
+const PAGE_MAX = 200; // the most messages one history request may ask for
 const TYPING_TTL_MS = 6000;
+const FOUND_MS = 4000; // how long a message found by search stays highlighted
 
 function isImage(attachment) {
   return /^image\//i.test(attachment.contentType || '');
@@ -134,6 +136,11 @@ export function createThread({ conversation, socket }) {
     sentReadSeq: 0,
     typing: new Map(), // sender key → {label, until}
     nodes: new Map(), // message key → {version, el}
+    olderRequest: null, // the page of older messages on its way
+    revealToken: 0,
+    found: null, // the message node highlighted by reveal()
+    foundTimer: null,
+    gone: false,
   };
 
   const older = h('button', {
@@ -344,21 +351,59 @@ export function createThread({ conversation, socket }) {
     }
   }
 
-  async function loadOlder() {
-    if (state.loadingOlder || !state.hasMore) return;
+  /** One page further back (`limit` messages); resolves true when it arrived. A call while
+   * a page is on its way waits for that page. */
+  function loadOlder(limit = PAGE) {
+    if (state.olderRequest) return state.olderRequest;
+    if (!state.hasMore) return Promise.resolve(false);
     state.loadingOlder = true;
     older.disabled = true;
-    try {
-      const data = await api.get(`/api/v1/conversations/${encodeURIComponent(id)}/messages${query({ beforeSeq: minSeq(), limit: PAGE })}`);
-      for (const m of (data && data.items) || []) add(m);
-      state.hasMore = Boolean(data && data.hasMore);
-      draw({ keepFrom: true, stick: false });
-    } catch {
-      // The button stays; the agent can try again.
-    } finally {
-      state.loadingOlder = false;
-      older.disabled = false;
+    state.olderRequest = (async () => {
+      try {
+        const data = await api.get(`/api/v1/conversations/${encodeURIComponent(id)}/messages${query({ beforeSeq: minSeq(), limit })}`);
+        for (const m of (data && data.items) || []) add(m);
+        state.hasMore = Boolean(data && data.hasMore);
+        draw({ keepFrom: true, stick: false });
+        return true;
+      } catch {
+        // The button stays; the agent can try again.
+        return false;
+      } finally {
+        state.loadingOlder = false;
+        state.olderRequest = null;
+        older.disabled = false;
+      }
+    })();
+    return state.olderRequest;
+  }
+
+  /**
+   * Scrolls to the message `seq` (a search hit) and highlights it for a moment, first
+   * loading older pages until it is there.
+   */
+  async function reveal(seq) {
+    const mine = ++state.revealToken;
+    await ready;
+    while (mine === state.revealToken && !state.gone && state.loaded && !state.messages.has(seq) && state.hasMore && minSeq() > seq) {
+      const limit = Math.min(PAGE_MAX, Math.max(PAGE, minSeq() - seq + 10));
+      if (!(await loadOlder(limit))) return;
     }
+    if (mine !== state.revealToken || state.gone) return;
+    const node = list.querySelector(`[data-testid="msg"][data-seq="${Number(seq)}"]`);
+    if (!node) return;
+    // Centred in the thread (scrollIntoView would move the page around it too).
+    const box = scroller.getBoundingClientRect();
+    const at = node.getBoundingClientRect();
+    scroller.scrollTop += at.top - box.top - Math.max(0, (scroller.clientHeight - at.height) / 2);
+    state.stuck = nearBottom();
+    if (state.found) state.found.classList.remove('is-found');
+    clearTimeout(state.foundTimer);
+    node.classList.add('is-found');
+    state.found = node;
+    state.foundTimer = setTimeout(() => {
+      node.classList.remove('is-found');
+      if (state.found === node) state.found = null;
+    }, FOUND_MS);
   }
 
   function resume() {
@@ -420,13 +465,14 @@ export function createThread({ conversation, socket }) {
     }),
   ];
 
-  loadInitial();
+  const ready = loadInitial();
 
   return {
     el,
     focus: () => scroller.focus(),
     maxSeq,
     markRead,
+    reveal,
     /** The conversation changed (e.g. the server says the visitor read up to a seq). */
     update(c) {
       if (!c || typeof c.visitorReadSeq !== 'number') return;
@@ -437,8 +483,10 @@ export function createThread({ conversation, socket }) {
       }
     },
     destroy() {
+      state.gone = true;
       for (const off of offs) off();
       clearInterval(typingTimer);
+      clearTimeout(state.foundTimer);
       document.removeEventListener('visibilitychange', onVisible);
       window.removeEventListener('focus', onVisible);
     },

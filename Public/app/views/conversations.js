@@ -15,6 +15,7 @@ import { createHeader } from '../chat/header.js';
 import { createSidebar } from '../chat/sidebar.js';
 import { createSuggestions } from '../chat/suggestions.js';
 import { createPanels } from '../chat/panels.js';
+import { createSearch } from '../chat/search.js';
 
 const SIDE_KEY = 'kefu_conv_side';
 let active = null;
@@ -51,10 +52,26 @@ export function render(container, ctx) {
   let current = null; // {id, conversation, header, thread, composer, suggestions, panels, sidebar}
   let openToken = 0;
   let sideOpen = sidePreference();
+  let reveal = null; // {id, seq}: a search hit to show once its conversation is open
+
+  const sameId = (a, b) => String(a || '').toLowerCase() === String(b || '').toLowerCase();
 
   const main = h('section', { class: 'chat-main', 'data-testid': 'chat-main', 'aria-live': 'off' });
   const side = h('div', { class: 'chat-side' });
-  const list = createList({ socket, directory, openId: () => (current ? current.id : null) });
+  const openId = () => (current ? current.id : null);
+  // A chosen hit: its link opens the conversation (mount() then shows the message), or,
+  // when that conversation is open already, the thread shows it now.
+  const search = createSearch({
+    openId,
+    onOpen: (hit) => {
+      reveal = { id: hit.conversationId, seq: hit.seq };
+      if (current && current.thread && sameId(current.id, hit.conversationId)) {
+        current.thread.reveal(hit.seq);
+        reveal = null;
+      }
+    },
+  });
+  const list = createList({ socket, directory, openId, search });
   const root = h('div', { class: ['chat', !sideOpen && 'side-hidden'], 'data-testid': 'chat-page' }, list.el, main, side);
   container.append(root);
 
@@ -105,6 +122,7 @@ export function render(container, ctx) {
       return;
     }
     current = { id };
+    search.refresh();
     main.replaceChildren(loadingBlock());
     side.replaceChildren();
     let conversation;
@@ -142,6 +160,8 @@ export function render(container, ctx) {
       onToggleSidebar: () => setSide(!sideOpen),
     });
     part.thread = createThread({ conversation, socket });
+    if (reveal && sameId(reveal.id, id)) part.thread.reveal(reveal.seq);
+    reveal = null;
     part.composer = createComposer({ conversation, socket, directory });
     part.suggestions = createSuggestions({
       conversation, socket,
@@ -201,6 +221,7 @@ export function render(container, ctx) {
     for (const off of offs) off();
     teardown();
     list.destroy();
+    search.destroy();
     setViewing(null);
   };
 }
