@@ -30,8 +30,8 @@ struct Conversations {
     /// Tells agents' sockets (here and on the other instances) that the conversation changed.
     func announce(_ id: UUID, accountID: UUID) async {
         do {
-            guard let fresh = try await Conversation.query(on: db).filter(\.$accountID == accountID).filter(\.$id == id).first() else { return }
-            app.chat.conversationChanged(fresh, contact: try await ConversationOps.contact(of: fresh, on: db))
+            guard let fresh = try await ConversationListing.one(id, accountID: accountID, on: db as! any SQLDatabase) else { return }
+            app.chat.conversationChanged(fresh, accountID: accountID)
         } catch {
             app.logger.warning("could not announce a conversation change", metadata: ["error": "\(error)", "component": "conversations"])
         }

@@ -3,6 +3,7 @@ import Foundation
 import KefuCore
 import Logging
 import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// The live-chat engine of one instance: stores messages through the writer,
@@ -101,14 +102,13 @@ final class ChatService: Sendable {
     }
 
     /// A conversation changed (status, assignee, new …): agents of its inbox and its visitor hear of it.
-    func conversationChanged(_ conversation: Conversation, contact: Contact?) {
-        let dto = ConversationDTO(conversation, contact: contact)
-        hub.publish(HubEvent(accountID: conversation.accountID, conversationID: conversation.id, inboxID: conversation.inboxID,
-                             contactID: conversation.contactID, toVisitor: false, toAgents: true,
+    func conversationChanged(_ dto: ConversationDTO, accountID: UUID) {
+        hub.publish(HubEvent(accountID: accountID, conversationID: dto.id, inboxID: dto.inboxId,
+                             contactID: dto.contactId, toVisitor: false, toAgents: true,
                              frame: FrameCoder.encode(ServerFrame.ConversationUpdated(conversation: dto)), except: nil))
         if let bus {
-            bus.notify(BusEvent(kind: .conversation, origin: bus.instanceID, accountID: conversation.accountID,
-                                conversationID: conversation.id, inboxID: conversation.inboxID, contactID: conversation.contactID))
+            bus.notify(BusEvent(kind: .conversation, origin: bus.instanceID, accountID: accountID,
+                                conversationID: dto.id, inboxID: dto.inboxId, contactID: dto.contactId))
         }
     }
 
@@ -160,11 +160,9 @@ final class ChatService: Sendable {
             // Changed on another instance: what this one knows of its access may be stale.
             if let id = event.conversationID { directory.forget(id) }
             guard let id = event.conversationID,
-                  let conversation = try? await Conversation.query(on: db).filter(\.$accountID == event.accountID).filter(\.$id == id).first()
+                  let dto = try? await ConversationListing.one(id, accountID: event.accountID, on: db as! any SQLDatabase)
             else { return }
-            let contact = try? await Contact.query(on: db).filter(\.$accountID == event.accountID).filter(\.$id == conversation.contactID).first()
-            let dto = ConversationDTO(conversation, contact: contact)
-            hub.publish(HubEvent(accountID: event.accountID, conversationID: id, inboxID: conversation.inboxID, contactID: conversation.contactID,
+            hub.publish(HubEvent(accountID: event.accountID, conversationID: id, inboxID: dto.inboxId, contactID: dto.contactId,
                                  toVisitor: false, toAgents: true, frame: FrameCoder.encode(ServerFrame.ConversationUpdated(conversation: dto)),
                                  except: nil))
         }
