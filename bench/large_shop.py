@@ -1306,21 +1306,23 @@ def wait_search_index(db: Database, timeout: float = 7200) -> dict:
     return {"messages": first, "seconds": took}
 
 
+def sample_order_number(db: Database, s: "Samples", q) -> str | None:
+    """An order number that occurs in the sampled conversations' messages (a search with one hit)."""
+    p = "?" if db.kind == "sqlite" else "%s"
+    for c in s.conversations:
+        for (text,) in q(f"SELECT text FROM messages WHERE conversation_id = {p}", (fix(db, c["id"]),)):
+            m = re.search(r"E\d{13}", text)
+            if m:
+                return m.group(0)
+    return None
+
+
 def measure_search_http(db: Database, s: "Samples", owner: Member, mei: Member, repeat: int) -> list[dict]:
     """``GET /api/v1/messages/search`` as the owner (every inbox) and 小美 (one inbox), the workbench's page size."""
     print("message search (GET /api/v1/messages/search; target p95 ≤ 100 ms)", flush=True)
     q, close = db.query_fn()
-    order_no = None
     try:
-        p = "?" if db.kind == "sqlite" else "%s"
-        for c in s.conversations:
-            for (text,) in q(f"SELECT text FROM messages WHERE conversation_id = {p}", (fix(db, c["id"]),)):
-                m = re.search(r"E\d{13}", text)
-                if m:
-                    order_no = m.group(0)
-                    break
-            if order_no:
-                break
+        order_no = sample_order_number(db, s, q)
     finally:
         close()
     terms = [(name, term or order_no) for name, term, _ in SEARCH_QUERIES if term or order_no] + \
@@ -1668,16 +1670,7 @@ def measure_search(db: Database, context: dict, args, variants: list[str]) -> li
     sdb = SQLiteDB(str(db.path), readonly=True) if db.kind == "sqlite" else None
     results = []
     try:
-        order_no = None
-        for c in s.conversations:
-            p = "?" if db.kind == "sqlite" else "%s"
-            for (text,) in q(f"SELECT text FROM messages WHERE conversation_id = {p}", (fix(db, c["id"]),)):
-                m = re.search(r"E\d{13}", text)
-                if m:
-                    order_no = m.group(0)
-                    break
-            if order_no:
-                break
+        order_no = sample_order_number(db, s, q)
         terms = [(name, term or order_no) for name, term, _ in SEARCH_QUERIES if term or order_no] + [("no hits, two characters 貂皮", "貂皮")]
         for variant in variants:
             for scope, inboxes in (("owner", None), ("mei", mei_in)):
