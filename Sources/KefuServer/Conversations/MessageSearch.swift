@@ -98,6 +98,9 @@ enum MessageSearchIndex {
 /// Searching messages within what the caller may see: newest first, a page at a time.
 struct MessageSearch {
     let app: Application
+    /// How many of the newest messages PostgreSQL filters in order before it asks the index
+    /// (tests make it small to take both ways).
+    var postgresWindow = 20_000
     static let maxQueryLength = 200
 
     struct Request {
@@ -123,19 +126,9 @@ struct MessageSearch {
         let scope: SQLQueryString = inboxes.map { "AND c.inbox_id IN (\(binds: $0))" } ?? ""
         let rows: [any SQLRow]
         if postgres {
-            var after: SQLQueryString = ""
-            if let cursor = request.cursor {
-                let (micros, id) = try ConversationsController.decodeCursor(cursor)
-                // Exact to the microsecond: integer arithmetic, no floating-point seconds.
-                after = "AND (m.created_at, m.id) < (timestamptz 'epoch' + \(bind: micros) * interval '1 microsecond', \(bind: id))"
-            }
-            rows = try await sql.raw("""
-                SELECT m.id, m.conversation_id, m.seq, m.sender_type, m.text, m.private, m.created_at, c.inbox_id, c.contact_id
-                FROM messages m JOIN conversations c ON c.id = m.conversation_id AND c.account_id = m.account_id
-                WHERE m.account_id = \(bind: accountID) AND m.search_terms @@ \(bind: MessageSearchTerms.tsquery(parts))::tsquery
-                  AND c.merged_into_id IS NULL \(scope) \(after)
-                ORDER BY m.created_at DESC, m.id DESC LIMIT \(unsafeRaw: String(request.limit + 1))
-                """).all()
+            rows = try await postgresRows(tsquery: MessageSearchTerms.tsquery(parts), accountID: accountID, scope: scope,
+                                          cursor: try request.cursor.map { try ConversationsController.decodeCursor($0) },
+                                          limit: request.limit, on: sql)
         } else {
             var after: SQLQueryString = ""
             if let cursor = request.cursor {
@@ -173,6 +166,39 @@ struct MessageSearch {
         let names = try await contactNames(Set(page.map(\.contactId)), accountID: accountID)
         for i in page.indices { page[i].contactName = names[page[i].contactId] }
         return CursorPageDTO(items: page, nextCursor: hasMore ? hits[request.limit - 1].cursor : nil)
+    }
+
+
+    /// PostgreSQL: first the newest `postgresWindow` messages (after the cursor) walked in order
+    /// and filtered — a common word or phrase fills its page there in a few milliseconds — then,
+    /// for what is older, the GIN index. Asking the index first is right for rare words but not for
+    /// common phrases: PostgreSQL estimates a phrase's matches as the product of its terms' and
+    /// rechecked 1.6 M candidate rows for 什么时候发货 at 10 M messages (1.5 s; 4 ms this way).
+    private func postgresRows(tsquery: String, accountID: UUID, scope: SQLQueryString, cursor: (Int64, UUID)?, limit: Int,
+                              on sql: any SQLDatabase) async throws -> [any SQLRow] {
+        // Exact to the microsecond: integer arithmetic, no floating-point seconds.
+        let after: SQLQueryString = cursor.map { micros, id in
+            "AND (m.created_at, m.id) < (timestamptz 'epoch' + \(bind: micros) * interval '1 microsecond', \(bind: id))"
+        } ?? ""
+        let columns: SQLQueryString = "m.id, m.conversation_id, m.seq, m.sender_type, m.text, m.private, m.created_at, c.inbox_id, c.contact_id"
+        let recent = try await sql.raw("""
+            SELECT \(columns) FROM (
+              SELECT id, account_id, conversation_id, seq, sender_type, text, private, created_at, search_terms FROM messages m
+              WHERE m.account_id = \(bind: accountID) \(after) ORDER BY m.created_at DESC, m.id DESC LIMIT \(unsafeRaw: String(postgresWindow))) m
+            JOIN conversations c ON c.id = m.conversation_id AND c.account_id = m.account_id
+            WHERE m.search_terms @@ \(bind: tsquery)::tsquery AND c.merged_into_id IS NULL \(scope)
+            ORDER BY m.created_at DESC, m.id DESC LIMIT \(unsafeRaw: String(limit + 1))
+            """).all()
+        guard recent.count <= limit else { return recent }
+        // Older than the window's last message (none: the window held them all, and this finds nothing).
+        let older = try await sql.raw("""
+            SELECT \(columns) FROM messages m JOIN conversations c ON c.id = m.conversation_id AND c.account_id = m.account_id
+            WHERE m.account_id = \(bind: accountID) AND m.search_terms @@ \(bind: tsquery)::tsquery AND c.merged_into_id IS NULL \(scope)
+              AND (m.created_at, m.id) < (SELECT created_at, id FROM messages m WHERE m.account_id = \(bind: accountID) \(after)
+                                          ORDER BY m.created_at DESC, m.id DESC OFFSET \(unsafeRaw: String(postgresWindow - 1)) LIMIT 1)
+            ORDER BY m.created_at DESC, m.id DESC LIMIT \(unsafeRaw: String(limit + 1 - recent.count))
+            """).all()
+        return recent + older
     }
 
     private func contactNames(_ ids: Set<UUID>, accountID: UUID) async throws -> [UUID: String] {
