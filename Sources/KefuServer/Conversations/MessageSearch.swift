@@ -43,35 +43,48 @@ enum MessageSearchIndex {
     /// SQLite walks the messages in rowid order from where it stopped and skips those the writer
     /// indexed already; PostgreSQL takes the newest rows without terms.
     static func backfill(_ app: Application) async throws -> Bool {
-        try await WriteTransaction.run(on: app.db) { conn in
-            let sql = conn as! any SQLDatabase
-            return sql.dialect.name == "postgresql" ? try await backfillPostgres(sql) : try await backfillSQLite(sql)
-        }
+        let sql = app.db as! any SQLDatabase
+        guard sql.dialect.name == "postgresql" else { return try await backfillSQLite(app.db) }
+        return try await WriteTransaction.run(on: app.db) { conn in try await backfillPostgres(conn as! any SQLDatabase) }
     }
 
-    private static func backfillSQLite(_ sql: any SQLDatabase) async throws -> Bool {
+    /// Under chat load the walk meets thousands of new messages that the writer indexed itself, so
+    /// it reads outside any transaction (readers never block SQLite's writer) and takes the write
+    /// lock only to insert what is missing and move its position — a short transaction.
+    private static func backfillSQLite(_ db: any Database) async throws -> Bool {
+        let sql = db as! any SQLDatabase
         let through = try await sql.raw("SELECT through_rowid FROM message_search_progress WHERE id = 1").first()?
             .decode(column: "through_rowid", as: Int64.self) ?? 0
         let rows = try await sql.raw("""
-            SELECT rowid AS r, text, event FROM messages WHERE rowid > \(bind: through) ORDER BY rowid LIMIT \(unsafeRaw: String(backfillBatch))
+            SELECT rowid AS r, event IS NULL AND text <> '' AS indexable FROM messages WHERE rowid > \(bind: through)
+            ORDER BY rowid LIMIT \(unsafeRaw: String(backfillBatch))
             """).all()
         guard let last = try rows.last?.decode(column: "r", as: Int64.self) else { return false }
         let indexed = Set(try await sql.raw("""
             SELECT rowid AS r FROM message_search WHERE rowid > \(bind: through) AND rowid <= \(bind: last)
             """).all().map { try $0.decode(column: "r", as: Int64.self) })
-        var values: [[any SQLExpression]] = []
-        for row in rows {
+        let missing = try rows.compactMap { row -> Int64? in
             let rowid = try row.decode(column: "r", as: Int64.self)
-            guard !indexed.contains(rowid), try row.decode(column: "event", as: String?.self) == nil else { continue }
-            let terms = MessageSearchTerms.terms(of: try row.decode(column: "text", as: String.self))
-            if !terms.isEmpty { values.append([SQLBind(rowid), SQLBind(MessageSearchTerms.fts5Document(terms))]) }
+            return try row.decode(column: "indexable", as: Bool.self) && !indexed.contains(rowid) ? rowid : nil
         }
-        for chunk in stride(from: 0, to: values.count, by: 400) {
-            var insert = sql.insert(into: "message_search").columns("rowid", "terms")
-            for row in values[chunk..<min(values.count, chunk + 400)] { insert = insert.values(row) }
-            try await insert.run()
+        try await WriteTransaction.run(on: db) { conn in
+            let tx = conn as! any SQLDatabase
+            // Read again under the lock: a message deleted meanwhile must not leave a row behind.
+            var values: [[any SQLExpression]] = []
+            for chunk in stride(from: 0, to: missing.count, by: 400) {
+                let ids = Array(missing[chunk..<min(missing.count, chunk + 400)])
+                for row in try await tx.raw("SELECT rowid AS r, text FROM messages WHERE rowid IN (\(binds: ids))").all() {
+                    let terms = MessageSearchTerms.terms(of: try row.decode(column: "text", as: String.self))
+                    if !terms.isEmpty { values.append([SQLBind(try row.decode(column: "r", as: Int64.self)), SQLBind(MessageSearchTerms.fts5Document(terms))]) }
+                }
+            }
+            for chunk in stride(from: 0, to: values.count, by: 400) {
+                var insert = tx.insert(into: "message_search").columns("rowid", "terms")
+                for row in values[chunk..<min(values.count, chunk + 400)] { insert = insert.values(row) }
+                try await insert.run()
+            }
+            try await tx.raw("UPDATE message_search_progress SET through_rowid = \(bind: last) WHERE id = 1 AND through_rowid = \(bind: through)").run()
         }
-        try await sql.raw("UPDATE message_search_progress SET through_rowid = \(bind: last) WHERE id = 1").run()
         return rows.count == backfillBatch
     }
 
