@@ -63,6 +63,7 @@ public enum KefuApplication {
         }
         let conversationDirectory = ConversationDirectory()
         app.conversationDirectory = conversationDirectory
+        app.messageSearchHead = MessageSearchHead()
         app.chat = ChatService(db: app.db, store: store, directory: conversationDirectory, logger: app.logger, clock: runtime.clock, ids: runtime.ids)
         app.knowledge = KnowledgeIndex(clock: runtime.clock)
         app.routing = RoutingService(app: app)

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KefuCore
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -44,19 +45,28 @@ enum MessageSearchIndex {
     /// indexed already; PostgreSQL takes the newest rows without terms.
     static func backfill(_ app: Application) async throws -> Bool {
         let sql = app.db as! any SQLDatabase
-        guard sql.dialect.name == "postgresql" else { return try await backfillSQLite(app.db) }
+        guard sql.dialect.name == "postgresql" else {
+            // Messages written after this process started were indexed by its writers: the walk
+            // stops at the newest message it found at its first pass, or it would read every
+            // chat message again under load.
+            let head = try await app.messageSearchHead.value {
+                try await sql.raw("SELECT max(rowid) AS r FROM messages").first()?.decode(column: "r", as: Int64?.self) ?? 0
+            }
+            return try await backfillSQLite(app.db, through: head)
+        }
         return try await WriteTransaction.run(on: app.db) { conn in try await backfillPostgres(conn as! any SQLDatabase) }
     }
 
     /// Under chat load the walk meets thousands of new messages that the writer indexed itself, so
     /// it reads outside any transaction (readers never block SQLite's writer) and takes the write
     /// lock only to insert what is missing and move its position — a short transaction.
-    private static func backfillSQLite(_ db: any Database) async throws -> Bool {
+    private static func backfillSQLite(_ db: any Database, through head: Int64) async throws -> Bool {
         let sql = db as! any SQLDatabase
         let through = try await sql.raw("SELECT through_rowid FROM message_search_progress WHERE id = 1").first()?
             .decode(column: "through_rowid", as: Int64.self) ?? 0
+        guard through < head else { return false }
         let rows = try await sql.raw("""
-            SELECT rowid AS r, event IS NULL AND text <> '' AS indexable FROM messages WHERE rowid > \(bind: through)
+            SELECT rowid AS r, event IS NULL AND text <> '' AS indexable FROM messages WHERE rowid > \(bind: through) AND rowid <= \(bind: head)
             ORDER BY rowid LIMIT \(unsafeRaw: String(backfillBatch))
             """).all()
         guard let last = try rows.last?.decode(column: "r", as: Int64.self) else { return false }
@@ -85,7 +95,7 @@ enum MessageSearchIndex {
             }
             try await tx.raw("UPDATE message_search_progress SET through_rowid = \(bind: last) WHERE id = 1 AND through_rowid = \(bind: through)").run()
         }
-        return rows.count == backfillBatch
+        return last < head
     }
 
     private static func backfillPostgres(_ sql: any SQLDatabase) async throws -> Bool {
@@ -221,5 +231,26 @@ struct MessageSearch {
             if let name = contact.displayName { names[contact.id!] = name }
         }
         return names
+    }
+}
+
+/// The newest message when this process first looked (``MessageSearchIndex/backfill(_:)``).
+final class MessageSearchHead: Sendable {
+    private let head = NIOLockedValueBox<Int64?>(nil)
+
+    func value(_ load: () async throws -> Int64) async throws -> Int64 {
+        if let known = head.withLockedValue({ $0 }) { return known }
+        let loaded = try await load()
+        head.withLockedValue { $0 = loaded }
+        return loaded
+    }
+}
+
+private struct MessageSearchHeadKey: StorageKey { typealias Value = MessageSearchHead }
+
+extension Application {
+    var messageSearchHead: MessageSearchHead {
+        get { configured(MessageSearchHeadKey.self) }
+        set { storage[MessageSearchHeadKey.self] = newValue }
     }
 }
