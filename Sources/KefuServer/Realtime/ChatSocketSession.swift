@@ -190,12 +190,16 @@ final class ChatSocketSession: Sendable {
         while cursor < conversation.lastSeq {
             let page = try await MessageRows.load(conversationID: id, accountID: viewer.accountID, afterSeq: cursor, limit: 200,
                                                   includePrivate: !viewer.isVisitor, on: db)
-            guard let last = page.last else { break }
-            for message in page {
+            // Only up to the conversation's last message when the resume began: newer ones reach
+            // this socket live, and replaying them too let a live frame arrive after `resumed`
+            // for a seq the replay had already sent.
+            let replay = page.filter { $0.seq <= conversation.lastSeq }
+            guard let last = replay.last else { break }
+            for message in replay {
                 guard connection.send(FrameCoder.encode(ServerFrame.MessageFrame(conversationId: id, message: message))) else { return }
             }
             cursor = last.seq
-            if page.count < 200 { break }
+            if page.count < 200 || replay.count < page.count { break }
         }
         // Visitors skip private notes, so `toSeq` tells where their view is complete.
         connection.send(FrameCoder.encode(ServerFrame.Resumed(conversationId: id, fromSeq: afterSeq,
