@@ -52,6 +52,11 @@ final class MessageSearchTests: XCTestCase {
         XCTAssertEqual(byInbox, ["退款什么时候到账"])
         let shop2Sees = try await texts("申请退款", as: admin2)
         XCTAssertEqual(shop2Sees, [])
+        // another shop's inbox or another inbox named in the query finds nothing (and no error that tells it exists)
+        let foreignInbox = try await texts("退款", as: admin2, extra: "&inboxId=\(shop.inbox.id!)")
+        XCTAssertEqual(foreignInbox, [])
+        let otherInbox = try await texts("退款", as: agent, extra: "&inboxId=\(other.id!)")
+        XCTAssertEqual(otherInbox, [])
         // phrases, one character, traditional and full-width forms, prefixes, numbers
         let phrase = try await texts("申请退款", as: admin)
         XCTAssertEqual(phrase.count, 2)
