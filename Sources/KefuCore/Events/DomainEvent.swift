@@ -22,6 +22,8 @@ public enum EventKind: String, Codable, Hashable, Sendable, CaseIterable {
     case ticketCommented = "ticket.commented"
     case caseUpdated = "case.updated"
     case compensationApproved = "compensation.approved"
+    case slaWarned = "sla.warned"
+    case slaBreached = "sla.breached"
 }
 
 /// What happened: one case per kind, each with its facts.
@@ -45,6 +47,8 @@ public enum Fact: Hashable, Sendable {
     case ticketCommented(TicketCommented)
     case caseUpdated(CaseUpdated)
     case compensationApproved(CompensationApproved)
+    case slaWarned(SLAAlert)
+    case slaBreached(SLAAlert)
 
     public var kind: EventKind {
         switch self {
@@ -67,6 +71,8 @@ public enum Fact: Hashable, Sendable {
         case .ticketCommented: .ticketCommented
         case .caseUpdated: .caseUpdated
         case .compensationApproved: .compensationApproved
+        case .slaWarned: .slaWarned
+        case .slaBreached: .slaBreached
         }
     }
 
@@ -84,7 +90,7 @@ public enum Fact: Hashable, Sendable {
         case .merged(let f): f.conversation
         case .attributesChanged(let f): f.conversation
         case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented, .caseUpdated,
-             .compensationApproved: nil
+             .compensationApproved, .slaWarned, .slaBreached: nil
         }
     }
 
@@ -124,7 +130,7 @@ public enum Fact: Hashable, Sendable {
         case .merged(var f): f.conversation = snapshot; return .merged(f)
         case .attributesChanged(var f): f.conversation = snapshot; return .attributesChanged(f)
         case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented, .caseUpdated,
-             .compensationApproved: return self
+             .compensationApproved, .slaWarned, .slaBreached: return self
         }
     }
 }
@@ -178,6 +184,8 @@ extension DomainEvent: Codable {
         case .ticketCommented: fact = .ticketCommented(try c.decode(TicketCommented.self, forKey: .data))
         case .caseUpdated: fact = .caseUpdated(try c.decode(CaseUpdated.self, forKey: .data))
         case .compensationApproved: fact = .compensationApproved(try c.decode(CompensationApproved.self, forKey: .data))
+        case .slaWarned: fact = .slaWarned(try c.decode(SLAAlert.self, forKey: .data))
+        case .slaBreached: fact = .slaBreached(try c.decode(SLAAlert.self, forKey: .data))
         }
     }
 
@@ -208,6 +216,8 @@ extension DomainEvent: Codable {
         case .ticketCommented(let f): try c.encode(f, forKey: .data)
         case .caseUpdated(let f): try c.encode(f, forKey: .data)
         case .compensationApproved(let f): try c.encode(f, forKey: .data)
+        case .slaWarned(let f): try c.encode(f, forKey: .data)
+        case .slaBreached(let f): try c.encode(f, forKey: .data)
         }
     }
 }

@@ -68,6 +68,7 @@ public enum KefuApplication {
         app.knowledge = KnowledgeIndex(clock: runtime.clock)
         app.routing = RoutingService(app: app)
         app.inboxes = InboxDirectory()
+        app.storage[SLAPolicyCacheKey.self] = SLAPolicyCache()
         app.events = EventBus()
         listeners(app.events)
         try await EventRunner.ensureCursors(app)

@@ -34,6 +34,9 @@ func jobs(_ runner: JobRunner) {
     runner.register(Job(name: WebhookWorker.jobName, interval: 2) { app, now in
         try await WebhookWorker(app: app).runOnce(now: now) == WebhookWorker.batch
     })
+    // SLA: warnings and breaches at their moment (an alarm per next timer; the interval catches
+    // clocks another instance started)
+    runner.register(Job(name: SLAClocks.timerJob, interval: 5) { app, now in try await app.slaClocks.fireDue(now: now) })
     // Tickets
     runner.register(Job(name: "tickets.close", interval: 300) { app, now in
         try await app.tickets.closeSolved(now: now) >= 500

@@ -18,5 +18,6 @@ enum KefuMigrations {
         M012_CreateForms(),              // forms: public feedback and repair forms that file tickets; pictures on ticket entries
         M013_TrackAttachmentUse(),       // uploads: when first used, so visitors' unused uploads are deleted after a day
         M014_CreateMessageSearch(),      // conversations: message search (FTS5 on SQLite, tsvector + GIN on PostgreSQL)
+        M015_CreateSLA(),                // SLA: calendars, policies and their versions, metric clocks with timers, the SLA log
     ]
 }

@@ -27,6 +27,8 @@ final class JobRunner: LifecycleHandler, Sendable {
         var wakes: [String: AsyncStream<Void>.Continuation] = [:]
         var tasks: [Task<Void, Never>] = []
         var stopped = false
+        /// A pass asked for at a moment (``wake(_:at:now:)``): the earliest one per job.
+        var alarms: [String: (at: Date, task: Task<Void, Never>)] = [:]
     }
     private let state = NIOLockedValueBox(State())
     /// One pass of a job at a time, also for manual runs.
@@ -49,6 +51,26 @@ final class JobRunner: LifecycleHandler, Sendable {
     /// Asks for a pass of `name` now (coalesced with one already asked for). Nothing in manual mode.
     func kick(_ name: String) {
         _ = state.withLockedValue { $0.wakes[name] }?.yield()
+    }
+
+    /// Asks for a pass of `name` at the moment `at` (the application's clock reads `now`): for
+    /// work due at an exact time (SLA warnings and breaches), between the job's regular passes.
+    /// Only the earliest alarm of a job is kept. Nothing in manual mode.
+    func wake(_ name: String, at: Date, now: Date) {
+        guard mode == .automatic else { return }
+        let delay = max(0, at.timeIntervalSince(now))
+        state.withLockedValue { s in
+            guard !s.stopped, let wake = s.wakes[name] else { return }
+            if let alarm = s.alarms[name], alarm.at <= at { return }
+            s.alarms[name]?.task.cancel()
+            let task = Task { [weak self] in
+                try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+                guard !Task.isCancelled else { return }
+                self?.state.withLockedValue { s in if s.alarms[name]?.at == at { s.alarms[name] = nil } }
+                wake.yield()
+            }
+            s.alarms[name] = (at, task)
+        }
     }
 
     /// One pass of `name` (after the one running, if any); true when more work is waiting.
@@ -116,7 +138,8 @@ final class JobRunner: LifecycleHandler, Sendable {
     func shutdownAsync(_ app: Application) async {
         let (tasks, wakes) = state.withLockedValue { s in
             s.stopped = true
-            defer { s.tasks = []; s.wakes = [:] }
+            s.alarms.values.forEach { $0.task.cancel() }
+            defer { s.tasks = []; s.wakes = [:]; s.alarms = [:] }
             return (s.tasks, Array(s.wakes.values))
         }
         wakes.forEach { $0.finish() }
