@@ -15,6 +15,10 @@ public struct SLAAlert: Codable, Hashable, Sendable {
     /// The ticket's or conversation's inbox, when it has one (who may see the alert).
     public var inboxID: UUID?
 
+    enum CodingKeys: String, CodingKey {
+        case clockID = "clockId", targetType, targetID = "targetId", metric, policyID = "policyId", policyVersion, at, dueAt, inboxID = "inboxId"
+    }
+
     public init(clockID: UUID, targetType: SLATargetType, targetID: UUID, metric: SLAMetric, policyID: UUID, policyVersion: Int,
                 at: Date, dueAt: Date?, inboxID: UUID?) {
         self.clockID = clockID

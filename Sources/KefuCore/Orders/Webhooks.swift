@@ -10,6 +10,10 @@ public enum WebhookEvent: String, Codable, CaseIterable, Sendable {
     case caseUpdated = "case.updated"
     /// A compensation was granted or reversed: the platform carries out the refund, coupon or payment.
     case compensationApproved = "compensation.approved"
+    /// An SLA clock of a ticket or conversation reached its warning time.
+    case slaWarned = "sla.warned"
+    /// An SLA clock of a ticket or conversation passed its due time.
+    case slaBreached = "sla.breached"
 
     /// The events named in `names` (trimmed), in the given order, repeats dropped. Throws
     /// `.invalid` (field "events") for an empty list or an unknown name, listing the events.

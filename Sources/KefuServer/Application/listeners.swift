@@ -11,6 +11,7 @@ func listeners(_ bus: EventBus) {
     bus.register(inline: OrderPanelsListener())     // orders: live order panels beside the chat
     bus.register(inline: TicketsListener())         // tickets: the customer wrote again, a waiting ticket opens
     bus.register(inline: TicketBoardListener())     // tickets: lists and pages hear that a ticket, its case or compensation changed
+    bus.register(inline: SLAAlertListener())        // SLA: countdowns and the breach list hear of a warning or breach at once
 
     // Durable: from the outbox, exactly once, on whichever instance claims them.
     bus.register(durable: ReportingListener())      // reports: the append-only reporting table

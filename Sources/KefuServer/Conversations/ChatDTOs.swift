@@ -231,6 +231,17 @@ enum ServerFrame {
         var number: String
     }
 
+    /// An SLA clock of a ticket or conversation warned or breached: countdowns, the ticket's page
+    /// and the breach list load again. Sent to who may see the ticket or conversation.
+    struct SLAAlertFrame: Encodable {
+        var type = "sla.alert"
+        var kind: String
+        var targetType: SLATargetType
+        var targetId: UUID
+        var metric: SLAMetric
+        var at: Date
+    }
+
     /// An order of a customer changed (platform update, price change, reminder): order panels
     /// showing that customer load it again.
     struct OrderUpdated: Encodable {

@@ -8,7 +8,7 @@ import Vapor
 /// the envelope's id is the domain event's, so a receiver can tell a retry from news).
 struct WebhooksListener: DurableListener {
     let name = "webhooks"
-    let kinds: Set<EventKind> = [.priceChanged, .reminderSent, .caseUpdated, .compensationApproved]
+    let kinds: Set<EventKind> = [.priceChanged, .reminderSent, .caseUpdated, .compensationApproved, .slaWarned, .slaBreached]
 
     func handle(_ event: DomainEvent, in unit: UnitOfWork) async throws {
         switch event.fact {
@@ -29,6 +29,10 @@ struct WebhooksListener: DurableListener {
                                     at: event.occurredAt, on: unit.db)
         case .compensationApproved(let f):
             try await Webhooks.emit(.compensationApproved, id: event.id, accountID: event.accountID, data: f.entry, at: event.occurredAt, on: unit.db)
+        case .slaWarned(let f):
+            try await Webhooks.emit(.slaWarned, id: event.id, accountID: event.accountID, data: f, at: event.occurredAt, on: unit.db)
+        case .slaBreached(let f):
+            try await Webhooks.emit(.slaBreached, id: event.id, accountID: event.accountID, data: f, at: event.occurredAt, on: unit.db)
         default:
             return
         }

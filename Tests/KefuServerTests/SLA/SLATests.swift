@@ -68,6 +68,8 @@ final class SLATests: XCTestCase {
              "targets":[{"metric":"first_reply","priority":"urgent","minutes":2},{"metric":"resolution","priority":"urgent","minutes":1440}],
              "warning":{"minutesBefore":1}}
             """)
+        let hook = try await w.app.send(.POST, "/api/v1/webhooks", as: w.f.admin, json: #"{"url":"https://shop.example/hooks","events":["sla.breached"]}"#)
+        XCTAssertEqual(hook.status, .created, hook.body.string)
         let created = w.clock.now()
         let t = try await ticket(w)
         await w.app.drainEvents()
@@ -89,6 +91,8 @@ final class SLATests: XCTestCase {
         await pass(w, advance: 30)
         let breached = try await alerts(w.app, "sla.breached")
         XCTAssertEqual(breached, 1)
+        let deliveries = try await (w.app.db as! any SQLDatabase).raw("SELECT id FROM webhook_deliveries WHERE event = 'sla.breached'").all()
+        XCTAssertEqual(deliveries.count, 1, "the platform hears of the breach once")
         s = try await status(w, ticket: t.id)
         XCTAssertEqual(s.clocks.first { $0.metric == .firstReply }?.breachedAt, created.addingTimeInterval(120))
         XCTAssertEqual(s.events.filter { $0.metric == .firstReply }.map(\.kind), [.activated, .warned, .breached])
@@ -197,6 +201,26 @@ final class SLATests: XCTestCase {
         let moved = try await status(w, ticket: old.id)
         XCTAssertEqual(moved.policyVersion, 1)
         XCTAssertEqual(moved.clocks.first?.state, .cancelled)
+    }
+
+    func testTheInboxsAgentsHearOfABreachAndTheOtherShopDoesNot() async throws {
+        let w = try await world()
+        let port = try await TestApp.listen(w.app, for: self)
+        let agent = try await ChatTestClient.connect(port: port, path: "/api/v1/agent/ws", credentials: w.f.agent, on: w.app)
+        let other = try await TestShop.create(w.app, name: "Other")
+        let stranger = try await ChatTestClient.connect(port: port, path: "/api/v1/agent/ws",
+                                                        credentials: try await Credentials.session(for: other.admin, on: w.app.db), on: w.app)
+        _ = try await agent.next("hello")
+        _ = try await stranger.next("hello")
+        try await policy(w, #"{"name":"快","targets":[{"metric":"first_reply","priority":"urgent","minutes":1}]}"#)
+        let t = try await ticket(w)
+        await pass(w, advance: 61)
+        let alert = try await agent.next("sla.alert")
+        XCTAssertEqual(alert["kind"]?.string, "breached")
+        XCTAssertEqual(alert["targetId"]?.string?.lowercased(), t.id.uuidString.lowercased())
+        XCTAssertEqual(alert["metric"]?.string, "first_reply")
+        let heard = try await stranger.collect("sla.alert", for: 0.5)
+        XCTAssertEqual(heard.count, 0)
     }
 
     func testTwoInstancesFireEachBreachExactlyOnce() async throws {
