@@ -65,6 +65,7 @@ enum DemoData {
         AccountsDemo.steps       // the shop, its owner, inboxes and agents
             + KnowledgeDemo.steps  // the FAQ, the help centre, the FAQ bot
             + OrdersDemo.steps     // products, customers with orders, a 催付 rule, the demo platform's webhook
+            + SLADemo.steps        // a 售后 calendar, promised times for complaints and chats (before the tickets they time)
             + TicketsDemo.steps    // tickets in several states, an urgent complaint with its order, a custom field
             + CasesDemo.steps      // an exchange case under review with its deadline, a compensation waiting for approval
             + FormsDemo.steps      // a repair form in the widget and a feedback form on their public pages

@@ -11,6 +11,20 @@ struct SLAAlertListener: InlineListener {
     let name = "sla-alerts"
 
     func handle(_ events: [DomainEvent], app: Application) async throws {
+        // The tickets' assignees, one query for the whole batch of the timer's pass.
+        let ticketIDs = events.compactMap { event -> UUID? in
+            switch event.fact {
+            case .slaWarned(let a) where a.targetType == .ticket, .slaBreached(let a) where a.targetType == .ticket: a.targetID
+            default: nil
+            }
+        }
+        var assignees: [UUID: UUID] = [:]
+        if !ticketIDs.isEmpty {
+            let accounts = Array(Set(events.map(\.accountID)))
+            for ticket in try await Ticket.query(on: app.db).filter(\.$accountID ~~ accounts).filter(\.$id ~~ Array(Set(ticketIDs))).all() {
+                if let assignee = ticket.assigneeID { assignees[ticket.id!] = assignee }
+            }
+        }
         for event in events {
             let (kind, alert): (String, SLAAlert)
             switch event.fact {
@@ -22,9 +36,7 @@ struct SLAAlertListener: InlineListener {
                                                                     metric: alert.metric, at: alert.at))
             app.chat.relay(HubEvent(accountID: event.accountID, conversationID: nil, inboxID: alert.inboxID, contactID: nil, toVisitor: false,
                                     toAgents: true, frame: frame, except: nil, staffOnly: true))
-            if alert.targetType == .ticket,
-               let assignee = try await Ticket.query(on: app.db).filter(\.$accountID == event.accountID).filter(\.$id == alert.targetID)
-                .first()?.assigneeID {
+            if alert.targetType == .ticket, let assignee = assignees[alert.targetID] {
                 app.chat.relay(HubEvent(accountID: event.accountID, conversationID: nil, inboxID: nil, contactID: nil, toVisitor: false,
                                         toAgents: true, frame: frame, except: nil, toUser: assignee))
             }

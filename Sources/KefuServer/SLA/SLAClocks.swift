@@ -116,37 +116,63 @@ struct SLAClocks {
     // MARK: the timer
 
     /// Warns and breaches every clock whose moment has come, each at its exact moment and
-    /// once; true when more are waiting.
+    /// once; true when more are waiting. The claimed clocks are read, locked and written back in
+    /// one transaction with a statement per clock (its new timer) and one for all their log lines.
     func fireDue(now: Date) async throws -> Bool {
         let ids = try await JobClaimSLA.claim(limit: Self.batch, lease: Self.lease, now: now, on: app.db)
         if !ids.isEmpty {
-            try await app.write { unit in
-                for id in ids { try await fire(id, in: unit) }
-            }
+            try await app.write { unit in try await fire(ids, in: unit) }
         }
         if ids.count < Self.batch, let next = try await nextFire() { SLATimer.wake(app, at: next) }
         return ids.count == Self.batch
     }
 
-    private func fire(_ id: UUID, in unit: UnitOfWork) async throws {
-        guard try await JobClaim.lockRow(table: "sla_clocks", id: id, on: unit.db),
-              let row = try await SLAClockRow.load(id: id, on: unit.sql) else { return }
-        var clock = row.clock
-        let fired = clock.fire(now: unit.now)
-        try await update(clock, in: unit)
-        guard !fired.isEmpty else { return }
-        let subject = SLASubject(type: row.targetType, id: row.targetID, inboxID: nil, channel: "", ticketType: nil, priority: .normal,
-                                 tags: [], phase: .working, createdAt: row.clock.activatedAt)
-        let inboxID = try await inbox(of: row.targetType, row.targetID, accountID: row.accountID, on: unit.sql)
-        var facts: [Fact] = []
-        for (kind, at) in fired {
-            try await log(SLALogEntry(clockID: clock.id, metric: clock.metric, kind: kind, at: at), subject: subject,
-                          policy: (row.policyID, row.policyVersion), accountID: row.accountID, in: unit)
-            let alert = SLAAlert(clockID: clock.id, targetType: row.targetType, targetID: row.targetID, metric: clock.metric,
-                                 policyID: row.policyID, policyVersion: row.policyVersion, at: at, dueAt: clock.dueAt, inboxID: inboxID)
-            facts.append(kind == .breached ? .slaBreached(alert) : .slaWarned(alert))
+    private func fire(_ ids: [UUID], in unit: UnitOfWork) async throws {
+        // Locked for the transaction (PostgreSQL; SQLite's write transaction holds the database),
+        // then read again: a clock paused or met since the claim fires nothing.
+        let rows = try await SLAClockRow.load(ids: ids, lock: true, on: unit.sql)
+        var fired: [(row: SLAClockRow, clock: SLAClock, kinds: [(SLAEventKind, Date)])] = []
+        for row in rows {
+            var clock = row.clock
+            let kinds = clock.fire(now: unit.now)
+            try await update(clock, in: unit)
+            if !kinds.isEmpty { fired.append((row, clock, kinds)) }
         }
-        unit.record(facts, accountID: row.accountID, actor: .system)
+        guard !fired.isEmpty else { return }
+        let inboxes = try await inboxes(of: fired.map(\.row), on: unit.sql)
+        var log: [(SLALogEntry, SLAClockRow)] = []
+        for (row, clock, kinds) in fired {
+            var facts: [Fact] = []
+            for (kind, at) in kinds {
+                log.append((SLALogEntry(clockID: clock.id, metric: clock.metric, kind: kind, at: at), row))
+                let alert = SLAAlert(clockID: clock.id, targetType: row.targetType, targetID: row.targetID, metric: clock.metric,
+                                     policyID: row.policyID, policyVersion: row.policyVersion, at: at, dueAt: clock.dueAt,
+                                     inboxID: inboxes[row.targetID])
+                facts.append(kind == .breached ? .slaBreached(alert) : .slaWarned(alert))
+            }
+            unit.record(facts, accountID: row.accountID, actor: .system)
+        }
+        try await appendLog(log, in: unit)
+    }
+
+    /// The inbox of each ticket or conversation (who may see the alert), one query per kind.
+    private func inboxes(of rows: [SLAClockRow], on sql: any SQLDatabase) async throws -> [UUID: UUID] {
+        var out: [UUID: UUID] = [:]
+        for type in SLATargetType.allCases {
+            let ids = Array(Set(rows.filter { $0.targetType == type }.map(\.targetID)))
+            guard !ids.isEmpty else { continue }
+            let table = type == .ticket ? "tickets" : "conversations"
+            let accounts = Dictionary(rows.map { ($0.targetID, $0.accountID) }, uniquingKeysWith: { a, _ in a })
+            let found = try await sql.raw("""
+                SELECT id, account_id, inbox_id FROM \(ident: table) WHERE id IN (\(SQLList(ids.map { SQLBind($0) }))) AND inbox_id IS NOT NULL
+                """).all()
+            for row in found {
+                let id = try row.decode(column: "id", as: UUID.self)
+                guard accounts[id] == (try row.decode(column: "account_id", as: UUID.self)) else { continue }
+                out[id] = try row.decode(column: "inbox_id", as: UUID.self)
+            }
+        }
+        return out
     }
 
     /// The earliest timer of any clock (the next moment the timer must run).
@@ -154,13 +180,6 @@ struct SLAClocks {
         let sql = app.db as! any SQLDatabase
         let row = try await sql.raw("SELECT fire_at FROM sla_clocks WHERE fire_at IS NOT NULL ORDER BY fire_at LIMIT 1").first()
         return try row?.decode(column: "fire_at", as: Date.self)
-    }
-
-    private func inbox(of type: SLATargetType, _ id: UUID, accountID: UUID, on sql: any SQLDatabase) async throws -> UUID? {
-        let table = type == .ticket ? "tickets" : "conversations"
-        let row = try await sql.raw("SELECT inbox_id FROM \(ident: table) WHERE id = \(bind: id) AND account_id = \(bind: accountID)").first()
-        guard let row, try !row.decodeNil(column: "inbox_id") else { return nil }
-        return try row.decode(column: "inbox_id", as: UUID.self)
     }
 
     // MARK: rows
@@ -191,6 +210,23 @@ struct SLAClocks {
                 due_at = \(bind: c.dueAt), warn_at = \(bind: c.warnAt), warned_at = \(bind: c.warnedAt), breached_at = \(bind: c.breachedAt),
                 finished_at = \(bind: c.finishedAt), fire_at = \(bind: c.nextFireAt), updated_at = \(bind: unit.now)
             WHERE id = \(bind: c.id)
+            """).run()
+    }
+
+    /// The timer's log lines, one statement.
+    private func appendLog(_ entries: [(SLALogEntry, SLAClockRow)], in unit: UnitOfWork) async throws {
+        guard !entries.isEmpty else { return }
+        let ids = app.kefu.ids
+        let values = SQLList(entries.map { entry, row in
+            SQLGroupExpression(SQLList([
+                SQLBind(ids.make()), SQLBind(row.accountID), SQLBind(row.targetType.rawValue), SQLBind(row.targetID), SQLBind(entry.clockID),
+                SQLBind(entry.metric?.rawValue), SQLBind(entry.kind.rawValue), SQLBind(entry.at), SQLBind(row.policyID),
+                SQLBind(row.policyVersion), SQLBind(unit.now),
+            ] as [any SQLExpression]))
+        })
+        try await unit.sql.raw("""
+            INSERT INTO sla_events (id, account_id, target_type, target_id, clock_id, metric, kind, at, policy_id, policy_version, created_at)
+            VALUES \(values)
             """).run()
     }
 
@@ -225,8 +261,13 @@ struct SLAClockRow: Sendable {
             """).all().compactMap(Self.init)
     }
 
-    static func load(id: UUID, on sql: any SQLDatabase) async throws -> SLAClockRow? {
-        try await sql.raw("SELECT \(unsafeRaw: columns) FROM sla_clocks WHERE id = \(bind: id)").first().flatMap(Self.init)
+    /// The clocks `ids`, locked for the transaction on PostgreSQL when `lock` is set.
+    static func load(ids: [UUID], lock: Bool, on sql: any SQLDatabase) async throws -> [SLAClockRow] {
+        guard !ids.isEmpty else { return [] }
+        let forUpdate: SQLQueryString = lock && sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        return try await sql.raw("""
+            SELECT \(unsafeRaw: columns) FROM sla_clocks WHERE id IN (\(SQLList(ids.map { SQLBind($0) })))\(forUpdate)
+            """).all().compactMap(Self.init)
     }
 
     init?(_ row: any SQLRow) throws {

@@ -51,6 +51,16 @@ struct SLAPolicyInput: StrictContent {
 
     enum CodingKeys: String, CodingKey { case name, enabled, conditions, calendarId, targets, warning }
 
+    init(name: String?, enabled: Bool? = nil, conditions: SLAPolicyRules.Conditions?, calendarId: UUID??, targets: [SLAPolicyRules.Target]?,
+         warning: SLAPolicyRules.Warning?) {
+        self.name = name
+        self.enabled = enabled
+        self.conditions = conditions
+        self.calendarId = calendarId
+        self.targets = targets
+        self.warning = warning
+    }
+
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decodeIfPresent(String.self, forKey: .name)

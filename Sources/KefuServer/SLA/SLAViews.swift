@@ -20,7 +20,9 @@ enum SLAViews {
             """).first()
         let policyID = try subject.flatMap { try $0.decodeNil(column: "policy_id") ? nil : try $0.decode(column: "policy_id", as: UUID.self) }
         let policyVersion = try subject.flatMap { try $0.decodeNil(column: "policy_version") ? nil : try $0.decode(column: "policy_version", as: Int.self) }
+        let order = Dictionary(uniqueKeysWithValues: SLAMetric.allCases.enumerated().map { ($1, $0) })
         let rows = try await SLAClockRow.forTarget(type, id, on: sql).filter { $0.accountID == accountID }
+            .sorted { (order[$0.clock.metric]!, $0.clock.activatedAt) < (order[$1.clock.metric]!, $1.clock.activatedAt) }
         let names = try await policyNames(Set(rows.map(\.policyID)).union(policyID.map { [$0] } ?? []), accountID: accountID, on: app.db)
         let catalog = try await app.slaPolicies.catalog(accountID, on: app.db)
         let clocks = rows.map { row in
