@@ -151,6 +151,16 @@ public struct SLAClock: Hashable, Sendable {
         schedule(hours)
     }
 
+    /// Its calendar changed at `at`: the running stretch so far is counted on the old one, the
+    /// rest on the new one.
+    public mutating func recalendar(at: Date, from old: SLAHours, to new: SLAHours) {
+        if let since = runningSince, at > since {
+            usedSeconds += old.seconds(from: since, to: at)
+            runningSince = at
+        }
+        schedule(new)
+    }
+
     /// The warning and breach due by `now`, each at its own exact moment, recorded on the clock.
     public mutating func fire(now: Date) -> [(SLAEventKind, Date)] {
         guard state == .running else { return [] }

@@ -107,6 +107,30 @@ struct SLAClocks {
         }
     }
 
+    /// A calendar's hours changed: the running clocks of policy versions counting on it keep the
+    /// time counted so far and are due by the new hours.
+    func recalendar(_ calendarID: UUID, accountID: UUID, from old: BusinessHours, to new: BusinessHours, in unit: UnitOfWork) async throws {
+        let versions = try await SLAPolicyVersion.query(on: unit.db).filter(\.$accountID == accountID).all()
+            .filter { $0.rules?.calendarId == calendarID }
+        guard !versions.isEmpty else { return }
+        let using = Set(versions.map { "\($0.policyID.uuidString)/\($0.version)" })
+        let rows = try await unit.sql.raw("""
+            SELECT \(unsafeRaw: SLAClockRow.columns) FROM sla_clocks
+            WHERE account_id = \(bind: accountID) AND state = 'running' AND policy_id IN (\(SQLList(Set(versions.map(\.policyID)).map { SQLBind($0) })))
+            """).all().compactMap(SLAClockRow.init).filter { using.contains("\($0.policyID.uuidString)/\($0.policyVersion)") }
+        var earliest: Date?
+        for row in rows {
+            var clock = row.clock
+            clock.recalendar(at: unit.now, from: .calendar(old), to: .calendar(new))
+            try await update(clock, in: unit)
+            if let fire = clock.nextFireAt { earliest = min(earliest ?? fire, fire) }
+        }
+        if let earliest {
+            let app = self.app
+            unit.onCommit { SLATimer.wake(app, at: earliest) }
+        }
+    }
+
     private func version(_ policyID: UUID, _ version: Int, on db: any Database) async throws -> SLAApplied? {
         guard let row = try await SLAPolicyVersion.query(on: db).filter(\.$policyID == policyID).filter(\.$version == version).first(),
               let rules = row.rules else { return nil }

@@ -50,7 +50,8 @@ struct SLASetup {
             row.createdAt = now
         }
         let name = (input.name ?? row.name).trimmingCharacters(in: .whitespacesAndNewlines)
-        let hours = input.hours ?? row.hours
+        let previous: BusinessHours? = id == nil ? nil : row.hours
+        guard let hours = input.hours ?? previous else { throw DomainError.invalid("hours", "hours is required") }
         if let error = DomainError.invalid(SLACalendarRules.problems(name: name, hours: hours)) { throw error }
         if try await SLACalendar.query(on: app.db).filter(\.$accountID == accountID).filter(\.$name == name)
             .filter(\.$id != row.id!).first() != nil {
@@ -60,10 +61,15 @@ struct SLASetup {
         row.hours = hours
         row.updatedAt = now
         let creating = id == nil
-        try await app.db.transaction { tx in
-            if creating { try await row.create(on: tx) } else { try await row.update(on: tx) }
+        let app = self.app
+        try await app.write { unit in
+            if creating { try await row.create(on: unit.db) } else { try await row.update(on: unit.db) }
             try await AuditLog.record(creating ? "sla_calendar.create" : "sla_calendar.update", target: "sla_calendar", id: row.id!.uuidString,
-                                      details: ["name": name], by: principal, ip: ip, at: now, on: tx)
+                                      details: ["name": name], by: principal, ip: ip, at: now, on: unit.db)
+            // Running clocks on this calendar count the rest of their target on the new hours.
+            if let previous, previous != hours {
+                try await app.slaClocks.recalendar(row.id!, accountID: accountID, from: previous, to: hours, in: unit)
+            }
         }
         app.slaPolicies.forget(accountID)
         let policies = try await SLAPolicy.query(on: app.db).filter(\.$accountID == accountID).all()

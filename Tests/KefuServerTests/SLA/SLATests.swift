@@ -223,6 +223,31 @@ final class SLATests: XCTestCase {
         XCTAssertEqual(heard.count, 0)
     }
 
+    func testBusinessHoursCountAndACalendarEditMovesRunningClocks() async throws {
+        // 2026-12-01 08:00 in Shanghai (a Tuesday): the 售后 calendar opens at 09:00, lunch 12–13.
+        let w = try await world()
+        let created = try await w.app.send(.POST, "/api/v1/sla/calendars", as: w.supervisor, json: """
+            {"name":"售后","hours":{"timeZone":"Asia/Shanghai","weekly":{"tue":[{"start":"09:00","end":"12:00"},{"start":"13:00","end":"18:00"}]}}}
+            """)
+        let calendar = try created.content.decode(SLACalendarDTO.self)
+        try await policy(w, #"{"name":"售后","calendarId":"\#(calendar.id)","targets":[{"metric":"first_reply","priority":"urgent","minutes":240}]}"#)
+        let start = w.clock.now()
+        let t = try await ticket(w)
+        await pass(w, advance: 1)
+        // four business hours: 09–12 and 13–14
+        var s = try await status(w, ticket: t.id)
+        XCTAssertEqual(s.clocks.first?.dueAt, start.addingTimeInterval(6 * 3600))
+        // at 10:00 the lunch break becomes 12–14: the hour counted stays, the rest is 10–12 and 14–15
+        w.clock.advance(by: 2 * 3600 - 1)
+        let edited = try await w.app.send(.PUT, "/api/v1/sla/calendars/\(calendar.id)", as: w.supervisor, json: """
+            {"hours":{"timeZone":"Asia/Shanghai","weekly":{"tue":[{"start":"09:00","end":"12:00"},{"start":"14:00","end":"18:00"}]}}}
+            """)
+        XCTAssertEqual(edited.status, .ok, edited.body.string)
+        s = try await status(w, ticket: t.id)
+        XCTAssertEqual(s.clocks.first?.dueAt, start.addingTimeInterval(7 * 3600))
+        XCTAssertEqual(s.clocks.first?.elapsedSeconds, 3600)
+    }
+
     func testTwoInstancesFireEachBreachExactlyOnce() async throws {
         let clock = ManualClock()
         let settings = try TestApp.settings()
