@@ -24,6 +24,7 @@ public enum EventKind: String, Codable, Hashable, Sendable, CaseIterable {
     case compensationApproved = "compensation.approved"
     case slaWarned = "sla.warned"
     case slaBreached = "sla.breached"
+    case calendarUpdated = "calendar.updated"
 }
 
 /// What happened: one case per kind, each with its facts.
@@ -49,6 +50,7 @@ public enum Fact: Hashable, Sendable {
     case compensationApproved(CompensationApproved)
     case slaWarned(SLAAlert)
     case slaBreached(SLAAlert)
+    case calendarUpdated(CalendarUpdated)
 
     public var kind: EventKind {
         switch self {
@@ -73,6 +75,7 @@ public enum Fact: Hashable, Sendable {
         case .compensationApproved: .compensationApproved
         case .slaWarned: .slaWarned
         case .slaBreached: .slaBreached
+        case .calendarUpdated: .calendarUpdated
         }
     }
 
@@ -90,7 +93,7 @@ public enum Fact: Hashable, Sendable {
         case .merged(let f): f.conversation
         case .attributesChanged(let f): f.conversation
         case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented, .caseUpdated,
-             .compensationApproved, .slaWarned, .slaBreached: nil
+             .compensationApproved, .slaWarned, .slaBreached, .calendarUpdated: nil
         }
     }
 
@@ -130,7 +133,7 @@ public enum Fact: Hashable, Sendable {
         case .merged(var f): f.conversation = snapshot; return .merged(f)
         case .attributesChanged(var f): f.conversation = snapshot; return .attributesChanged(f)
         case .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated, .ticketCommented, .caseUpdated,
-             .compensationApproved, .slaWarned, .slaBreached: return self
+             .compensationApproved, .slaWarned, .slaBreached, .calendarUpdated: return self
         }
     }
 }
@@ -186,6 +189,7 @@ extension DomainEvent: Codable {
         case .compensationApproved: fact = .compensationApproved(try c.decode(CompensationApproved.self, forKey: .data))
         case .slaWarned: fact = .slaWarned(try c.decode(SLAAlert.self, forKey: .data))
         case .slaBreached: fact = .slaBreached(try c.decode(SLAAlert.self, forKey: .data))
+        case .calendarUpdated: fact = .calendarUpdated(try c.decode(CalendarUpdated.self, forKey: .data))
         }
     }
 
@@ -218,6 +222,7 @@ extension DomainEvent: Codable {
         case .compensationApproved(let f): try c.encode(f, forKey: .data)
         case .slaWarned(let f): try c.encode(f, forKey: .data)
         case .slaBreached(let f): try c.encode(f, forKey: .data)
+        case .calendarUpdated(let f): try c.encode(f, forKey: .data)
         }
     }
 }

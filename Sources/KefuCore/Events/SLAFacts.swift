@@ -32,3 +32,18 @@ public struct SLAAlert: Codable, Hashable, Sendable {
         self.inboxID = inboxID
     }
 }
+
+/// A business-hours calendar's hours or name changed: inboxes that keep their hours by it copy them.
+public struct CalendarUpdated: Codable, Hashable, Sendable {
+    public var calendarID: UUID
+    public var name: String
+    public var hours: BusinessHours
+
+    enum CodingKeys: String, CodingKey { case calendarID = "calendarId", name, hours }
+
+    public init(calendarID: UUID, name: String, hours: BusinessHours) {
+        self.calendarID = calendarID
+        self.name = name
+        self.hours = hours
+    }
+}

@@ -85,7 +85,7 @@ public enum ReportingRules {
         case .merged(let f):
             return [row(.merged, f.conversation, detail: f.sourceID.uuidString.lowercased())]
         case .messageCreated, .attributesChanged, .orderUpdated, .orderPaid, .priceChanged, .reminderSent, .ticketCreated, .ticketUpdated,
-             .ticketCommented, .caseUpdated, .compensationApproved, .slaWarned, .slaBreached:
+             .ticketCommented, .caseUpdated, .compensationApproved, .slaWarned, .slaBreached, .calendarUpdated:
             return []
         }
     }

@@ -15,7 +15,11 @@ final class Inbox: Model, @unchecked Sendable {
     @Field(key: "active") var active: Bool
     @Enum(key: "bot_mode") var botMode: BotMode
     /// JSON of ``BusinessHours``; nil = always open.
+    /// The hours as the chat path reads them: a copy of the calendar's (``calendarID``), kept
+    /// current by ``InboxCalendarListener``.
     @OptionalField(key: "business_hours") var businessHoursJSON: String?
+    /// The business-hours calendar the inbox keeps its hours by (nil: open around the clock).
+    @OptionalField(key: "calendar_id") var calendarID: UUID?
     @Enum(key: "routing") var routing: RoutingStrategy
     @Field(key: "capacity") var capacity: Int
     @Field(key: "prefer_last_agent") var preferLastAgent: Bool

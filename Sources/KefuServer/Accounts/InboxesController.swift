@@ -12,6 +12,8 @@ struct InboxDTO: Content {
     var agentIds: [UUID]
     var botMode: BotMode
     var businessHours: BusinessHours?
+    /// The calendar the inbox keeps its hours by (nil: open around the clock).
+    var calendarId: UUID?
     var createdAt: Date?
 }
 
@@ -22,16 +24,19 @@ struct CreateInboxRequest: StrictContent {
 }
 
 struct UpdateInboxRequest: StrictContent {
-    static let allowedFields: Set<String> = ["name", "description", "active", "botMode", "businessHours"]
+    static let allowedFields: Set<String> = ["name", "description", "active", "botMode", "businessHours", "calendarId"]
     var name: String?
     var description: String?
     var active: Bool?
     var botMode: String?
-    /// An object sets the hours; JSON null clears them (always open).
+    /// An object sets the hours (of the inbox's calendar, which is made when it has none); JSON
+    /// null clears them (always open).
     var businessHours: BusinessHours?
     var clearsBusinessHours = false
+    /// A calendar of the shop to keep the hours by; JSON null: open around the clock.
+    var calendarId: UUID??
 
-    enum CodingKeys: String, CodingKey { case name, description, active, botMode, businessHours }
+    enum CodingKeys: String, CodingKey { case name, description, active, botMode, businessHours, calendarId }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -41,6 +46,7 @@ struct UpdateInboxRequest: StrictContent {
         botMode = try c.decodeIfPresent(String.self, forKey: .botMode)
         businessHours = try c.decodeIfPresent(BusinessHours.self, forKey: .businessHours)
         clearsBusinessHours = c.contains(.businessHours) && businessHours == nil
+        if c.contains(.calendarId) { calendarId = .some(try c.decodeIfPresent(UUID.self, forKey: .calendarId)) }
     }
 }
 
@@ -94,13 +100,40 @@ struct InboxesController {
             inbox.botMode = try BotMode.parse(raw)
             changes["botMode"] = raw
         }
+        // Hours are kept by a calendar (SLA): naming one links it; new hours change the inbox's
+        // calendar (every inbox and SLA clock counting on it follows) or make one named after it.
+        if input.businessHours != nil, input.calendarId != nil {
+            throw DomainError.invalid("calendarId", "give businessHours or calendarId, not both")
+        }
+        if let link = input.calendarId {
+            if let id = link {
+                guard let calendar = try? await req.application.sla.calendar(id, accountID: principal.accountID) else {
+                    throw DomainError.invalid("calendarId", "calendarId: no calendar \(id.uuidString.lowercased()) in this shop")
+                }
+                inbox.calendarID = id
+                inbox.businessHoursJSON = FrameCoder.encode(calendar.hours)
+                changes["calendarId"] = id.uuidString
+            } else {
+                inbox.calendarID = nil
+                inbox.businessHoursJSON = nil
+                changes["calendarId"] = ""
+            }
+        }
         if let hours = input.businessHours {
             try hours.validate()
+            let ip = req.clientIP
+            if let calendarID = inbox.calendarID,
+               (try? await req.application.sla.calendar(calendarID, accountID: principal.accountID)) != nil {
+                _ = try await req.application.sla.saveCalendar(SLACalendarInput(name: nil, hours: hours), id: calendarID, by: principal, ip: ip)
+            } else {
+                inbox.calendarID = try await req.application.sla.calendarForInbox(named: inbox.name, hours: hours, by: principal, ip: ip).id
+            }
             let json = FrameCoder.encode(hours)
             inbox.businessHoursJSON = json
             changes["businessHours"] = json
         } else if input.clearsBusinessHours {
             inbox.businessHoursJSON = nil
+            inbox.calendarID = nil
             changes["businessHours"] = ""
         }
         let ip = req.clientIP
@@ -147,7 +180,7 @@ struct InboxesController {
     static func dto(_ inbox: Inbox, agentIDs: [UUID]) -> InboxDTO {
         InboxDTO(id: inbox.id!, name: inbox.name, description: inbox.description, widgetKey: inbox.widgetKey,
                  active: inbox.active, agentIds: agentIDs.sorted { $0.uuidString < $1.uuidString },
-                 botMode: inbox.botMode, businessHours: inbox.businessHours, createdAt: inbox.createdAt)
+                 botMode: inbox.botMode, businessHours: inbox.businessHours, calendarId: inbox.calendarID, createdAt: inbox.createdAt)
     }
 
     static func dto(_ inbox: Inbox, on db: any Database) async throws -> InboxDTO {

@@ -19,5 +19,6 @@ enum KefuMigrations {
         M013_TrackAttachmentUse(),       // uploads: when first used, so visitors' unused uploads are deleted after a day
         M014_CreateMessageSearch(),      // conversations: message search (FTS5 on SQLite, tsvector + GIN on PostgreSQL)
         M015_CreateSLA(),                // SLA: calendars, policies and their versions, metric clocks with timers, the SLA log
+        M016_InboxCalendars(),           // inboxes keep their business hours by a calendar; existing hours become calendars
     ]
 }

@@ -66,9 +66,12 @@ struct SLASetup {
             if creating { try await row.create(on: unit.db) } else { try await row.update(on: unit.db) }
             try await AuditLog.record(creating ? "sla_calendar.create" : "sla_calendar.update", target: "sla_calendar", id: row.id!.uuidString,
                                       details: ["name": name], by: principal, ip: ip, at: now, on: unit.db)
-            // Running clocks on this calendar count the rest of their target on the new hours.
+            // Running clocks on this calendar count the rest of their target on the new hours;
+            // inboxes that keep their hours by it copy them (``InboxCalendarListener``).
             if let previous, previous != hours {
                 try await app.slaClocks.recalendar(row.id!, accountID: accountID, from: previous, to: hours, in: unit)
+                unit.record([.calendarUpdated(CalendarUpdated(calendarID: row.id!, name: name, hours: hours))], accountID: accountID,
+                            actor: principal.actor)
             }
         }
         app.slaPolicies.forget(accountID)
@@ -76,9 +79,25 @@ struct SLASetup {
         return dto(row, policies: policies)
     }
 
-    /// Deletes a calendar no policy counts on.
+    /// A new calendar for an inbox's hours, named after the inbox (or "name (2)" … when taken).
+    func calendarForInbox(named name: String, hours: BusinessHours, by principal: Principal, ip: String?) async throws -> SLACalendarDTO {
+        var candidate = String(name.prefix(SLACalendarRules.maxName - 5))
+        var n = 2
+        while try await SLACalendar.query(on: app.db).filter(\.$accountID == principal.accountID).filter(\.$name == candidate).first() != nil {
+            candidate = "\(name.prefix(SLACalendarRules.maxName - 5)) (\(n))"
+            n += 1
+        }
+        return try await saveCalendar(SLACalendarInput(name: candidate, hours: hours), id: nil, by: principal, ip: ip)
+    }
+
+    /// Deletes a calendar no policy counts on and no inbox keeps its hours by.
     func deleteCalendar(_ id: UUID?, by principal: Principal, ip: String?) async throws {
         let row = try await calendar(id, accountID: principal.accountID)
+        let inboxes = try await Inbox.query(on: app.db).filter(\.$accountID == principal.accountID).filter(\.$calendarID == row.id!).all()
+        guard inboxes.isEmpty else {
+            throw DomainError.conflict("id", "the inboxes " + inboxes.map { "'\($0.name)'" }.joined(separator: ", ")
+                                       + " keep their business hours by this calendar; give them other hours first")
+        }
         let users = try await SLAPolicy.query(on: app.db).filter(\.$accountID == principal.accountID).all()
             .filter { $0.rules?.calendarId == row.id }
         guard users.isEmpty else {
