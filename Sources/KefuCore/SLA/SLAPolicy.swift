@@ -13,18 +13,21 @@ public struct SLAPolicyRules: Codable, Hashable, Sendable {
         public var ticketTypes: [String]
         public var priorities: [SLAPriority]
         public var tags: [String]
+        /// The customer's level as the shop platform gives it (regular, member, vip …).
+        public var customerTiers: [String]
 
         public init(targetTypes: [SLATargetType] = [], inboxIds: [UUID] = [], channels: [String] = [],
-                    ticketTypes: [String] = [], priorities: [SLAPriority] = [], tags: [String] = []) {
+                    ticketTypes: [String] = [], priorities: [SLAPriority] = [], tags: [String] = [], customerTiers: [String] = []) {
             self.targetTypes = targetTypes
             self.inboxIds = inboxIds
             self.channels = channels
             self.ticketTypes = ticketTypes
             self.priorities = priorities
             self.tags = tags
+            self.customerTiers = customerTiers
         }
 
-        enum CodingKeys: String, CodingKey { case targetTypes, inboxIds, channels, ticketTypes, priorities, tags }
+        enum CodingKeys: String, CodingKey { case targetTypes, inboxIds, channels, ticketTypes, priorities, tags, customerTiers }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -34,6 +37,7 @@ public struct SLAPolicyRules: Codable, Hashable, Sendable {
             ticketTypes = try c.decodeIfPresent([String].self, forKey: .ticketTypes) ?? []
             priorities = try c.decodeIfPresent([SLAPriority].self, forKey: .priorities) ?? []
             tags = try c.decodeIfPresent([String].self, forKey: .tags) ?? []
+            customerTiers = try c.decodeIfPresent([String].self, forKey: .customerTiers) ?? []
         }
     }
 
@@ -98,7 +102,8 @@ public struct SLAPolicyRules: Codable, Hashable, Sendable {
         func add(_ field: String, _ message: String) { out.append(FieldProblem(field: field, message: message)) }
         let lists: [(String, Int)] = [("conditions.targetTypes", conditions.targetTypes.count), ("conditions.inboxIds", conditions.inboxIds.count),
                                       ("conditions.channels", conditions.channels.count), ("conditions.ticketTypes", conditions.ticketTypes.count),
-                                      ("conditions.priorities", conditions.priorities.count), ("conditions.tags", conditions.tags.count)]
+                                      ("conditions.priorities", conditions.priorities.count), ("conditions.tags", conditions.tags.count),
+                                      ("conditions.customerTiers", conditions.customerTiers.count)]
         for (field, count) in lists where count > Self.maxConditionValues {
             add(field, "\(field) has \(count) values; at most \(Self.maxConditionValues)")
         }
@@ -140,6 +145,7 @@ public struct SLAPolicyRules: Codable, Hashable, Sendable {
         if !c.ticketTypes.isEmpty, !subject.ticketType.map(c.ticketTypes.contains).orFalse { return false }
         if !c.priorities.isEmpty, !c.priorities.contains(subject.priority) { return false }
         if !c.tags.isEmpty, Set(c.tags).isDisjoint(with: subject.tags) { return false }
+        if !c.customerTiers.isEmpty, !subject.customerTier.map(c.customerTiers.contains).orFalse { return false }
         return true
     }
 }
@@ -159,12 +165,14 @@ public struct SLASubject: Hashable, Sendable {
     public var ticketType: String?
     public var priority: SLAPriority
     public var tags: Set<String>
+    /// The customer's level (the platform's tier), if known.
+    public var customerTier: String?
     public var phase: SLAPhase
     /// When the ticket or conversation began.
     public var createdAt: Date
 
     public init(type: SLATargetType, id: UUID, inboxID: UUID?, channel: String, ticketType: String?, priority: SLAPriority,
-                tags: Set<String>, phase: SLAPhase, createdAt: Date) {
+                tags: Set<String>, customerTier: String? = nil, phase: SLAPhase, createdAt: Date) {
         self.type = type
         self.id = id
         self.inboxID = inboxID
@@ -172,6 +180,7 @@ public struct SLASubject: Hashable, Sendable {
         self.ticketType = ticketType
         self.priority = priority
         self.tags = tags
+        self.customerTier = customerTier
         self.phase = phase
         self.createdAt = createdAt
     }

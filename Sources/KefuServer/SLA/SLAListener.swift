@@ -88,28 +88,32 @@ struct SLAListener: DurableListener {
         switch type {
         case .ticket:
             guard let row = try await sql.raw("""
-                SELECT inbox_id, source, type, priority, status, tags, created_at, first_reply_at FROM tickets
-                WHERE id = \(bind: id) AND account_id = \(bind: accountID)
+                SELECT t.inbox_id, t.source, t.type, t.priority, t.status, t.tags, t.created_at, t.first_reply_at, c.tier
+                FROM tickets t LEFT JOIN contacts c ON c.id = t.contact_id AND c.account_id = t.account_id
+                WHERE t.id = \(bind: id) AND t.account_id = \(bind: accountID)
                 """).first() else { return nil }
             let status = TicketStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .open
             let priority = TicketPriority(rawValue: try row.decode(column: "priority", as: String.self)) ?? .normal
             let subject = SLASubject(
                 type: .ticket, id: id, inboxID: try row.decodeNil(column: "inbox_id") ? nil : try row.decode(column: "inbox_id", as: UUID.self),
                 channel: try row.decode(column: "source", as: String.self), ticketType: try row.decode(column: "type", as: String.self),
-                priority: SLAPriority(priority), tags: tags(try row.decode(column: "tags", as: String.self)), phase: SLAPhase.of(status),
+                priority: SLAPriority(priority), tags: tags(try row.decode(column: "tags", as: String.self)),
+                customerTier: try row.decodeNil(column: "tier") ? nil : try row.decode(column: "tier", as: String.self), phase: SLAPhase.of(status),
                 createdAt: try row.decode(column: "created_at", as: Date.self))
             return (subject, try !row.decodeNil(column: "first_reply_at"))
         case .conversation:
             guard let row = try await sql.raw("""
-                SELECT inbox_id, channel, priority, status, tags, created_at, first_response_at FROM conversations
-                WHERE id = \(bind: id) AND account_id = \(bind: accountID)
+                SELECT v.inbox_id, v.channel, v.priority, v.status, v.tags, v.created_at, v.first_response_at, c.tier
+                FROM conversations v LEFT JOIN contacts c ON c.id = v.contact_id AND c.account_id = v.account_id
+                WHERE v.id = \(bind: id) AND v.account_id = \(bind: accountID)
                 """).first() else { return nil }
             let status = ConversationStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .open
             let priority = ConversationPriority(rawValue: try row.decode(column: "priority", as: String.self)) ?? .none
             let subject = SLASubject(
                 type: .conversation, id: id, inboxID: try row.decode(column: "inbox_id", as: UUID.self),
                 channel: try row.decode(column: "channel", as: String.self), ticketType: nil, priority: SLAPriority(priority),
-                tags: tags(try row.decode(column: "tags", as: String.self)), phase: SLAPhase.of(status),
+                tags: tags(try row.decode(column: "tags", as: String.self)),
+                customerTier: try row.decodeNil(column: "tier") ? nil : try row.decode(column: "tier", as: String.self), phase: SLAPhase.of(status),
                 createdAt: try row.decode(column: "created_at", as: Date.self))
             return (subject, try !row.decodeNil(column: "first_response_at"))
         }

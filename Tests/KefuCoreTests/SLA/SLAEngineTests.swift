@@ -155,6 +155,11 @@ final class SLAEngineTests: XCTestCase {
         XCTAssertFalse(rules.matches(s), "no vip tag")
         s.tags = ["vip", "破损"]
         XCTAssertTrue(rules.matches(s))
+        var vip = rules
+        vip.conditions.customerTiers = ["vip"]
+        XCTAssertFalse(vip.matches(s), "customer level unknown")
+        s.customerTier = "vip"
+        XCTAssertTrue(vip.matches(s))
         s.type = .conversation
         XCTAssertFalse(rules.matches(s))
         rules.targets += [.init(metric: .firstReply, priority: .urgent, minutes: 0), .init(metric: .firstReply, priority: .urgent, minutes: 3)]

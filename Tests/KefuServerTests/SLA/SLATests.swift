@@ -248,6 +248,23 @@ final class SLATests: XCTestCase {
         XCTAssertEqual(s.clocks.first?.elapsedSeconds, 3600)
     }
 
+    func testTheFirstMatchingPolicyAppliesAVipCustomerGetsTheirOwn() async throws {
+        let w = try await world()
+        try await policy(w, #"{"name":"VIP","conditions":{"customerTiers":["vip"]},"targets":[{"metric":"first_reply","priority":"urgent","minutes":5}]}"#)
+        try await policy(w, #"{"name":"一般","targets":[{"metric":"first_reply","priority":"urgent","minutes":30}]}"#)
+        let regular = try await ticket(w)
+        await pass(w, advance: 1)
+        w.f.buyer.contact.tier = "vip"
+        try await w.f.buyer.contact.save(on: w.app.db)
+        let vip = try await ticket(w)
+        await pass(w, advance: 1)
+        let regularStatus = try await status(w, ticket: regular.id)
+        let vipStatus = try await status(w, ticket: vip.id)
+        XCTAssertEqual(regularStatus.policyName, "一般")
+        XCTAssertEqual(vipStatus.policyName, "VIP")
+        XCTAssertEqual(vipStatus.clocks.first?.targetSeconds, 300)
+    }
+
     func testTwoInstancesFireEachBreachExactlyOnce() async throws {
         let clock = ManualClock()
         let settings = try TestApp.settings()
