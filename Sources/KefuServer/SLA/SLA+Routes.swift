@@ -18,6 +18,7 @@ enum SLARoutes {
         r.editor.delete("sla", "policies", ":id", use: sla.deletePolicy)
         r.member.get("sla", "due", use: sla.due)
         r.member.get("sla", "breaches", use: sla.breaches)
+        r.editor.get("sla", "report", use: sla.report)
         r.member.get("tickets", ":id", "sla", use: sla.ticketStatus)
         r.member.get("conversations", ":id", "sla", use: sla.conversationStatus)
     }

@@ -120,6 +120,19 @@ struct SLAController {
         return ItemsDTO(items: try await SLAViews.breaches(viewer: viewer, within: TimeInterval(within * 60), limit: limit, app: req.application))
     }
 
+    /// `GET /sla/report?days=7&type=ticket|conversation&timeZone=Asia/Shanghai` (supervisors+):
+    /// the clocks started in the last `days` days by outcome, per metric, policy and day.
+    func report(_ req: Request) async throws -> SLAReportDTO {
+        let principal = try req.requirePrincipal()
+        let days = try Self.int(req, "days", default: 7, range: 1...366)
+        let type = try req.query[String.self, at: "type"].map { _ in try Self.type(req) }
+        let zoneName = req.query[String.self, at: "timeZone"] ?? "Asia/Shanghai"
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw DomainError.invalid("timeZone", "timeZone: unknown time zone '\(zoneName.prefix(60))'; use an IANA name such as Asia/Shanghai")
+        }
+        return try await SLAViews.report(accountID: principal.accountID, days: days, type: type, zone: zone, app: req.application)
+    }
+
     static func type(_ req: Request) throws -> SLATargetType {
         let raw = req.query[String.self, at: "type"] ?? ""
         guard let type = SLATargetType(rawValue: raw) else {

@@ -143,3 +143,33 @@ struct SLABreachDTO: Content {
     var breachedAt: Date?
     var state: SLAClock.State
 }
+
+/// How well promised times were kept (`GET /sla/report`).
+struct SLAReportDTO: Content {
+    struct Counts: Content {
+        var clocks: Int
+        var metOnTime: Int
+        var metLate: Int
+        var breachedOpen: Int
+        var openOnTime: Int
+        var cancelled: Int
+        /// Met on time ÷ (met on time + met late + breached and open); null when none yet.
+        var achievement: Double?
+
+        init(_ s: SLAReport.Summary) {
+            clocks = s.clocks; metOnTime = s.metOnTime; metLate = s.metLate; breachedOpen = s.breachedOpen
+            openOnTime = s.openOnTime; cancelled = s.cancelled; achievement = s.achievement
+        }
+    }
+    struct ByMetric: Content { var metric: SLAMetric; var counts: Counts }
+    struct ByPolicy: Content { var policyId: UUID; var name: String?; var counts: Counts }
+    struct ByDay: Content { var day: String; var counts: Counts }
+
+    var days: Int
+    var timeZone: String
+    var targetType: SLATargetType?
+    var total: Counts
+    var byMetric: [ByMetric]
+    var byPolicy: [ByPolicy]
+    var byDay: [ByDay]
+}

@@ -114,6 +114,36 @@ enum SLAViews {
         return out
     }
 
+    /// The clocks started in the last `days` days (whole days in `zone`, today included) by outcome.
+    static func report(accountID: UUID, days: Int, type: SLATargetType?, zone: TimeZone, app: Application) async throws -> SLAReportDTO {
+        let sql = app.db as! any SQLDatabase
+        let now = app.kefu.clock.now()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let to = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: now)) ?? now
+        let from = calendar.date(byAdding: .day, value: -days, to: to) ?? now
+        let typeFilter: SQLQueryString = type.map { " AND target_type = \(bind: $0.rawValue)" } ?? ""
+        let rows = try await sql.raw("""
+            SELECT metric, policy_id, state, activated_at, breached_at FROM sla_clocks
+            WHERE account_id = \(bind: accountID) AND activated_at >= \(bind: from) AND activated_at < \(bind: to)\(typeFilter)
+            """).all()
+        let clocks: [SLAReport.Clock] = try rows.compactMap { row in
+            guard let metric = SLAMetric(rawValue: try row.decode(column: "metric", as: String.self)),
+                  let state = SLAClock.State(rawValue: try row.decode(column: "state", as: String.self)) else { return nil }
+            return SLAReport.Clock(metric: metric, policyID: try row.decode(column: "policy_id", as: UUID.self), state: state,
+                                   activatedAt: try row.decode(column: "activated_at", as: Date.self),
+                                   breachedAt: try row.decodeNil(column: "breached_at") ? nil : try row.decode(column: "breached_at", as: Date.self))
+        }
+        let result = SLAReport.build(clocks, from: from, to: to, zone: zone)
+        let names = try await policyNames(Set(result.byPolicy.keys), accountID: accountID, on: app.db)
+        return SLAReportDTO(
+            days: days, timeZone: zone.identifier, targetType: type, total: .init(result.total),
+            byMetric: SLAMetric.allCases.compactMap { m in result.byMetric[m].map { .init(metric: m, counts: .init($0)) } },
+            byPolicy: result.byPolicy.map { .init(policyId: $0.key, name: names[$0.key], counts: .init($0.value)) }
+                .sorted { ($0.name ?? "", $0.policyId.uuidString) < ($1.name ?? "", $1.policyId.uuidString) },
+            byDay: result.byDay.map { .init(day: $0.day, counts: .init($0.summary)) })
+    }
+
     static func policyNames(_ ids: Set<UUID>, accountID: UUID, on db: any Database) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }
         let rows = try await SLAPolicy.query(on: db).filter(\.$accountID == accountID).filter(\.$id ~~ Array(ids)).all()

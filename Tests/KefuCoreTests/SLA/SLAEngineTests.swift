@@ -169,3 +169,28 @@ final class SLAEngineTests: XCTestCase {
         XCTAssertEqual(SLACalendarRules.problems(name: " ", hours: BusinessHours(timeZone: "Mars/Base", weekly: [:])).map(\.field), ["name", "hours"])
     }
 }
+
+/// The SLA report's counting: outcomes, achievement, days in the shop's time zone.
+final class SLAReportTests: XCTestCase {
+    func testOutcomesAchievementAndDaysInTheShopsZone() {
+        let p = UUID()
+        let from = Date(timeIntervalSince1970: 1_796_054_400)  // 2026-11-30T16:00Z = 2026-12-01 00:00 in Shanghai
+        let to = from.addingTimeInterval(2 * 86_400)
+        func clock(_ state: SLAClock.State, breached: Bool, hoursIn: Double, metric: SLAMetric = .firstReply) -> SLAReport.Clock {
+            SLAReport.Clock(metric: metric, policyID: p, state: state, activatedAt: from.addingTimeInterval(hoursIn * 3600),
+                            breachedAt: breached ? from.addingTimeInterval(hoursIn * 3600 + 60) : nil)
+        }
+        let clocks = [clock(.fulfilled, breached: false, hoursIn: 1), clock(.fulfilled, breached: false, hoursIn: 2),
+                      clock(.fulfilled, breached: true, hoursIn: 3), clock(.running, breached: true, hoursIn: 30, metric: .resolution),
+                      clock(.running, breached: false, hoursIn: 31), clock(.cancelled, breached: false, hoursIn: 32),
+                      clock(.fulfilled, breached: false, hoursIn: 49)]  // after the range
+        let r = SLAReport.build(clocks, from: from, to: to, zone: TimeZone(identifier: "Asia/Shanghai")!)
+        XCTAssertEqual(r.total.clocks, 6)
+        XCTAssertEqual(r.total.achievement, 2.0 / 4.0)
+        XCTAssertEqual(r.byMetric[.firstReply]?.metLate, 1)
+        XCTAssertEqual(r.byMetric[.resolution]?.breachedOpen, 1)
+        XCTAssertEqual(r.byDay.map(\.day), ["2026-12-01", "2026-12-02"])
+        XCTAssertEqual(r.byDay.map(\.summary.clocks), [3, 3])
+        XCTAssertNil(SLAReport.Summary().achievement)
+    }
+}

@@ -116,6 +116,16 @@ final class SLATests: XCTestCase {
         XCTAssertEqual(due.items.map(\.metric), [.resolution])
         let breaches = try await w.app.send(.GET, "/api/v1/sla/breaches?withinMinutes=1440", as: w.supervisor).content.decode(ItemsDTO<SLABreachDTO>.self)
         XCTAssertEqual(breaches.items.map(\.targetId), [t.id])
+        // the report: first reply met late, resolution still open on time; agents may not read it
+        let report = try await w.app.send(.GET, "/api/v1/sla/report?days=7&type=ticket", as: w.supervisor).content.decode(SLAReportDTO.self)
+        XCTAssertEqual(report.byMetric.map(\.metric), [.firstReply, .resolution])
+        XCTAssertEqual(report.byMetric.first?.counts.metLate, 1)
+        XCTAssertEqual(report.total.achievement, 0)
+        XCTAssertEqual(report.byDay.count, 7)
+        let forbidden = try await w.app.send(.GET, "/api/v1/sla/report", as: w.f.agent)
+        XCTAssertEqual(forbidden.status, .forbidden)
+        let badZone = try await w.app.send(.GET, "/api/v1/sla/report?timeZone=Mars/Base", as: w.supervisor)
+        XCTAssertEqual(badZone.errorField, "timeZone")
     }
 
     func testWaitingOnTheCustomerPausesRequesterWaitAndMovesItsDueTime() async throws {

@@ -46,6 +46,7 @@ extension AuthorizationMatrixTests {
             "GET /api/v1/sla/due": { _ in
                 .init(path: "/api/v1/sla/due?type=conversation&ids=\(w.conversationID)", status: all(200).merging([.anonymous: 401]) { $1 }) },
             "GET /api/v1/sla/breaches": { _ in .init(path: "/api/v1/sla/breaches?withinMinutes=10080", status: all(200).merging([.anonymous: 401]) { $1 }) },
+            "GET /api/v1/sla/report": { _ in .init(path: "/api/v1/sla/report?days=7", status: row(401, 403, 403, 200, 200, 200)) },
             "GET /api/v1/tickets/:id/sla": { _ in .init(path: "/api/v1/tickets/\(ticket.id!)/sla", status: row(401, 200, 404, 200, 404, 404)) },
             "GET /api/v1/conversations/:id/sla": { _ in .init(path: "\(w.conv)/sla", status: row(401, 200, 404, 200, 404, 404)) },
         ]
