@@ -38,6 +38,13 @@ final class DomainEventTests: XCTestCase {
             .compensationApproved(CompensationApproved(entry: CompensationSnapshot(
                 id: UUID(), ticketID: ticket.id, caseID: afterSale.id, orderExternalID: "E1", sku: nil, kind: .coupon, amount: 2000,
                 currency: "CNY", reason: "damaged", status: .approved, proposedBy: UUID(), approvedBy: UUID(), reverses: nil))),
+            .slaWarned(SLAAlert(clockID: UUID(), targetType: .ticket, targetID: ticket.id, metric: .firstReply, policyID: UUID(), policyVersion: 2,
+                                at: Date(timeIntervalSince1970: 1_800_000_000), dueAt: Date(timeIntervalSince1970: 1_800_000_600), inboxID: UUID())),
+            .slaBreached(SLAAlert(clockID: UUID(), targetType: .conversation, targetID: c.id, metric: .nextReply, policyID: UUID(), policyVersion: 1,
+                                  at: Date(timeIntervalSince1970: 1_800_000_600), dueAt: nil, inboxID: nil)),
+            .calendarUpdated(CalendarUpdated(calendarID: UUID(), name: "售后", hours: BusinessHours(
+                timeZone: "Asia/Shanghai", weekly: ["mon": [.init(start: "09:00", end: "12:00"), .init(start: "13:00", end: "18:00")]],
+                holidays: ["2026-10-01"]))),
         ]
         XCTAssertEqual(Set(facts.map(\.kind)), Set(EventKind.allCases), "every kind is covered")
         let actors: [EventActor] = [.visitor(contactID: UUID()), .agent(userID: UUID()), .token(tokenID: UUID()), .bot,
