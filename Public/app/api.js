@@ -1,13 +1,13 @@
 // Thin fetch wrapper for the Kefu REST API (see docs/api.md).
 // JSON in and out, same-origin cookies, X-CSRF-Token on state-changing requests,
-// and error bodies {"error":{"code","message","field"}} turned into ApiError.
+// and error bodies {"error":{"code","message","field","fields"}} turned into ApiError.
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 let csrfToken = null;
 let onUnauthorized = null;
 
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'unknown', message = '', field = null, retryAfter = null } = {}) {
+  constructor({ status = 0, code = 'unknown', message = '', field = null, retryAfter = null, problems = [] } = {}) {
     super(message || code);
     this.name = 'ApiError';
     this.status = status;
@@ -15,6 +15,8 @@ export class ApiError extends Error {
     this.serverMessage = message;
     this.field = field;
     this.retryAfter = retryAfter;
+    // Every bad field when the input reported several at once: [{field, code, message}].
+    this.problems = problems;
   }
 }
 
@@ -89,6 +91,9 @@ export async function request(method, path, body, { quiet401 = false, raw = null
     message: typeof info.message === 'string' ? info.message : '',
     field: typeof info.field === 'string' && info.field ? info.field : null,
     retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+    problems: Array.isArray(info.fields)
+      ? info.fields.filter((p) => p && typeof p.field === 'string' && typeof p.message === 'string')
+      : [],
   });
   // A wrong password is a 401 too; only a lost session sends the user back to sign-in.
   if (response.status === 401 && error.code !== 'invalid_credentials' && !quiet401 && onUnauthorized) onUnauthorized(error);

@@ -20,6 +20,7 @@ import * as tickets from './views/tickets.js';
 import * as aftersales from './views/aftersales.js';
 import * as compensations from './views/compensations.js';
 import * as forms from './views/forms.js';
+import * as sla from './views/sla.js';
 
 const RANK = { agent: 0, supervisor: 1, admin: 2, owner: 3 };
 
@@ -50,6 +51,7 @@ export const routes = [
   { path: 'after-sales', label: () => t('cases.nav'), icon: 'box', view: aftersales, admin: false },
   { path: 'forms', label: () => t('forms.nav'), icon: 'form', view: forms, admin: false },
   forRole({ path: 'live', label: () => t('routing.live.nav'), icon: 'pulse', view: live, minRole: 'supervisor' }),
+  forRole({ path: 'sla', label: () => t('sla.nav'), icon: 'clock', view: sla, minRole: 'supervisor' }),
   forRole({ path: 'price-changes', label: () => t('orders.pricechange.nav'), icon: 'stamp', view: pricechanges, minRole: 'supervisor' }),
   forRole({ path: 'compensations', label: () => t('cases.approvals.nav'), icon: 'coins', view: compensations, minRole: 'supervisor' }),
   { path: 'knowledge', label: () => t('knowledge.nav'), icon: 'book', view: knowledge, admin: false },

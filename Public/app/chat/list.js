@@ -1,5 +1,6 @@
 // The conversation list (left column): mine / unassigned / all, status and inbox
-// filters, newest activity first, cursor paging, live updates from the socket.
+// filters, newest activity first, cursor paging, live updates from the socket. A row with a
+// running SLA clock shows its next due time (sla/due.js: one request for the rows shown).
 import { api, query } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText } from '../i18n.js';
@@ -9,6 +10,8 @@ import {
 } from './format.js';
 import { unreadOf, onUnreadChange, noteConversation } from './runtime.js';
 import { botBadge } from '../knowledge/bot.js';
+import { createDueLoader } from '../sla/due.js';
+import { dueBadge } from '../sla/shared.js';
 
 const PAGE = 30;
 const PREFS_KEY = 'kefu_conv_filters';
@@ -57,6 +60,8 @@ export function createList({ socket, directory, openId, search = null }) {
     inboxes: [],
   };
   const fetching = new Set();
+  // The next SLA due time of the rows shown; drawn again when they arrive.
+  const dues = createDueLoader('conversation', () => draw());
 
   // ---- controls ----
   const tabs = h('div', { class: 'conv-tabs', role: 'tablist', 'aria-label': t('conversations.filters') });
@@ -155,6 +160,7 @@ export function createList({ socket, directory, openId, search = null }) {
         count > 0 ? h('span', { class: 'unread-badge', 'data-testid': 'conv-unread', 'aria-label': t('conversations.chat.unreadCount', { count }) }, count > 99 ? '99+' : String(count)) : null),
       h('span', { class: 'conv-row-meta' },
         botBadge(c),
+        dueBadge(dues.get(c.id)),
         priority ? h('span', { class: ['prio-pill', `prio-${priority}`], 'data-testid': 'conv-priority', title: t('conversations.priority') }, priorityLabel(priority)) : null,
         c.status && c.status !== 'open' ? h('span', { class: ['status-pill', `status-${c.status}`] }, statusLabel(c.status)) : null,
         h('span', { class: ['conv-assignee', !assignee && 'is-none'], 'data-testid': 'conv-assignee' },
@@ -173,6 +179,7 @@ export function createList({ socket, directory, openId, search = null }) {
     } else {
       rows.replaceChildren(...state.items.map(row));
     }
+    dues.want(state.items.map((c) => c.id));
     more.hidden = !state.next;
     more.disabled = state.loading;
   }
@@ -206,6 +213,7 @@ export function createList({ socket, directory, openId, search = null }) {
       if (token === state.loadToken) {
         state.loading = false;
         draw();
+        dues.want(state.items.map((c) => c.id), { force: true });
       }
     }
   }
@@ -287,6 +295,7 @@ export function createList({ socket, directory, openId, search = null }) {
       for (const off of offs) off();
       offSearch();
       clearInterval(clock);
+      dues.destroy();
       if (observer) observer.disconnect();
       state.loadToken += 1;
     },

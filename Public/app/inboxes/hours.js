@@ -1,6 +1,7 @@
 // Business hours of an inbox: the one-line summary shown in the inboxes table and the
 // editor panel (always open, or a time zone + weekly ranges + holidays), saved with
-// PATCH /api/v1/inboxes/{id} {"businessHours": null | {...}}.
+// PATCH /api/v1/inboxes/{id} {"businessHours": null | {...}}. The schedule part of the editor
+// (hoursSchedule) also edits SLA calendars (sla/calendars.js), which add special working days.
 //
 // Times are "HH:mm" wall-clock times in the chosen zone. An end not after its start runs
 // past midnight; "24:00" (until midnight) is shown as 00:00 in <input type="time"> and
@@ -155,25 +156,38 @@ function draftFrom(hours) {
   for (const day of DAYS) {
     const ranges = hours && hours.weekly && Array.isArray(hours.weekly[day]) ? hours.weekly[day] : [];
     // <input type="time"> cannot show 24:00; 00:00 as an end means the same (until midnight).
-    weekly[day] = ranges.map((r) => ({ start: r.start, end: r.end === '24:00' ? '00:00' : r.end }));
+    weekly[day] = ranges.map(toInput);
   }
   if (!hours) {
     // A first schedule starts from the usual office week rather than from "closed all week".
     for (const day of ['mon', ...WEEKDAYS_AFTER_MONDAY]) weekly[day] = [{ ...DEFAULT_RANGE }];
   }
+  const workdays = hours && Array.isArray(hours.workdays) ? hours.workdays : [];
   return {
     timeZone: (hours && hours.timeZone) || DEFAULT_TIME_ZONE,
     weekly,
     holidays: hours && Array.isArray(hours.holidays) ? Array.from(new Set(hours.holidays)).sort() : [],
+    // Special working days (a Sunday worked to make up for a holiday): kept as they are when
+    // the editor does not show them (an inbox), edited when it does (a calendar).
+    workdays: workdays.map((w) => ({ date: w.date, ranges: (w.ranges || []).map(toInput) }))
+      .sort((a, b) => a.date.localeCompare(b.date)),
   };
+}
+
+function toInput(range) {
+  return { start: range.start, end: range.end === '24:00' ? '00:00' : range.end };
+}
+
+function fromInput(range) {
+  return { start: range.start, end: range.end === '00:00' ? '24:00' : range.end };
 }
 
 function payloadFrom(draft) {
   const weekly = {};
-  for (const day of DAYS) {
-    weekly[day] = draft.weekly[day].map((r) => ({ start: r.start, end: r.end === '00:00' ? '24:00' : r.end }));
-  }
-  return { timeZone: draft.timeZone, weekly, holidays: draft.holidays.slice().sort() };
+  for (const day of DAYS) weekly[day] = draft.weekly[day].map(fromInput);
+  const payload = { timeZone: draft.timeZone, weekly, holidays: draft.holidays.slice().sort() };
+  if (draft.workdays.length) payload.workdays = draft.workdays.map((w) => ({ date: w.date, ranges: w.ranges.map(fromInput) }));
+  return payload;
 }
 
 /** A new range after the day's last one: from its end, two hours long (or 09:00–18:00 first). */
@@ -184,29 +198,80 @@ function nextRange(ranges) {
   return { start: clock(last), end: clock(Math.min(last + 120, 1440)) };
 }
 
-/**
- * The editor panel for one inbox. `onDone(saved)` after a successful save, `onCancel()`.
- * Returns the element; `element.setBotMode(mode)` keeps its bot warning current.
- */
-export function hoursEditor({ inbox, onDone, onCancel }) {
-  const draft = draftFrom(inbox.businessHours || null);
-  let botMode = inbox.botMode || 'off';
+let scheduleSeq = 0;
 
-  // -- always open switch
-  const always = h('input', {
-    type: 'checkbox', role: 'switch', class: 'hours-switch-input', 'data-testid': 'hours-always-open',
-    checked: !inbox.businessHours,
-    onchange: () => syncMode(),
-  });
-  const modeHint = h('p', { class: 'field-hint hours-mode-hint' });
-  const botWarning = h('p', { class: 'hours-warning', role: 'note', hidden: true }, t('routing.hours.botNeverAnswers'));
+/**
+ * The schedule of a business-hours editor: time zone, weekly ranges, holidays and, when
+ * `workdays` is given, special working days with their own ranges. `hours`: what is stored
+ * (null: a first schedule, Monday to Friday 09:00–18:00). `field`: the API field the hours are
+ * sent as ('businessHours' for an inbox, 'hours' for a calendar), which the server's messages
+ * name ("hours.weekly.mon[0].end: …"). `workdays`: the labels of that section, as functions
+ * {title, hint, date, add, remove(date), missing, duplicate(date), holiday(date), noRanges(date)}.
+ *
+ * Returns {el, payload(), controlFor(message), snapshot()}: payload() answers {hours} or, when a
+ * range is incomplete, {message, control}; controlFor(message) is the control a server message
+ * names (or null); snapshot() is a string that changes with every edit.
+ */
+export function hoursSchedule({ hours = null, id = null, field = 'businessHours', workdays = null } = {}) {
+  scheduleSeq += 1;
+  const draft = draftFrom(hours);
 
   // -- time zone
   const zones = TIME_ZONES.includes(draft.timeZone) ? TIME_ZONES : [draft.timeZone, ...TIME_ZONES];
   const zone = h('select', {
-    name: 'timeZone', 'data-testid': 'hours-timezone', id: `hours-zone-${inbox.id}`,
+    name: 'timeZone', 'data-testid': 'hours-timezone', id: `hours-zone-${id || scheduleSeq}`,
     onchange: () => { draft.timeZone = zone.value; },
   }, zones.map((z) => h('option', { value: z, selected: z === draft.timeZone }, zoneLabel(z))));
+
+  // -- ranges: the inputs of one day (a weekday or a special working day)
+  function rangeInputs(ranges, { dayLabel, data, redraw }) {
+    return ranges.map((range, index) => {
+      const start = h('input', {
+        type: 'time', class: 'hours-time', 'data-testid': 'hours-range-start', required: true,
+        value: range.start, 'aria-label': t('routing.hours.rangeStart', { day: dayLabel }),
+        dataset: { ...data, index, part: 'start' },
+        oninput: () => { range.start = start.value; },
+        onchange: () => { range.start = start.value; },
+      });
+      const end = h('input', {
+        type: 'time', class: 'hours-time', 'data-testid': 'hours-range-end', required: true,
+        value: range.end, 'aria-label': t('routing.hours.rangeEnd', { day: dayLabel }),
+        dataset: { ...data, index, part: 'end' },
+        oninput: () => { range.end = end.value; },
+        onchange: () => { range.end = end.value; },
+      });
+      return h('div', { class: 'hours-range', role: 'group' },
+        start,
+        h('span', { class: 'hours-dash', 'aria-hidden': 'true' }, '\u2013'),
+        end,
+        h('button', {
+          type: 'button', class: 'btn btn-small btn-ghost hours-icon-btn', 'data-testid': 'hours-range-remove',
+          'aria-label': t('routing.hours.removeRange'), title: t('routing.hours.removeRange'),
+          onclick: () => {
+            ranges.splice(index, 1);
+            const row = redraw();
+            const add = row.querySelector('.hours-add-range');
+            if (add) add.focus();
+          },
+        }, '\u00d7'));
+    });
+  }
+
+  function addRangeButton(ranges, { dayLabel, testid, redraw }) {
+    const full = ranges.length >= MAX_RANGES;
+    return h('button', {
+      type: 'button', class: 'btn btn-small hours-add-range', 'data-testid': testid,
+      disabled: full, title: full ? t('routing.hours.maxRanges', { count: MAX_RANGES }) : t('routing.hours.addRangeFor', { day: dayLabel }),
+      'aria-label': t('routing.hours.addRangeFor', { day: dayLabel }),
+      onclick: () => {
+        if (ranges.length >= MAX_RANGES) return;
+        ranges.push(nextRange(ranges));
+        const row = redraw();
+        const starts = row.querySelectorAll('[data-testid="hours-range-start"]');
+        if (starts.length) starts[starts.length - 1].focus();
+      },
+    }, '+ ', t('routing.hours.addRange'));
+  }
 
   // -- weekly rows
   const dayRows = new Map();
@@ -226,37 +291,8 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
 
   function dayRow(day) {
     const ranges = draft.weekly[day];
-    const full = ranges.length >= MAX_RANGES;
-    const list = ranges.map((range, index) => {
-      const start = h('input', {
-        type: 'time', class: 'hours-time', 'data-testid': 'hours-range-start', required: true,
-        value: range.start, 'aria-label': t('routing.hours.rangeStart', { day: dayName(day) }),
-        dataset: { day, index, part: 'start' },
-        oninput: () => { range.start = start.value; },
-        onchange: () => { range.start = start.value; },
-      });
-      const end = h('input', {
-        type: 'time', class: 'hours-time', 'data-testid': 'hours-range-end', required: true,
-        value: range.end, 'aria-label': t('routing.hours.rangeEnd', { day: dayName(day) }),
-        dataset: { day, index, part: 'end' },
-        oninput: () => { range.end = end.value; },
-        onchange: () => { range.end = end.value; },
-      });
-      return h('div', { class: 'hours-range', role: 'group' },
-        start,
-        h('span', { class: 'hours-dash', 'aria-hidden': 'true' }, '\u2013'),
-        end,
-        h('button', {
-          type: 'button', class: 'btn btn-small btn-ghost hours-icon-btn', 'data-testid': 'hours-range-remove',
-          'aria-label': t('routing.hours.removeRange'), title: t('routing.hours.removeRange'),
-          onclick: () => {
-            ranges.splice(index, 1);
-            const row = redrawDay(day);
-            const add = row.querySelector(`[data-testid="hours-add-${day}"]`);
-            if (add) add.focus();
-          },
-        }, '\u00d7'));
-    });
+    const redraw = () => redrawDay(day);
+    const list = rangeInputs(ranges, { dayLabel: dayName(day), data: { day }, redraw });
     return h('div', {
       class: ['hours-day', !ranges.length && 'hours-day-closed'], role: 'listitem',
       'data-testid': `hours-day-${day}`, 'data-day': day,
@@ -265,18 +301,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     h('div', { class: 'hours-ranges' },
       list.length ? list : h('span', { class: 'hours-closed' }, t('routing.hours.closed'))),
     h('div', { class: 'hours-day-actions' },
-      h('button', {
-        type: 'button', class: 'btn btn-small', 'data-testid': `hours-add-${day}`,
-        disabled: full, title: full ? t('routing.hours.maxRanges', { count: MAX_RANGES }) : t('routing.hours.addRangeFor', { day: dayName(day) }),
-        'aria-label': t('routing.hours.addRangeFor', { day: dayName(day) }),
-        onclick: () => {
-          if (draft.weekly[day].length >= MAX_RANGES) return;
-          draft.weekly[day].push(nextRange(draft.weekly[day]));
-          const row = redrawDay(day);
-          const starts = row.querySelectorAll('[data-testid="hours-range-start"]');
-          if (starts.length) starts[starts.length - 1].focus();
-        },
-      }, '+ ', t('routing.hours.addRange'))));
+      addRangeButton(ranges, { dayLabel: dayName(day), testid: `hours-add-${day}`, redraw })));
   }
 
   const copyWeekdays = h('button', {
@@ -346,6 +371,196 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     return true;
   }
 
+  // -- special working days (calendars only)
+  const workdayInput = workdays ? h('input', {
+    type: 'date', class: 'hours-date', 'data-testid': 'hours-workday-input', 'aria-label': workdays.date(),
+    onkeydown: (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        addWorkday();
+      }
+    },
+    oninput: () => { workdayNote.textContent = ''; },
+  }) : null;
+  const workdayNote = h('div', { class: 'field-error', role: 'status' });
+  const workdayList = h('div', { class: 'hours-days hours-workdays', role: 'list', 'data-testid': 'hours-workdays' });
+
+  function workdayLabel(date) {
+    const wd = weekdayOf(date);
+    return wd ? `${date} ${dayShort(wd)}` : date;
+  }
+
+  function drawWorkdays() {
+    if (!workdays) return;
+    workdayList.hidden = !draft.workdays.length;
+    workdayList.replaceChildren(...draft.workdays.map((w) => workdayRow(w)));
+  }
+
+  function workdayRow(w) {
+    const label = workdayLabel(w.date);
+    const redraw = () => {
+      const row = workdayRow(w);
+      const old = workdayList.querySelector(`[data-testid="hours-workday"][data-date="${w.date}"]`);
+      if (old) old.replaceWith(row);
+      return row;
+    };
+    const list = rangeInputs(w.ranges, { dayLabel: label, data: { workday: w.date }, redraw });
+    return h('div', { class: ['hours-day', 'hours-workday', !w.ranges.length && 'hours-day-closed'], role: 'listitem', 'data-testid': 'hours-workday', 'data-date': w.date },
+      h('div', { class: 'hours-day-name' }, label),
+      h('div', { class: 'hours-ranges' }, list.length ? list : h('span', { class: 'hours-closed' }, t('routing.hours.closed'))),
+      h('div', { class: 'hours-day-actions' },
+        addRangeButton(w.ranges, { dayLabel: label, testid: 'hours-workday-add-range', redraw }),
+        h('button', {
+          type: 'button', class: 'btn btn-small btn-ghost hours-icon-btn', 'data-testid': 'hours-workday-remove',
+          'aria-label': workdays.remove(w.date), title: workdays.remove(w.date),
+          onclick: () => {
+            draft.workdays = draft.workdays.filter((x) => x !== w);
+            drawWorkdays();
+            workdayInput.focus();
+          },
+        }, '\u00d7')));
+  }
+
+  /** Adds the picked date as a working day (Monday's ranges, or 09:00–18:00); false with a note when it cannot. */
+  function addWorkday({ quiet = false } = {}) {
+    const date = workdayInput.value;
+    workdayNote.textContent = '';
+    const note = (text) => { if (!quiet) workdayNote.textContent = text; return false; };
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+      if (!quiet) workdayInput.focus();
+      return note(workdays.missing());
+    }
+    workdayInput.value = '';
+    if (draft.workdays.some((w) => w.date === date)) return note(workdays.duplicate(date));
+    if (draft.holidays.includes(date)) return note(workdays.holiday(date));
+    const ranges = draft.weekly.mon.length ? draft.weekly.mon.map((r) => ({ ...r })) : [{ ...DEFAULT_RANGE }];
+    draft.workdays = [...draft.workdays, { date, ranges }].sort((a, b) => a.date.localeCompare(b.date));
+    drawWorkdays();
+    return true;
+  }
+
+  /** The control a server message such as "businessHours.weekly.mon[0].end: ..." names. */
+  function controlFor(message) {
+    const text = String(message || '');
+    const p = `${field}\\.`;
+    let m = new RegExp(`${p}weekly\\.(mon|tue|wed|thu|fri|sat|sun)\\[(\\d+)\\]\\.(start|end)`).exec(text);
+    if (m) return el.querySelector(`input[data-day="${m[1]}"][data-index="${m[2]}"][data-part="${m[3]}"]`);
+    m = new RegExp(`${p}weekly\\.(mon|tue|wed|thu|fri|sat|sun)\\b`).exec(text);
+    if (m) return el.querySelector(`[data-testid="hours-add-${m[1]}"]`);
+    if (new RegExp(`${p}timeZone`).test(text)) return zone;
+    m = new RegExp(`${p}holidays\\[(\\d+)\\]`).exec(text);
+    if (m) return chips.querySelectorAll('.hours-chip-remove')[Number(m[1])] || holidayInput;
+    m = new RegExp(`${p}workdays\\[(\\d+)\\](?:\\.ranges\\[(\\d+)\\])?`).exec(text);
+    if (m && workdays) {
+      const w = draft.workdays[Number(m[1])];
+      if (!w) return workdayInput;
+      const row = workdayList.querySelector(`[data-testid="hours-workday"][data-date="${w.date}"]`);
+      const input = m[2] !== undefined ? el.querySelector(`input[data-workday="${w.date}"][data-index="${m[2]}"]`) : null;
+      return input || (row && row.querySelector('[data-testid="hours-workday-add-range"]')) || workdayInput;
+    }
+    return null;
+  }
+
+  /** The first incomplete range, as {label, index, input}, or null. */
+  function incompleteRange() {
+    for (const day of DAYS) {
+      for (const [index, range] of draft.weekly[day].entries()) {
+        for (const part of ['start', 'end']) {
+          if (minutes(range[part]) === null) {
+            return { label: dayName(day), index, input: el.querySelector(`input[data-day="${day}"][data-index="${index}"][data-part="${part}"]`) };
+          }
+        }
+      }
+    }
+    if (!workdays) return null;
+    for (const w of draft.workdays) {
+      for (const [index, range] of w.ranges.entries()) {
+        for (const part of ['start', 'end']) {
+          if (minutes(range[part]) === null) {
+            return { label: workdayLabel(w.date), index, input: el.querySelector(`input[data-workday="${w.date}"][data-index="${index}"][data-part="${part}"]`) };
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  function payload() {
+    // A date picked but not yet added is meant to be in the list.
+    if (holidayInput.value) addHoliday({ quiet: true });
+    if (workdays && workdayInput.value) addWorkday({ quiet: true });
+    const missing = incompleteRange();
+    if (missing) {
+      return { message: t('routing.hours.incompleteRange', { day: missing.label, index: missing.index + 1 }), control: missing.input };
+    }
+    if (workdays) {
+      const empty = draft.workdays.find((w) => !w.ranges.length);
+      if (empty) {
+        const row = workdayList.querySelector(`[data-testid="hours-workday"][data-date="${empty.date}"]`);
+        return { message: workdays.noRanges(empty.date), control: row ? row.querySelector('[data-testid="hours-workday-add-range"]') : null };
+      }
+    }
+    return { hours: payloadFrom(draft) };
+  }
+
+  const el = h('div', { class: 'hours-schedule' },
+    h('div', { class: 'field' },
+      h('label', { for: zone.id }, t('routing.hours.timeZone')),
+      zone,
+      h('div', { class: 'field-hint' }, t('routing.hours.timeZoneHint'))),
+    h('fieldset', { class: 'field hours-weekly' },
+      h('legend', null, t('routing.hours.weekly')),
+      h('div', { class: 'hours-toolbar' },
+        h('div', { class: 'field-hint' }, t('routing.hours.weeklyHint')),
+        copyWeekdays),
+      days),
+    h('fieldset', { class: 'field hours-holidays' },
+      h('legend', null, t('routing.hours.holidays')),
+      h('div', { class: 'field-hint' }, t('routing.hours.holidaysHint')),
+      h('div', { class: 'hours-holiday-add' },
+        holidayInput,
+        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'hours-holiday-add', onclick: () => addHoliday() },
+          t('routing.hours.holidayAdd'))),
+      holidayNote,
+      chips),
+    workdays ? h('fieldset', { class: 'field hours-workdays-field' },
+      h('legend', null, workdays.title()),
+      h('div', { class: 'field-hint' }, workdays.hint()),
+      h('div', { class: 'hours-holiday-add' },
+        workdayInput,
+        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'hours-workday-add', onclick: () => addWorkday() },
+          workdays.add())),
+      workdayNote,
+      workdayList) : null);
+
+  drawHolidays();
+  drawWorkdays();
+  return {
+    el,
+    payload,
+    controlFor,
+    snapshot: () => JSON.stringify([draft, holidayInput.value, workdayInput ? workdayInput.value : '']),
+  };
+}
+
+/**
+ * The editor panel for one inbox. `onDone(saved)` after a successful save, `onCancel()`.
+ * Returns the element; `element.setBotMode(mode)` keeps its bot warning current.
+ */
+export function hoursEditor({ inbox, onDone, onCancel }) {
+  let botMode = inbox.botMode || 'off';
+
+  // -- always open switch
+  const always = h('input', {
+    type: 'checkbox', role: 'switch', class: 'hours-switch-input', 'data-testid': 'hours-always-open',
+    checked: !inbox.businessHours,
+    onchange: () => syncMode(),
+  });
+  const modeHint = h('p', { class: 'field-hint hours-mode-hint' });
+  const botWarning = h('p', { class: 'hours-warning', role: 'note', hidden: true }, t('routing.hours.botNeverAnswers'));
+
+  const schedule = hoursSchedule({ hours: inbox.businessHours || null, id: inbox.id, field: 'businessHours' });
+
   // -- error box, next to the save button
   const errorBox = h('div', { class: 'form-error hours-error', role: 'alert', 'data-testid': 'hours-error', hidden: true });
 
@@ -372,60 +587,12 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     }
   }
 
-  /** The control a server message such as "businessHours.weekly.mon[0].end: ..." names. */
-  function controlFor(message) {
-    const text = String(message || '');
-    let m = /businessHours\.weekly\.(mon|tue|wed|thu|fri|sat|sun)\[(\d+)\]\.(start|end)/.exec(text);
-    if (m) return form.querySelector(`input[data-day="${m[1]}"][data-index="${m[2]}"][data-part="${m[3]}"]`);
-    m = /businessHours\.weekly\.(mon|tue|wed|thu|fri|sat|sun)\b/.exec(text);
-    if (m) return form.querySelector(`[data-testid="hours-add-${m[1]}"]`);
-    if (/businessHours\.timeZone/.test(text)) return zone;
-    m = /businessHours\.holidays\[(\d+)\]/.exec(text);
-    if (m) return chips.querySelectorAll('.hours-chip-remove')[Number(m[1])] || holidayInput;
-    return null;
-  }
-
-  /** The first incomplete range, as {day, index, input}, or null. */
-  function incompleteRange() {
-    for (const day of DAYS) {
-      for (const [index, range] of draft.weekly[day].entries()) {
-        for (const part of ['start', 'end']) {
-          if (minutes(range[part]) === null) {
-            return { day, index, input: form.querySelector(`input[data-day="${day}"][data-index="${index}"][data-part="${part}"]`) };
-          }
-        }
-      }
-    }
-    return null;
-  }
-
   function syncMode() {
     const on = always.checked;
-    schedule.hidden = on;
+    schedule.el.hidden = on;
     modeHint.textContent = on ? t('routing.hours.alwaysOpenOnHint') : t('routing.hours.alwaysOpenOffHint');
     botWarning.hidden = !(on && botMode === 'outside_hours');
   }
-
-  const schedule = h('div', { class: 'hours-schedule' },
-    h('div', { class: 'field' },
-      h('label', { for: zone.id }, t('routing.hours.timeZone')),
-      zone,
-      h('div', { class: 'field-hint' }, t('routing.hours.timeZoneHint'))),
-    h('fieldset', { class: 'field hours-weekly' },
-      h('legend', null, t('routing.hours.weekly')),
-      h('div', { class: 'hours-toolbar' },
-        h('div', { class: 'field-hint' }, t('routing.hours.weeklyHint')),
-        copyWeekdays),
-      days),
-    h('fieldset', { class: 'field hours-holidays' },
-      h('legend', null, t('routing.hours.holidays')),
-      h('div', { class: 'field-hint' }, t('routing.hours.holidaysHint')),
-      h('div', { class: 'hours-holiday-add' },
-        holidayInput,
-        h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'hours-holiday-add', onclick: () => addHoliday() },
-          t('routing.hours.holidayAdd'))),
-      holidayNote,
-      chips));
 
   const form = h('form', { class: 'hours-editor', 'data-testid': 'hours-editor', 'data-inbox-id': inbox.id, novalidate: true },
     h('h3', { class: 'hours-title' }, t('routing.hours.editorTitle', { name: inbox.name })),
@@ -433,7 +600,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
       h('label', { class: 'hours-switch' }, always, h('span', null, t('routing.hours.alwaysOpen'))),
       modeHint,
       botWarning),
-    schedule,
+    schedule.el,
     errorBox,
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'hours-save' }, t('app.common.save')),
@@ -444,14 +611,12 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     clearErrors();
     let businessHours = null;
     if (!always.checked) {
-      // A date picked but not yet added is meant to be in the list.
-      if (holidayInput.value) addHoliday({ quiet: true });
-      const missing = incompleteRange();
-      if (missing) {
-        showError(t('routing.hours.incompleteRange', { day: dayName(missing.day), index: missing.index + 1 }), '', missing.input);
+      const result = schedule.payload();
+      if (!result.hours) {
+        showError(result.message, '', result.control);
         return;
       }
-      businessHours = payloadFrom(draft);
+      businessHours = result.hours;
     }
     await busy(form, async () => {
       try {
@@ -460,7 +625,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
         onDone(saved);
       } catch (error) {
         const detail = errorDetail(error);
-        showError(errorText(error), detail, error.field === 'businessHours' ? controlFor(error.serverMessage) : null);
+        showError(errorText(error), detail, error.field === 'businessHours' ? schedule.controlFor(error.serverMessage) : null);
       }
     });
   });
@@ -470,7 +635,6 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     syncMode();
   };
 
-  drawHolidays();
   syncMode();
   return form;
 }

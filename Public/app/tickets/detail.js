@@ -4,8 +4,10 @@
 // when the customer writes in a linked conversation (the server reopens a waiting ticket a
 // moment later) and every 30 s while it is shown. Complaint and after-sale tickets (and any
 // ticket that has cases) get a second tab beside the activity: after-sales (cases/panel.js),
-// opened at once by #/tickets/<id>/after-sales.
-// API: GET/PATCH /api/v1/tickets/{id}, POST /api/v1/tickets/{id}/entries, POST /api/v1/tickets/{id}/links.
+// opened at once by #/tickets/<id>/after-sales. The right column holds the ticket's SLA clocks
+// (sla/panel.js), looked at again with the ticket and a moment after a change made here.
+// API: GET/PATCH /api/v1/tickets/{id}, POST /api/v1/tickets/{id}/entries, POST /api/v1/tickets/{id}/links,
+// GET /api/v1/tickets/{id}/sla.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
@@ -22,6 +24,7 @@ import { createTicketComposer } from './composer.js';
 import { createTicketProps } from './props.js';
 import { createAfterSales } from '../cases/panel.js';
 import { isCaseTicket } from '../cases/shared.js';
+import { createSlaPanel } from '../sla/panel.js';
 
 const POLL_MS = 30000;
 // After a customer's message in a linked conversation: the durable listener reopens the ticket
@@ -60,7 +63,8 @@ export function createTicketPage({ id, onBack, tab = null }) {
     resizes.observe(scroller);
   }
   const composer = createTicketComposer({ onSubmit: comment });
-  const props = createTicketProps({ onPatch: patch, onLink: link });
+  const sla = createSlaPanel({ type: 'ticket', id });
+  const props = createTicketProps({ onPatch: patch, onLink: link, extra: sla.el });
   const afterSales = createAfterSales({ ticketId: id, onChanged: () => load({ quiet: true }) });
   const tabsHost = h('div', { class: 'tk-tabs', role: 'tablist', 'aria-label': t('cases.tab.label'), hidden: true });
   let currentTab = TABS.includes(tab) ? tab : 'activity';
@@ -234,6 +238,7 @@ export function createTicketPage({ id, onBack, tab = null }) {
     try {
       const ticket = await api.patch(`/api/v1/tickets/${encodeURIComponent(id)}`, body);
       show(ticket);
+      sla.refreshSoon();
       toast(t('tickets.saved'));
       return ticket;
     } catch (error) {
@@ -248,6 +253,7 @@ export function createTicketPage({ id, onBack, tab = null }) {
       const ticket = await api.post(`/api/v1/tickets/${encodeURIComponent(id)}/entries`, body);
       stuck = true;
       show(ticket);
+      sla.refreshSoon();
       toBottom();
       toast(kind === 'reply' ? t('tickets.composer.replySent') : t('tickets.composer.noteAdded'));
       for (const transcript of transcripts.values()) transcript.refresh();
@@ -298,7 +304,11 @@ export function createTicketPage({ id, onBack, tab = null }) {
     state.timers = CUSTOMER_LOOKS_MS.map((ms) => setTimeout(() => load({ quiet: true }), ms));
   }
 
-  const changedSoon = debounce(() => { if (!state.destroyed) load({ quiet: true }); }, 300);
+  const changedSoon = debounce(() => {
+    if (state.destroyed) return;
+    load({ quiet: true });
+    sla.refresh();
+  }, 300);
   const socket = chatSocket();
   const offs = socket ? [
     socket.on('message', (frame) => {
@@ -309,12 +319,18 @@ export function createTicketPage({ id, onBack, tab = null }) {
       const transcript = Array.from(transcripts.entries()).find(([key]) => sameId(key, conversationId));
       if (transcript) transcript[1].refresh();
       lookSoon();
+      sla.refreshSoon();
     }),
     // This ticket, its case or a compensation changed (a colleague, the platform, the customer's answer).
     socket.on('ticket.changed', (frame) => {
       if (state.ticket && sameId(frame.ticketId, state.ticket.id)) changedSoon();
     }),
-    socket.on('status', ({ state: s, reconnected }) => { if (s === 'open' && reconnected) load({ quiet: true }); }),
+    socket.on('status', ({ state: s, reconnected }) => {
+      if (s === 'open' && reconnected) {
+        load({ quiet: true });
+        sla.refresh();
+      }
+    }),
   ] : [];
 
   state.poll = setInterval(() => {
@@ -336,6 +352,7 @@ export function createTicketPage({ id, onBack, tab = null }) {
       if (resizes) resizes.disconnect();
       composer.destroy();
       afterSales.destroy();
+      sla.destroy();
     },
   };
 }

@@ -2,8 +2,10 @@
 // type and priority, a search box (number, customer, order, words of the timeline: it searches
 // every ticket, whatever the view), the table newest activity first with cursor paging, and
 // bulk changes of the ticked rows (status, priority, assign to me). The view and the filters
-// are remembered in this browser.
-// API: GET /api/v1/tickets?view=&status=&type=&priority=&q=&cursor=&limit=, POST /api/v1/tickets/bulk.
+// are remembered in this browser. Each row shows its next SLA due time (sla/due.js: one request
+// for the rows shown, made again whenever the list loads).
+// API: GET /api/v1/tickets?view=&status=&type=&priority=&q=&cursor=&limit=, POST /api/v1/tickets/bulk,
+// GET /api/v1/sla/due?type=ticket&ids=….
 import { api, query } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
@@ -16,13 +18,15 @@ import {
   urgentMark, ticketHref, personLabel, loadSettings, ticketErrorText,
 } from './shared.js';
 import { openNewTicket } from './create.js';
+import { createDueLoader } from '../sla/due.js';
+import { dueBadge } from '../sla/shared.js';
 
 const PAGE = 50;
 const MAX_PAGE = 200;
 const SEARCH_DELAY_MS = 350;
 const PREFS_KEY = 'kefu_ticket_filters';
 const POLL_MS = 60000;
-const COLUMNS = 9;
+const COLUMNS = 10;
 
 function loadPrefs() {
   try {
@@ -65,6 +69,9 @@ export function createTicketList({ onOpen }) {
     settings: null, directory: null,
   };
 
+  // The next SLA due time of each row shown; drawn again when they arrive.
+  const dues = createDueLoader('ticket', () => { if (state.loaded && !state.destroyed) drawRows(); });
+
   // ---- frame ----
   const newButton = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'tickets-new', onclick: () => openNew() },
     t('tickets.new'));
@@ -99,6 +106,7 @@ export function createTicketList({ onOpen }) {
       h('th', null, t('tickets.field.status')),
       h('th', null, t('tickets.field.priority')),
       h('th', null, t('tickets.field.assignee')),
+      h('th', { class: 'tk-sla-col', title: t('sla.list.columnHint') }, t('sla.list.column')),
       h('th', null, t('tickets.field.updatedAt')))),
     body);
   const totalLine = h('span', { class: 'muted tk-total', 'data-testid': 'tickets-total' });
@@ -206,6 +214,7 @@ export function createTicketList({ onOpen }) {
     h('td', null, priorityMark(ticket.priority, { 'data-testid': 'ticket-priority' })),
     h('td', { class: 'tk-cell-name', 'data-testid': 'ticket-assignee' },
       assignee || h('span', { class: 'tk-unassigned' }, t('tickets.unassigned'))),
+    h('td', { class: 'tk-cell-sla', 'data-testid': 'ticket-sla' }, dueBadge(dues.get(ticket.id), { withMetric: true })),
     h('td', { class: 'time' }, h('time', { datetime: ticket.updatedAt, title: formatDateTime(ticket.updatedAt) }, relativeTime(ticket.updatedAt))));
   }
 
@@ -372,6 +381,7 @@ export function createTicketList({ onOpen }) {
     drawRows();
     drawBulk();
     drawFoot();
+    if (state.loaded && token === state.token) dues.want(state.items.map((i) => i.id), { force: true });
   }
 
   drawTabs();
@@ -412,6 +422,7 @@ export function createTicketList({ onOpen }) {
       clearInterval(poll);
       searchSoon.cancel();
       changedSoon.cancel();
+      dues.destroy();
       for (const off of offs) off();
     },
   };

@@ -2,6 +2,7 @@
 // allows, type, priority, urgency, inbox, assignee, tags), the shop's own fields, what is
 // linked (conversations, orders, and a box to link an order by its platform id) and the
 // ticket's dates. Every change is saved at once (PATCH); a closed ticket is read only.
+// `extra` (the SLA section, sla/panel.js) keeps its own content and sits below the properties.
 import { h, mount } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { user } from '../session.js';
@@ -37,10 +38,11 @@ function fact(labelText, iso, testid) {
 }
 
 /**
- * onPatch(body) saves a change (a Promise); onLink({orderId}) links an order (a Promise).
+ * onPatch(body) saves a change (a Promise); onLink({orderId}) links an order (a Promise);
+ * extra: an element shown below the properties, drawn by its owner.
  * Returns {el, update(ticket, settings, directory)}.
  */
-export function createTicketProps({ onPatch, onLink }) {
+export function createTicketProps({ onPatch, onLink, extra = null }) {
   const el = h('aside', { class: 'tk-props', 'data-testid': 'ticket-props', 'aria-label': t('tickets.props.title') });
   let ticket = null;
   let settings = null;
@@ -223,7 +225,7 @@ export function createTicketProps({ onPatch, onLink }) {
     const focused = el.contains(document.activeElement) ? document.activeElement : null;
     const focusKey = focused ? focused.getAttribute('data-testid') : null;
     const focusField = focused ? focused.getAttribute('data-field') : null;
-    mount(el, propertiesSection(), fieldsSection(), linksSection(), factsSection());
+    mount(el, propertiesSection(), extra, fieldsSection(), linksSection(), factsSection());
     if (focusKey) {
       const again = Array.from(el.querySelectorAll(`[data-testid="${focusKey}"]`))
         .find((node) => (node.getAttribute('data-field') || null) === focusField);
