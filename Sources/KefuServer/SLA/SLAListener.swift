@@ -17,8 +17,9 @@ struct SLAListener: DurableListener {
 
     func handle(_ event: DomainEvent, in unit: UnitOfWork) async throws {
         guard let (type, id, signals) = Self.signals(event), !signals.isEmpty else { return }
-        // A shop without SLA policies costs one cached lookup per event.
+        // A shop without SLA policies or open clocks costs one cached lookup per event.
         let catalog = try await unit.app.slaPolicies.catalog(event.accountID, on: unit.db)
+        if catalog.isIdle { return }
         if catalog.policies.isEmpty, try await !Self.tracked(type, id, on: unit.sql) { return }
         guard let found = try await Self.subject(type, id, accountID: event.accountID, on: unit.sql) else { return }
         var subject = found.0

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KefuCore
+import SQLKit
 import Vapor
 
 /// A shop's calendars and SLA policies, and the only writer of them (audited). Every save of a
@@ -250,6 +251,11 @@ struct SLAPolicyCatalog: Sendable {
     }
     var policies: [Entry]
     var calendars: [UUID: BusinessHours]
+    /// Whether the shop has running or paused clocks (policies turned off still finish theirs).
+    var hasOpenClocks = false
+
+    /// Nothing to do for this shop's events: no enabled policy and no clock left open.
+    var isIdle: Bool { policies.isEmpty && !hasOpenClocks }
 
     static let ttl: Duration = .seconds(10)
 
@@ -265,11 +271,14 @@ struct SLAPolicyCatalog: Sendable {
         let rows = try await SLAPolicy.query(on: db).filter(\.$accountID == accountID).filter(\.$enabled == true)
             .sort(\.$position).sort(\.$createdAt).all()
         let calendars = try await SLACalendar.query(on: db).filter(\.$accountID == accountID).all()
+        let open = rows.isEmpty ? try await (db as! any SQLDatabase).raw("""
+            SELECT 1 AS one FROM sla_clocks WHERE account_id = \(bind: accountID) AND state IN ('running', 'paused') LIMIT 1
+            """).first() != nil : true
         return SLAPolicyCatalog(
             policies: rows.compactMap { row in
                 row.rules.map { Entry(applied: SLAApplied(policyID: row.id!, version: row.version, rules: $0), name: row.name) }
             },
-            calendars: Dictionary(calendars.map { ($0.id!, $0.hours) }, uniquingKeysWith: { a, _ in a }))
+            calendars: Dictionary(calendars.map { ($0.id!, $0.hours) }, uniquingKeysWith: { a, _ in a }), hasOpenClocks: open)
     }
 }
 

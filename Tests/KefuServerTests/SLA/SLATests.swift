@@ -275,6 +275,24 @@ final class SLATests: XCTestCase {
         XCTAssertEqual(vipStatus.clocks.first?.targetSeconds, 300)
     }
 
+    func testAPolicyTurnedOffStillFinishesTheClocksItStarted() async throws {
+        let w = try await world()
+        let p = try await policy(w, #"{"name":"投诉","targets":[{"metric":"first_reply","priority":"urgent","minutes":30}]}"#)
+        let t = try await ticket(w)
+        await pass(w, advance: 1)
+        _ = try await w.app.send(.PUT, "/api/v1/sla/policies/\(p.id)", as: w.supervisor, json: #"{"enabled":false}"#)
+        _ = try await w.app.send(.POST, "/api/v1/tickets/\(t.id)/entries", as: w.f.agent, json: #"{"kind":"reply","text":"马上处理"}"#)
+        await pass(w, advance: 3600)
+        let s = try await status(w, ticket: t.id)
+        XCTAssertEqual(s.clocks.first?.state, .fulfilled)
+        XCTAssertNil(s.clocks.first?.breachedAt, "met in time: no false breach after the policy was turned off")
+        // a new ticket gets no clocks
+        let later = try await ticket(w)
+        await pass(w, advance: 1)
+        let none = try await status(w, ticket: later.id)
+        XCTAssertTrue(none.clocks.isEmpty)
+    }
+
     func testTwoInstancesFireEachBreachExactlyOnce() async throws {
         let clock = ManualClock()
         let settings = try TestApp.settings()
