@@ -467,6 +467,8 @@ def main() -> int:
     parser.add_argument("--capacity", type=int, default=5, help="open conversations per agent in the spike shape")
     parser.add_argument("--agents-after", type=float, default=12.0, help="seconds into the schedule when the spike's agents connect")
     parser.add_argument("--log-level", default="warning", help="the server's (debug shows every SQL query)")
+    parser.add_argument("--no-sla", action="store_true",
+                        help="turn the demo's SLA policies off (measures the chat path without SLA clocks)")
     parser.add_argument("--keep-log", metavar="PATH", help="copy the server's log here at the end")
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                         help="first wait up to this long for the machine to be idle (shared machines)")
@@ -504,6 +506,10 @@ def main() -> int:
     try:
         server.run("demo")
         server.start()
+        if args.no_sla:
+            owner = Owner(server.url)
+            for policy in owner.http.get(f"{server.url}/api/v1/sla/policies", timeout=60).json()["items"]:
+                owner.http.put(f"{server.url}/api/v1/sla/policies/{policy['id']}", json={"enabled": False}, timeout=60).raise_for_status()
         t = time.monotonic()
         late_agents: list[str] = []
         if args.spike:

@@ -21,21 +21,36 @@ struct SLAClocks {
 
     // MARK: reacting
 
-    /// Applies `signal` to `subject` in `unit`. Nothing is read or written for a shop without
-    /// enabled policies.
-    func react(_ signal: SLASignal, at: Date, subject: SLASubject, firstReplied: Bool, accountID: UUID,
+    /// A ticket's or conversation's row in `sla_subjects`: the policy it is under and whether a
+    /// reply clock is open.
+    struct SubjectRow: Sendable {
+        var policyID: UUID?
+        var policyVersion: Int?
+        var priority: String
+        var replyOpen: Bool
+    }
+
+    static func subjectRow(_ type: SLATargetType, _ id: UUID, accountID: UUID, on sql: any SQLDatabase) async throws -> SubjectRow? {
+        guard let row = try await sql.raw("""
+            SELECT policy_id, policy_version, priority, reply_open FROM sla_subjects
+            WHERE target_id = \(bind: id) AND target_type = \(bind: type.rawValue) AND account_id = \(bind: accountID)
+            """).first() else { return nil }
+        return SubjectRow(policyID: try row.decodeNil(column: "policy_id") ? nil : try row.decode(column: "policy_id", as: UUID.self),
+                          policyVersion: try row.decodeNil(column: "policy_version") ? nil : try row.decode(column: "policy_version", as: Int.self),
+                          priority: try row.decode(column: "priority", as: String.self), replyOpen: try row.decode(column: "reply_open", as: Bool.self))
+    }
+
+    /// Applies `signal` to `subject` in `unit`; `current` is its `sla_subjects` row as read in
+    /// this transaction (nil: not seen before). Nothing is written for a shop without enabled
+    /// policies.
+    func react(_ signal: SLASignal, at: Date, subject: SLASubject, current: SubjectRow?, firstReplied: Bool, accountID: UUID,
                in unit: UnitOfWork) async throws {
         let catalog = try await app.slaPolicies.catalog(accountID, on: unit.db)
         let sql = unit.sql
-        let current = try await sql.raw("""
-            SELECT policy_id, policy_version, priority FROM sla_subjects
-            WHERE target_id = \(bind: subject.id) AND target_type = \(bind: subject.type.rawValue) AND account_id = \(bind: accountID)
-            """).first()
         guard current != nil || !catalog.policies.isEmpty else { return }
-
-        let currentPolicy = try current?.decodeNil(column: "policy_id") == false ? try current?.decode(column: "policy_id", as: UUID.self) : nil
-        let currentVersion = try current?.decodeNil(column: "policy_version") == false ? try current?.decode(column: "policy_version", as: Int.self) : nil
-        let currentPriority = try current.map { try $0.decode(column: "priority", as: String.self) }
+        let currentPolicy = current?.policyID
+        let currentVersion = current?.policyVersion
+        let currentPriority = current?.priority
 
         // The policy that applies: a first look, or a change of the fields policies look at,
         // matches again (the same policy keeps the version its clocks started with); otherwise
@@ -60,12 +75,14 @@ struct SLAClocks {
                 """).run()
             guard applied != nil else { return }
             if signal == .started {
-                try await apply(.started, at: at, subject: subject, firstReplied: firstReplied, applied: applied, catalog: catalog, accountID: accountID, in: unit)
+                try await apply(.started, at: at, subject: subject, firstReplied: firstReplied, applied: applied, catalog: catalog, accountID: accountID,
+                                wasReplyOpen: false, in: unit)
                 return
             }
             // Seen for the first time after it began (a policy made later, a ticket from before):
             // the policy applies now, then the signal.
-            try await apply(.reapplied, at: at, subject: subject, firstReplied: firstReplied, applied: applied, catalog: catalog, accountID: accountID, in: unit)
+            try await apply(.reapplied, at: at, subject: subject, firstReplied: firstReplied, applied: applied, catalog: catalog, accountID: accountID,
+                            wasReplyOpen: false, in: unit)
             if signal == .reapplied { return }
         } else if signal == .reapplied {
             if applied?.policyID == currentPolicy && applied?.version == currentVersion && currentPriority == subject.priority.rawValue { return }
@@ -75,11 +92,13 @@ struct SLAClocks {
                 WHERE target_id = \(bind: subject.id) AND target_type = \(bind: subject.type.rawValue) AND account_id = \(bind: accountID)
                 """).run()
         }
-        try await apply(signal, at: at, subject: subject, firstReplied: firstReplied, applied: applied, catalog: catalog, accountID: accountID, in: unit)
+        try await apply(signal, at: at, subject: subject, firstReplied: firstReplied, applied: applied, catalog: catalog, accountID: accountID,
+                        wasReplyOpen: current == nil ? nil : current?.replyOpen, in: unit)
     }
 
+    /// `wasReplyOpen`: the subject row's `reply_open` before (nil: not known).
     private func apply(_ signal: SLASignal, at: Date, subject: SLASubject, firstReplied: Bool, applied: SLAApplied?, catalog: SLAPolicyCatalog,
-                       accountID: UUID, in unit: UnitOfWork) async throws {
+                       accountID: UUID, wasReplyOpen: Bool?, in unit: UnitOfWork) async throws {
         let clocks = try await load(subject, in: unit)
         if clocks.isEmpty, applied == nil { return }
         let hours = applied.map { catalog.hours($0.rules) } ?? .always
@@ -105,6 +124,16 @@ struct SLAClocks {
             let app = self.app
             unit.onCommit { SLATimer.wake(app, at: earliest) }
         }
+        // Whether a reply clock is open now, for the next customer message to skip cheaply.
+        var final = Dictionary(clocks.map { ($0.clock.id, $0.clock) }, uniquingKeysWith: { a, _ in a })
+        for clock in outcome.changed { final[clock.id] = clock }
+        let replyOpen = final.values.contains { !$0.state.isFinished && Self.replyMetrics.contains($0.metric) }
+        guard replyOpen != wasReplyOpen else { return }
+        try await unit.sql.raw("""
+            UPDATE sla_subjects SET reply_open = \(bind: replyOpen)
+            WHERE target_id = \(bind: subject.id) AND target_type = \(bind: subject.type.rawValue) AND account_id = \(bind: accountID)
+              AND reply_open <> \(bind: replyOpen)
+            """).run()
     }
 
     /// A calendar's hours changed: the running clocks of policy versions counting on it keep the
@@ -130,6 +159,9 @@ struct SLAClocks {
             unit.onCommit { SLATimer.wake(app, at: earliest) }
         }
     }
+
+    /// Metrics whose open clock means a customer's message starts nothing.
+    static let replyMetrics: Set<SLAMetric> = [.firstReply, .nextReply]
 
     private func version(_ policyID: UUID, _ version: Int, on db: any Database) async throws -> SLAApplied? {
         guard let row = try await SLAPolicyVersion.query(on: db).filter(\.$policyID == policyID).filter(\.$version == version).first(),

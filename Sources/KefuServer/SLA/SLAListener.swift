@@ -20,7 +20,10 @@ struct SLAListener: DurableListener {
         // A shop without SLA policies or open clocks costs one cached lookup per event.
         let catalog = try await unit.app.slaPolicies.catalog(event.accountID, on: unit.db)
         if catalog.isIdle { return }
-        if catalog.policies.isEmpty, try await !Self.tracked(type, id, on: unit.sql) { return }
+        let current = try await SLAClocks.subjectRow(type, id, accountID: event.accountID, on: unit.sql)
+        if catalog.policies.isEmpty, current == nil { return }
+        // A customer writing while a reply is already owed changes no clock: one indexed read.
+        if signals == [.customerMessage], current?.replyOpen == true { return }
         guard let found = try await Self.subject(type, id, accountID: event.accountID, on: unit.sql) else { return }
         var subject = found.0
         let firstReplied = found.1
@@ -31,7 +34,9 @@ struct SLAListener: DurableListener {
             subject.phase = SLAPhase.of(conversation.status)
         }
         for signal in signals {
-            try await unit.app.slaClocks.react(signal, at: event.occurredAt, subject: subject, firstReplied: firstReplied,
+            // The row as the previous signal left it.
+            let row = signal == signals.first ? current : try await SLAClocks.subjectRow(type, id, accountID: event.accountID, on: unit.sql)
+            try await unit.app.slaClocks.react(signal, at: event.occurredAt, subject: subject, current: row, firstReplied: firstReplied,
                                                accountID: event.accountID, in: unit)
         }
     }
@@ -76,12 +81,6 @@ struct SLAListener: DurableListener {
         default:
             return nil
         }
-    }
-
-    /// Whether the ticket or conversation has SLA rows (a shop that turned its policies off still
-    /// finishes the clocks it started).
-    static func tracked(_ type: SLATargetType, _ id: UUID, on sql: any SQLDatabase) async throws -> Bool {
-        try await sql.raw("SELECT 1 AS one FROM sla_subjects WHERE target_id = \(bind: id) AND target_type = \(bind: type.rawValue)").first() != nil
     }
 
     /// The ticket or conversation as policies see it now, and whether the team has replied.

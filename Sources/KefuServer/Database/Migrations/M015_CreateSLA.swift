@@ -55,6 +55,8 @@ struct M015_CreateSLA: AsyncMigration {
             .field("policy_id", .uuid)
             .field("policy_version", .int)
             .field("priority", .string, .required)
+            // A first or next reply (or periodic update) clock is open: a customer's message changes nothing.
+            .field("reply_open", .bool, .required, .sql(.default(false)))
             .field("updated_at", .datetime, .required)
             .create()
         try await sql.create(index: "sla_subjects_target_idx").unique().on("sla_subjects").column("target_id").column("target_type").run()
