@@ -7,12 +7,18 @@ end is refused next to the editor and nothing is stored. Once it is removed, sav
 editor; the row says "周一至周五 09:00–18:00 · 1 个节假日", also after a reload, and
 GET /api/v1/inboxes returns exactly that schedule in Asia/Shanghai.
 
+Inboxes keep their hours by a calendar: saving made one named after 售前. On 售后 he picks that
+calendar in "按日历营业" and saves; GET /api/v1/inboxes then gives both inboxes the same calendarId
+and hours, the 售后 row sums up the same hours, and 售前's editor notes that the calendar is
+shared with 售后 (editing it changes both).
+
 The steps share one browser and build on each other, so they are one scenario test.
 """
 
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from conftest import save_screenshot
 from widget_fixtures import DEMO_PASSWORD, AgentAPI, demo_server  # noqa: F401  (fixtures)
@@ -21,6 +27,7 @@ from ui import wait, css, visible
 WAIT = 20
 OWNER_EMAIL = "owner@demo.kefu.local"
 INBOX = "售前"
+SECOND = "售后"
 HOLIDAY = "2026-10-01"
 SUMMARY = "周一至周五 09:00–18:00 · 1 个节假日"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -48,12 +55,12 @@ def set_value(drv, element, value: str) -> None:
     """, element, value)
 
 
-def inbox_row(drv):
-    return visible(drv, "inbox-row", f'[data-inbox-name="{INBOX}"]')
+def inbox_row(drv, name: str = INBOX):
+    return visible(drv, "inbox-row", f'[data-inbox-name="{name}"]')
 
 
-def summary(drv) -> str:
-    return inbox_row(drv).find_element(By.CSS_SELECTOR, css("hours-summary")).text
+def summary(drv, name: str = INBOX) -> str:
+    return inbox_row(drv, name).find_element(By.CSS_SELECTOR, css("hours-summary")).text
 
 
 def day(drv, key: str):
@@ -67,11 +74,14 @@ def ranges(drv, key: str) -> list[tuple[str, str]]:
     return [(s.get_attribute("value"), e.get_attribute("value")) for s, e in zip(starts, ends)]
 
 
-def stored_hours(api: AgentAPI):
+def stored_inbox(api: AgentAPI, name: str = INBOX) -> dict:
     answer = api.get(api.url("/api/v1/inboxes"), timeout=20)
     assert answer.status_code == 200, answer.text
-    inbox = next(i for i in answer.json()["items"] if i["name"] == INBOX)
-    return inbox.get("businessHours")
+    return next(i for i in answer.json()["items"] if i["name"] == name)
+
+
+def stored_hours(api: AgentAPI):
+    return stored_inbox(api).get("businessHours")
 
 
 def raw_keys(drv) -> list[str]:
@@ -174,4 +184,36 @@ def test_owner_sets_business_hours(demo_server, make_driver):
         },
         "holidays": [HOLIDAY],
     }
+
+    # 售前 keeps its hours by a calendar now; 售后 takes the same calendar from the choice.
+    first = stored_inbox(api)
+    assert first.get("calendarId"), first
+    calendar = next(c for c in api.get(api.url("/api/v1/sla/calendars"), timeout=20).json()["items"]
+                    if c["id"].lower() == first["calendarId"].lower())
+    press(drv, inbox_row(drv, SECOND).find_element(By.CSS_SELECTOR, css("inbox-hours-edit")))
+    choice = Select(visible(drv, "hours-calendar"))
+    assert choice.first_selected_option.get_attribute("value") == "", "售后 is open around the clock"
+    assert visible(drv, "hours-always-open").is_selected()
+    choice.select_by_value(calendar["id"])
+    assert not visible(drv, "hours-always-open").is_selected()
+    for key in WEEKDAYS:
+        assert ranges(drv, key) == [("09:00", "18:00")], key
+    tap(drv, "hours-save")
+    wait(drv).until(lambda d: not d.find_elements(By.CSS_SELECTOR, css("hours-editor")), "the editor stayed open")
+    wait(drv).until(lambda d: summary(d, SECOND) == SUMMARY, f"售后 says {summary(drv, SECOND)!r}")
+    second = stored_inbox(api, SECOND)
+    assert second["calendarId"].lower() == first["calendarId"].lower(), (first, second)
+    assert second["businessHours"] == first["businessHours"], (first, second)
+    # Both rows name the calendar; 售前's editor says that an edit changes 售后 too.
+    for name in (INBOX, SECOND):
+        shown = inbox_row(drv, name).find_element(By.CSS_SELECTOR, css("hours-calendar-name"))
+        assert calendar["name"] in shown.text, shown.text
+    press(drv, inbox_row(drv).find_element(By.CSS_SELECTOR, css("inbox-hours-edit")))
+    note = visible(drv, "hours-calendar-shared")
+    assert SECOND in note.text and note.get_attribute("data-count") == "1", note.text
+    drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", note)
+    save_screenshot(drv, "inbox-hours-calendar")
+    tap(drv, "hours-cancel")
+    assert not raw_keys(drv), raw_keys(drv)
+    assert not js_errors(drv), js_errors(drv)
     api.close()

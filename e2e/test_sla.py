@@ -20,6 +20,12 @@ tickets list shows the red badge on that row, and the SLA page's breach list has
 The customer (王女士) writes in the demo shop's widget, that chat is linked to the ticket and an
 agent's public reply (API) fulfils the first-reply clock: the ticket's page, opened again, says
 超时达成 (met late).
+
+That chat has SLA clocks of its own (the demo policy 在线咨询 for conversations): the SLA tab
+beside it shows the policy and the clocks GET /api/v1/conversations/{id}/sla gives. The SLA
+report (last 7 days) counts the complaint's first reply as met late, in the headline, the day's
+column of the chart and the first-reply row of the per-metric table, as GET /api/v1/sla/report
+does; for tickets only it still does.
 """
 
 from __future__ import annotations
@@ -296,6 +302,57 @@ def test_sla_calendar_policy_breach_and_met_late(demo_server, make_driver):
                 "resolution": clock_row(d, "resolution").get_attribute("data-state")}
     met = wait(drv).until(met_late, "the first-reply clock does not say met late")
     assert met == {"state": "超时达成", "resolution": "running"}, met
+    assert not raw_keys(drv), raw_keys(drv)
+
+    # -- the chat's SLA tab: the policy and the clocks the server has for it.
+    status = get_json(api, f"/api/v1/conversations/{chat['id']}/sla")
+    assert status["policyName"] == "在线咨询" and status["clocks"], status
+    drv.get(f"{base}/#/conversations/{chat['id']}")
+    tap(drv, "side-tab-sla")
+    panel = visible(drv, "sla-panel", '[data-target-type="conversation"]')
+
+    def tab_clocks(d):
+        status = get_json(api, f"/api/v1/conversations/{chat['id']}/sla")  # the clocks move on: read both each time
+        want = sorted((c["metric"], c["state"]) for c in status["clocks"])
+        shown = sorted((r.get_attribute("data-metric"), r.get_attribute("data-state"))
+                       for r in panel.find_elements(By.CSS_SELECTOR, css("sla-clock")))
+        return shown if shown == want else False
+    shown = wait(drv).until(tab_clocks, "the SLA tab does not show the chat's clocks")
+    assert any(metric == "first_reply" for metric, _ in shown), shown
+    assert "在线咨询" in find(drv, "sla-policy").text
+    save_screenshot(drv, "sla-conversation-tab")
+
+    # -- the report: the complaint's first reply, met late, counted today.
+    tap(drv, "nav-sla")
+    report = visible(drv, "sla-report")
+    wait(drv).until(lambda d: report.get_attribute("data-loaded") == "true", "the SLA report did not load")
+    zone = report.get_attribute("data-time-zone")
+
+    def counted(d, kind: str):
+        """The report as shown, once it agrees with the server's (clocks keep starting and ending)."""
+        data = get_json(api, "/api/v1/sla/report", days=7, timeZone=zone, **({"type": kind} if kind else {}))
+        first = next(m["counts"] for m in data["byMetric"] if m["metric"] == "first_reply")
+        row = d.find_element(By.CSS_SELECTOR, css("sla-report-metric-row", '[data-metric="first_reply"]'))
+        cells = {c.get_attribute("data-key"): int(c.text) for c in row.find_elements(By.CSS_SELECTOR, css("sla-report-count"))}
+        days = d.find_elements(By.CSS_SELECTOR, css("sla-report-day"))
+        chart_late = sum(int(c.get_attribute("data-met-late")) + int(c.get_attribute("data-breached-open")) for c in days)
+        totals = {e.get_attribute("data-key"): int(e.find_element(By.CSS_SELECTOR, ".sla-stat-value").text)
+                  for e in d.find_elements(By.CSS_SELECTOR, css("sla-report-total"))}
+        if cells.get("metLate") != first["metLate"] or totals.get("metLate") != data["total"]["metLate"] \
+                or chart_late != data["total"]["metLate"] + data["total"]["breachedOpen"] or len(days) != 7:
+            return False
+        return {"first": cells, "rate": find(d, "sla-report-achievement").text,
+                "late days": [c.get_attribute("data-day") for c in days if int(c.get_attribute("data-met-late"))]}
+    shown = wait(drv).until(lambda d: counted(d, ""), "the report does not agree with GET /api/v1/sla/report")
+    assert shown["first"]["metLate"] >= 1 and shown["late days"], shown
+    assert shown["rate"].endswith("%"), shown
+    drv.execute_script("arguments[0].scrollIntoView({block: 'start'});", report)
+    drv.execute_script("window.scrollBy(0, -64)")
+    save_screenshot(drv, "sla-report")
+    tap(drv, "sla-report-type-option", '[data-value="ticket"]')
+    wait(drv).until(lambda d: report.get_attribute("data-type") == "ticket" and report.get_attribute("data-loaded") == "true")
+    shown = wait(drv).until(lambda d: counted(d, "ticket"), "the tickets-only report does not agree with the server's")
+    assert shown["first"]["metLate"] >= 1, shown
     assert not raw_keys(drv), raw_keys(drv)
     for d in (drv, shopper):
         assert js_errors(d) == [], js_errors(d)

@@ -1,7 +1,11 @@
 // Business hours of an inbox: the one-line summary shown in the inboxes table and the
-// editor panel (always open, or a time zone + weekly ranges + holidays), saved with
-// PATCH /api/v1/inboxes/{id} {"businessHours": null | {...}}. The schedule part of the editor
-// (hoursSchedule) also edits SLA calendars (sla/calendars.js), which add special working days.
+// editor panel (always open, or a time zone + weekly ranges + holidays). An inbox keeps its
+// hours by a calendar (the SLA page's, GET /api/v1/sla/calendars): the editor picks one
+// (PATCH /api/v1/inboxes/{id} {"calendarId": id}; its hours become the inbox's) or none, open
+// around the clock ({"calendarId": null}); hours edited here ({"businessHours": {...}}) change
+// the inbox's calendar, and so every inbox on it, or make one named after the inbox. The
+// schedule part of the editor (hoursSchedule) also edits SLA calendars (sla/calendars.js),
+// which add special working days.
 //
 // Times are "HH:mm" wall-clock times in the chosen zone. An end not after its start runs
 // past midnight; "24:00" (until midnight) is shown as 00:00 in <input type="time"> and
@@ -22,6 +26,11 @@ const MAX_RANGES = 10;
 const DEFAULT_RANGE = { start: '09:00', end: '18:00' };
 
 // ---- time helpers -------------------------------------------------------------------------
+
+/** Ids compare case-insensitively (the API writes UUIDs upper case). */
+function sameId(a, b) {
+  return Boolean(a) && Boolean(b) && String(a).toLowerCase() === String(b).toLowerCase();
+}
 
 function minutes(text) {
   const m = /^(\d{2}):(\d{2})$/.exec(text || '');
@@ -133,8 +142,10 @@ export function hoursSummary(hours) {
  * The table cell: the summary (with `action`, the button opening the editor, beside it),
  * the zone when it is not the default one, and a warning when the bot would never answer.
  */
-export function hoursCell(inbox, action) {
+export function hoursCell(inbox, action, { calendars = null, inboxes = [] } = {}) {
   const hours = inbox.businessHours || null;
+  const calendar = inbox.calendarId && calendars ? calendars.find((c) => sameId(c.id, inbox.calendarId)) : null;
+  const sharing = calendar ? inboxes.filter((i) => i.id !== inbox.id && sameId(i.calendarId, inbox.calendarId)).length : 0;
   return h('div', { class: 'hours-cell' },
     h('div', { class: 'hours-cell-line' },
       h('span', {
@@ -143,6 +154,10 @@ export function hoursCell(inbox, action) {
       }, summaryPieces(hours).map((p) => (typeof p === 'string' ? p : h('span', { class: 'hours-keep' }, p.keep)))),
       action || null),
     hours && hours.timeZone !== DEFAULT_TIME_ZONE ? h('span', { class: 'hours-zone' }, hours.timeZone) : null,
+    calendar ? h('span', {
+      class: 'hours-calendar-line', 'data-testid': 'hours-calendar-name', 'data-calendar-id': calendar.id,
+      title: sharing ? t('routing.hours.calendarSharedTitle', { count: sharing }) : null,
+    }, t('routing.hours.calendarOf', { name: calendar.name }), sharing ? h('span', { class: 'hours-calendar-shared' }, t('routing.hours.calendarSharedCount', { count: sharing + 1 })) : null) : null,
     inbox.botMode === 'outside_hours' && !hours
       ? h('span', { class: 'hours-warning', 'data-testid': 'hours-bot-hint', role: 'note', title: t('routing.hours.botNeverAnswers') },
         t('routing.hours.botNeverAnswersShort'))
@@ -543,23 +558,78 @@ export function hoursSchedule({ hours = null, id = null, field = 'businessHours'
   };
 }
 
+const NEW_CALENDAR = 'new';
+
 /**
- * The editor panel for one inbox. `onDone(saved)` after a successful save, `onCancel()`.
+ * The editor panel for one inbox. `calendars`: the shop's calendars ([{id, name, hours,
+ * policyIds}], or null when they could not be read: no calendar choice then); `inboxes`: every
+ * inbox (who shares a calendar). `onDone(saved)` after a successful save, `onCancel()`.
  * Returns the element; `element.setBotMode(mode)` keeps its bot warning current.
+ *
+ * The choice "keep hours by calendar" and the switch "always open" go together: open around the
+ * clock is no calendar; turning the switch off picks the inbox's calendar (or a new one named
+ * after the inbox). Saving sends what changed, never both fields at once:
+ * - no calendar: {"calendarId": null};
+ * - the inbox's own calendar: {"businessHours": {...}};
+ * - a new one: {"businessHours": {...}}, after {"calendarId": null} when it had a calendar;
+ * - another calendar: {"calendarId": id}, then {"businessHours": {...}} when its hours were edited here.
  */
-export function hoursEditor({ inbox, onDone, onCancel }) {
+export function hoursEditor({ inbox, calendars = null, inboxes = [], onDone, onCancel }) {
   let botMode = inbox.botMode || 'off';
+  const list = Array.isArray(calendars) ? calendars.slice().sort((a, b) => String(a.name).localeCompare(String(b.name))) : null;
+  const calendarOf = (id) => (list && id ? list.find((c) => sameId(c.id, id)) : null) || null;
+  const own = calendarOf(inbox.calendarId);
+  // The inbox's calendar as it is stored (its hours may be newer than the inbox's copy).
+  const ownKey = own ? own.id : NEW_CALENDAR;
+  let chosen = inbox.businessHours || own ? ownKey : '';
 
   // -- always open switch
   const always = h('input', {
     type: 'checkbox', role: 'switch', class: 'hours-switch-input', 'data-testid': 'hours-always-open',
-    checked: !inbox.businessHours,
-    onchange: () => syncMode(),
+    checked: !inbox.businessHours && !own,
+    onchange: () => {
+      if (!choice) { syncMode(); return; }
+      // Off: the calendar picked before, else the inbox's own (or a new one).
+      pick(always.checked ? '' : (lastCalendar || ownKey));
+    },
   });
   const modeHint = h('p', { class: 'field-hint hours-mode-hint' });
   const botWarning = h('p', { class: 'hours-warning', role: 'note', hidden: true }, t('routing.hours.botNeverAnswers'));
 
-  const schedule = hoursSchedule({ hours: inbox.businessHours || null, id: inbox.id, field: 'businessHours' });
+  // -- keep hours by calendar
+  let lastCalendar = chosen || null;
+  const choice = list ? h('select', {
+    id: `hours-calendar-${inbox.id}`, class: 'hours-calendar-select', 'data-testid': 'hours-calendar', name: 'calendarId',
+    onchange: () => pick(choice.value),
+  },
+  h('option', { value: '', 'data-testid': 'hours-calendar-option' }, t('routing.hours.calendarAlways')),
+  h('option', { value: NEW_CALENDAR, 'data-testid': 'hours-calendar-option' }, t('routing.hours.calendarNew', { name: inbox.name })),
+  list.map((c) => h('option', { value: c.id, 'data-testid': 'hours-calendar-option' },
+    sameId(c.id, inbox.calendarId) ? t('routing.hours.calendarCurrent', { name: c.name }) : c.name))) : null;
+  const choiceHint = h('div', { class: 'field-hint', 'data-testid': 'hours-calendar-hint' });
+  const shared = h('p', { class: 'hours-warning hours-shared', role: 'note', 'data-testid': 'hours-calendar-shared', hidden: true });
+
+  let schedule = hoursSchedule({ hours: inbox.businessHours || (own && own.hours) || null, id: inbox.id, field: 'businessHours' });
+  let loaded = schedule.snapshot();
+  const scheduleHost = h('div', { class: 'hours-schedule-host' }, schedule.el);
+
+  /** Shows the hours of calendar `key` ('' none, NEW_CALENDAR a new one, or an id). */
+  function pick(key) {
+    const before = chosen;
+    chosen = key;
+    if (key) lastCalendar = key;
+    if (choice && choice.value !== key) choice.value = key;
+    always.checked = !key;
+    const calendar = calendarOf(key);
+    if (calendar && !sameId(calendar.id, before)) {
+      // Another calendar: its hours (a new calendar starts from what is shown).
+      schedule = hoursSchedule({ hours: calendar.hours, id: inbox.id, field: 'businessHours' });
+      loaded = schedule.snapshot();
+      scheduleHost.replaceChildren(schedule.el);
+    }
+    clearErrors();
+    syncMode();
+  }
 
   // -- error box, next to the save button
   const errorBox = h('div', { class: 'form-error hours-error', role: 'alert', 'data-testid': 'hours-error', hidden: true });
@@ -587,24 +657,56 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     }
   }
 
+  /** The note under the schedule: who else keeps hours by the calendar an edit here changes. */
+  function drawShared() {
+    const calendar = always.checked ? null : calendarOf(chosen);
+    const others = calendar ? inboxes.filter((i) => i.id !== inbox.id && sameId(i.calendarId, calendar.id)) : [];
+    const policies = calendar ? (calendar.policyIds || []).length : 0;
+    shared.hidden = !others.length && !policies;
+    if (shared.hidden) { shared.replaceChildren(); return; }
+    const sep = t('routing.hours.listSeparator');
+    shared.textContent = [
+      others.length ? t('routing.hours.calendarShared', { name: calendar.name, count: others.length, names: others.map((i) => i.name).join(sep) }) : '',
+      policies ? t('routing.hours.calendarPolicies', { count: policies }) : '',
+    ].filter(Boolean).join(' ');
+    shared.dataset.count = String(others.length);
+  }
+
   function syncMode() {
     const on = always.checked;
     schedule.el.hidden = on;
+    // With the calendar choice its hint says what the switch would.
     modeHint.textContent = on ? t('routing.hours.alwaysOpenOnHint') : t('routing.hours.alwaysOpenOffHint');
+    modeHint.hidden = Boolean(choice);
     botWarning.hidden = !(on && botMode === 'outside_hours');
+    if (choice) {
+      const calendar = calendarOf(chosen);
+      choiceHint.textContent = !chosen ? t('routing.hours.calendarAlwaysHint')
+        : chosen === NEW_CALENDAR ? t('routing.hours.calendarNewHint', { name: inbox.name })
+          : sameId(calendar && calendar.id, inbox.calendarId) ? t('routing.hours.calendarOwnHint', { name: calendar.name })
+            : t('routing.hours.calendarOtherHint', { name: calendar ? calendar.name : '' });
+    }
+    drawShared();
   }
 
   const form = h('form', { class: 'hours-editor', 'data-testid': 'hours-editor', 'data-inbox-id': inbox.id, novalidate: true },
     h('h3', { class: 'hours-title' }, t('routing.hours.editorTitle', { name: inbox.name })),
+    choice ? h('div', { class: 'field hours-calendar' },
+      h('label', { for: choice.id }, t('routing.hours.calendar')),
+      choice,
+      choiceHint) : null,
     h('div', { class: 'hours-mode' },
       h('label', { class: 'hours-switch' }, always, h('span', null, t('routing.hours.alwaysOpen'))),
       modeHint,
       botWarning),
-    schedule.el,
+    scheduleHost,
+    shared,
     errorBox,
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'hours-save' }, t('app.common.save')),
       h('button', { type: 'button', class: 'btn', 'data-testid': 'hours-cancel', onclick: () => onCancel() }, t('app.common.cancel'))));
+
+  const patch = (body) => api.patch(`/api/v1/inboxes/${encodeURIComponent(inbox.id)}`, body);
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -618,10 +720,27 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
       }
       businessHours = result.hours;
     }
+    // Without the calendar choice: the hours as before (null: always open).
+    const linkTo = choice && !always.checked ? calendarOf(chosen) : null;
+    const linking = Boolean(linkTo) && !sameId(linkTo.id, inbox.calendarId);
+    const edited = schedule.snapshot() !== loaded;
     await busy(form, async () => {
+      let saved = null;
       try {
-        const saved = await api.patch(`/api/v1/inboxes/${encodeURIComponent(inbox.id)}`, { businessHours });
-        toast(t('routing.hours.saved', { name: inbox.name }));
+        if (choice && always.checked) {
+          saved = await patch({ calendarId: null });
+        } else if (choice && chosen === NEW_CALENDAR && inbox.calendarId) {
+          // Hours of its own, apart from the calendar it shared: a new calendar named after it.
+          saved = await patch({ calendarId: null });
+          saved = await patch({ businessHours });
+        } else if (linking) {
+          saved = await patch({ calendarId: linkTo.id });
+          // Hours changed here too: they change the calendar just linked.
+          if (edited) saved = await patch({ businessHours });
+        } else {
+          saved = await patch({ businessHours });
+        }
+        toast(linking ? t('routing.hours.calendarLinked', { name: inbox.name, calendar: linkTo.name }) : t('routing.hours.saved', { name: inbox.name }));
         onDone(saved);
       } catch (error) {
         const detail = errorDetail(error);
@@ -635,6 +754,7 @@ export function hoursEditor({ inbox, onDone, onCancel }) {
     syncMode();
   };
 
+  if (choice) choice.value = chosen;
   syncMode();
   return form;
 }

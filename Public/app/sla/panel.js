@@ -1,15 +1,19 @@
-// The SLA of one ticket (a section of the ticket page's right column, tickets/detail.js): the
-// policy that applies and its version, each metric clock (its target, due time and countdown,
-// red once late; paused; met or met late when fulfilled; cancelled) and the SLA log, folded.
-// Hidden while no policy ever applied. The page asks it to look again when the ticket changes;
-// it also looks every 30 s while shown, and a moment after a countdown passes its due time
-// (the server then has the breach and its log entry) or when the server says one of its clocks
-// warned or breached (the sla.alert frame).
-// API: GET /api/v1/tickets/{id}/sla (or /conversations/{id}/sla).
+// The SLA of one ticket or chat: the policy that applies and its version, each metric clock (its
+// target, due time and countdown, red once late; paused; met or met late when fulfilled;
+// cancelled) and the SLA log, folded. Drawn in two places with the same rows and test ids:
+// - a section of the ticket page's right column (tickets/detail.js), hidden while no policy ever
+//   applied; the page asks it to look again when the ticket changes;
+// - the SLA tab beside a conversation (sla/side.js, `tab: true`), which says so when no policy
+//   applies instead of hiding, and reports its breached clocks for the tab's badge (onStatus).
+// Both look every 30 s while shown, a moment after a countdown passes its due time (the server
+// then has the breach and its log entry) and when the server says one of its clocks warned or
+// breached (the sla.alert frame).
+// API: GET /api/v1/tickets/{id}/sla or GET /api/v1/conversations/{id}/sla.
 import { api } from '../api.js';
 import { chatSocket } from '../chat/runtime.js';
 import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
+import { loadingBlock } from '../ui.js';
 import {
   METRICS, metricLabel, metricHint, stateLabel, eventLabel, minutesText, countdown, noteServerTime, watchCountdowns, slaErrorText,
   idKey,
@@ -34,15 +38,27 @@ function outcome(clock) {
   return { key: clock.state, text: stateLabel(clock.state) };
 }
 
-/** type: 'ticket' | 'conversation'; id: its id. Returns {el, refresh(), refreshSoon(), destroy()}. */
-export function createSlaPanel({ type = 'ticket', id }) {
+/** A clock already late and not yet met (running or paused with breachedAt). */
+export function isOpenBreach(clock) {
+  return Boolean(clock && clock.breachedAt) && (clock.state === 'running' || clock.state === 'paused');
+}
+
+/**
+ * type: 'ticket' | 'conversation'; id: its id; tab: drawn as a side tab (never hidden: says when
+ * no policy applies); onStatus(status): after every answer (the GET …/sla body).
+ * Returns {el, refresh(), refreshSoon(), destroy()}.
+ */
+export function createSlaPanel({ type = 'ticket', id, tab = false, onStatus = null }) {
   const path = type === 'conversation'
     ? `/api/v1/conversations/${encodeURIComponent(id)}/sla`
     : `/api/v1/tickets/${encodeURIComponent(id)}/sla`;
   const state = { status: null, error: null, token: 0, destroyed: false, logOpen: false, timers: [] };
   const release = watchCountdowns();
 
-  const el = h('section', { class: 'tk-props-section sla-panel', 'data-testid': 'sla-panel', hidden: true, 'aria-live': 'polite' });
+  const el = h('section', {
+    class: [tab ? 'side-section sla-panel-tab' : 'tk-props-section', 'sla-panel'], 'data-testid': 'sla-panel',
+    'data-target-type': type, hidden: !tab, 'aria-live': 'polite',
+  }, tab ? loadingBlock() : null);
   // A countdown here passed its due time: the server has marked the breach by now.
   el.addEventListener('sla:due', () => later([AFTER_DUE_MS]));
 
@@ -98,7 +114,7 @@ export function createSlaPanel({ type = 'ticket', id }) {
     const s = state.status;
     if (!s) {
       // A failure before the first answer: say so quietly, the next look may succeed.
-      el.hidden = !state.error;
+      el.hidden = !tab && !state.error;
       el.replaceChildren(state.error ? h('p', { class: 'inline-error sla-panel-error' }, slaErrorText(state.error)) : '');
       return;
     }
@@ -107,7 +123,15 @@ export function createSlaPanel({ type = 'ticket', id }) {
     const clocks = (s.clocks || []).slice().sort((a, b) => METRICS.indexOf(a.metric) - METRICS.indexOf(b.metric)
       || finished(a) - finished(b) || String(b.activatedAt || '').localeCompare(String(a.activatedAt || '')));
     const events = s.events || [];
-    el.hidden = !clocks.length && !events.length && !s.policyId;
+    const nothing = !clocks.length && !events.length && !s.policyId;
+    if (nothing && tab) {
+      // Beside a chat the tab stays: it says that no policy applies (yet).
+      el.replaceChildren(
+        h('div', { class: 'sla-panel-head' }, h('h3', null, t('sla.panel.title'))),
+        h('p', { class: 'muted sla-panel-empty', 'data-testid': 'sla-empty' }, t('sla.side.none')));
+      return;
+    }
+    el.hidden = nothing;
     if (el.hidden) {
       el.replaceChildren();
       return;
@@ -144,6 +168,7 @@ export function createSlaPanel({ type = 'ticket', id }) {
       state.error = error;
     }
     draw();
+    if (onStatus && state.status) onStatus(state.status);
   }
 
   function later(delays) {

@@ -1,5 +1,6 @@
 // Inboxes (skill groups such as pre-sale and after-sale): list, create, rename / describe, deactivate,
-// the FAQ bot mode, business hours (inboxes/hours.js), and the one-line widget embed snippet.
+// the FAQ bot mode, business hours kept by a calendar (inboxes/hours.js; the calendars come from
+// GET /api/v1/sla/calendars), and the one-line widget embed snippet.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText } from '../i18n.js';
@@ -105,7 +106,7 @@ function embedPanel(inbox) {
 
 export async function render(container, ctx) {
   // One panel open at a time: the edit form, the embed snippet or the business hours editor.
-  const state = { inboxes: [], editing: null, embed: null, hours: null };
+  const state = { inboxes: [], calendars: null, editing: null, embed: null, hours: null };
   // The open hours editor survives redraws (e.g. a bot mode change) with its unsaved draft.
   let hoursPanel = null;
   const body = h('div', { class: 'stack' }, loadingBlock());
@@ -147,7 +148,7 @@ export async function render(container, ctx) {
           type: 'button', class: 'btn btn-small', 'data-testid': 'inbox-hours-edit',
           'aria-expanded': String(state.hours === inbox.id), 'aria-label': t('routing.hours.editFor', { name: inbox.name }),
           onclick: () => { state.hours = state.hours === inbox.id ? null : inbox.id; state.editing = null; state.embed = null; draw(true); },
-        }, t('routing.hours.edit')))),
+        }, t('routing.hours.edit')), { calendars: state.calendars, inboxes: state.inboxes })),
         h('td', { 'data-label': t('accounts.inboxes.status') }, statusPill(inbox.active)),
         h('td', { class: 'actions' },
           settingsButton(inbox),
@@ -199,6 +200,8 @@ export async function render(container, ctx) {
         id: inbox.id,
         el: hoursEditor({
           inbox,
+          calendars: state.calendars,
+          inboxes: state.inboxes,
           onDone: () => { state.hours = null; refresh(); },
           onCancel: () => { state.hours = null; draw(); },
         }),
@@ -220,8 +223,13 @@ export async function render(container, ctx) {
 
   async function refresh() {
     try {
-      const data = await api.get('/api/v1/inboxes');
+      // The calendars name an inbox's hours; without them the editor works as before.
+      const [data, calendars] = await Promise.all([
+        api.get('/api/v1/inboxes'),
+        api.get('/api/v1/sla/calendars').catch(() => null),
+      ]);
       state.inboxes = (data && data.items) || [];
+      state.calendars = calendars && Array.isArray(calendars.items) ? calendars.items : null;
       draw();
     } catch (error) {
       body.replaceChildren(loadError(error, refresh));

@@ -1,7 +1,7 @@
 // SLA (#/sla, supervisors and above): what is late or due soon (sla/breaches.js, ticking every
-// second, looked at every 15 s), the SLA policies in the order they are tried
+// second, looked at every 15 s), how well the promised times were kept (sla/report.js), the SLA policies in the order they are tried
 // (sla/policies.js) and the business-hours calendars their targets count on (sla/calendars.js).
-// API: /api/v1/sla/breaches, /api/v1/sla/policies, /api/v1/sla/calendars, GET /api/v1/ticket-settings,
+// API: /api/v1/sla/breaches, /api/v1/sla/report, /api/v1/sla/policies, /api/v1/sla/calendars, GET /api/v1/ticket-settings,
 // GET /api/v1/inboxes and /api/v1/agents (names).
 import { api } from '../api.js';
 import { h } from '../dom.js';
@@ -12,12 +12,14 @@ import { loadSettings, sameId } from '../tickets/shared.js';
 import { createBreachList, WITHIN_MINUTES } from '../sla/breaches.js';
 import { createPolicySection } from '../sla/policies.js';
 import { createCalendarSection } from '../sla/calendars.js';
+import { createReport } from '../sla/report.js';
 
 export function render(container) {
   const state = { settings: null, directory: null, stopped: false };
   const notify = (text, kind = 'success') => toast(text, kind === 'ok' ? 'success' : kind);
 
   const breaches = createBreachList({ directory: () => state.directory });
+  const report = createReport();
   const calendars = createCalendarSection({
     notify,
     onChanged: () => policies.draw(),
@@ -34,7 +36,7 @@ export function render(container) {
   calendars.el.append(loadingBlock());
 
   const refreshButton = h('button', {
-    type: 'button', class: 'btn', 'data-testid': 'sla-refresh', onclick: () => { breaches.refresh(); load({ quiet: true }); },
+    type: 'button', class: 'btn', 'data-testid': 'sla-refresh', onclick: () => { breaches.refresh(); report.refresh(); load({ quiet: true }); },
   }, t('app.common.refresh'));
 
   container.append(
@@ -44,6 +46,7 @@ export function render(container) {
         h('h2', { class: 'card-title' }, t('sla.breaches.title'), breaches.count),
         h('p', { class: 'card-note' }, t('sla.breaches.hint', { minutes: WITHIN_MINUTES })),
         breaches.el),
+      report.el,
       h('section', { class: 'card sla-card', 'data-testid': 'sla-policies-card' },
         h('div', { class: 'sla-card-head' },
           h('h2', { class: 'card-title' }, t('sla.policy.title'), policies.count),
@@ -92,6 +95,7 @@ export function render(container) {
   return () => {
     state.stopped = true;
     breaches.destroy();
+    report.destroy();
     policies.destroy();
     calendars.destroy();
   };
