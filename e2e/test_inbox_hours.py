@@ -22,7 +22,7 @@ from selenium.webdriver.support.ui import Select
 
 from conftest import save_screenshot
 from widget_fixtures import DEMO_PASSWORD, AgentAPI, demo_server  # noqa: F401  (fixtures)
-from ui import wait, css, visible
+from ui import wait, css, set_value, visible
 
 WAIT = 20
 OWNER_EMAIL = "owner@demo.kefu.local"
@@ -43,16 +43,6 @@ def press(drv, element) -> None:
 
 def tap(drv, name: str, extra: str = "") -> None:
     press(drv, visible(drv, name, extra))
-
-
-def set_value(drv, element, value: str) -> None:
-    """Sets an <input type=time|date> the way a picker does (typing depends on the browser's locale)."""
-    drv.execute_script("""
-      const el = arguments[0];
-      el.value = arguments[1];
-      el.dispatchEvent(new Event('input', {bubbles: true}));
-      el.dispatchEvent(new Event('change', {bubbles: true}));
-    """, element, value)
 
 
 def inbox_row(drv, name: str = INBOX):

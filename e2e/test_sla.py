@@ -39,7 +39,7 @@ from selenium.webdriver.support.ui import Select
 
 from conftest import save_screenshot
 from widget_fixtures import demo_server  # noqa: F401  (fixture)
-from ui import css, fill, find, tap, visible, wait, wid
+from ui import css, fill, find, set_value, tap, visible, wait, wid
 from workbench import browser_api, conversation_of, get_json, js_errors, open_widget, same, sign_in, widget_message
 
 OWNER_EMAIL = "owner@demo.kefu.local"
@@ -57,16 +57,6 @@ def break_hour() -> int:
     """An hour six hours away from now in Asia/Shanghai (never 0, so the first range is not empty)."""
     hour = (datetime.datetime.now(SHANGHAI).hour + 6) % 24
     return hour or 1
-
-
-def set_value(drv, element, value: str) -> None:
-    """Sets an <input type=time|number> the way a picker does (typing depends on the browser's locale)."""
-    drv.execute_script("""
-      const el = arguments[0];
-      el.value = arguments[1];
-      el.dispatchEvent(new Event('input', {bubbles: true}));
-      el.dispatchEvent(new Event('change', {bubbles: true}));
-    """, element, value)
 
 
 def day_ranges(drv, key: str) -> list[tuple[str, str]]:

@@ -70,3 +70,13 @@ def fill(drv, name: str, text: str) -> None:
     drv.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
     box.clear()
     box.send_keys(text)
+
+
+def set_value(drv, element, value: str) -> None:
+    """Sets an <input type=time|date|number> the way a picker does (typing depends on the browser's locale)."""
+    drv.execute_script("""
+      const el = arguments[0];
+      el.value = arguments[1];
+      el.dispatchEvent(new Event('input', {bubbles: true}));
+      el.dispatchEvent(new Event('change', {bubbles: true}));
+    """, element, value)

@@ -134,6 +134,24 @@ function summaryPieces(hours) {
 }
 
 /** e.g. "Mon–Fri 09:00–18:00 · 2 holidays", "Always open"; product text from the catalogue. */
+/**
+ * An error about business hours in `errorBox` (its text and detail), with the control it names
+ * marked invalid and brought into view (the inbox page and SLA calendars).
+ */
+export function showHoursError(errorBox, text, detail, control) {
+  errorBox.replaceChildren(h('span', { class: 'form-error-text' }, text));
+  if (detail) errorBox.append(h('span', { class: 'form-error-detail' }, detail));
+  errorBox.hidden = false;
+  if (control) {
+    control.classList.add('is-invalid');
+    control.setAttribute('aria-invalid', 'true');
+    control.focus();
+    control.scrollIntoView({ block: 'center', behavior: 'auto' });
+  } else {
+    errorBox.scrollIntoView({ block: 'nearest', behavior: 'auto' });
+  }
+}
+
 export function hoursSummary(hours) {
   return summaryPieces(hours).map((p) => (typeof p === 'string' ? p : p.keep)).join('');
 }
@@ -644,17 +662,7 @@ export function hoursEditor({ inbox, calendars = null, inboxes = [], onDone, onC
   }
 
   function showError(text, detail, control) {
-    errorBox.replaceChildren(h('span', { class: 'form-error-text' }, text));
-    if (detail) errorBox.append(h('span', { class: 'form-error-detail' }, detail));
-    errorBox.hidden = false;
-    if (control) {
-      control.classList.add('is-invalid');
-      control.setAttribute('aria-invalid', 'true');
-      control.focus();
-      control.scrollIntoView({ block: 'center', behavior: 'auto' });
-    } else {
-      errorBox.scrollIntoView({ block: 'nearest', behavior: 'auto' });
-    }
+    showHoursError(errorBox, text, detail, control);
   }
 
   /** The note under the schedule: who else keeps hours by the calendar an edit here changes. */

@@ -9,7 +9,7 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, errorDetail } from '../i18n.js';
 import { field, clearFormErrors, showFormError, busy, editableList } from '../ui.js';
-import { hoursSchedule, hoursSummary, DEFAULT_TIME_ZONE } from '../inboxes/hours.js';
+import { hoursSchedule, hoursSummary, showHoursError, DEFAULT_TIME_ZONE } from '../inboxes/hours.js';
 import { slaErrorText } from './shared.js';
 
 const MAX_NAME = 60;
@@ -88,17 +88,7 @@ export function createCalendarSection({ notify, onChanged, policyName, inboxesOf
 
     /** An error about the hours goes beside the save button, with the control it names marked. */
     function hoursError(text, detail, control) {
-      errorBox.replaceChildren(h('span', { class: 'form-error-text' }, text));
-      if (detail) errorBox.append(h('span', { class: 'form-error-detail' }, detail));
-      errorBox.hidden = false;
-      if (control) {
-        control.classList.add('is-invalid');
-        control.setAttribute('aria-invalid', 'true');
-        control.focus();
-        control.scrollIntoView({ block: 'center', behavior: 'auto' });
-      } else {
-        errorBox.scrollIntoView({ block: 'nearest', behavior: 'auto' });
-      }
+      showHoursError(errorBox, text, detail, control);
     }
 
     form.addEventListener('submit', async (event) => {
