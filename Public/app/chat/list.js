@@ -10,7 +10,7 @@ import {
 } from './format.js';
 import { unreadOf, onUnreadChange, noteConversation } from './runtime.js';
 import { botBadge } from '../knowledge/bot.js';
-import { createDueLoader } from '../sla/due.js';
+import { createDueLoader, fillDueSlots } from '../sla/due.js';
 import { dueBadge } from '../sla/shared.js';
 
 const PAGE = 30;
@@ -60,8 +60,8 @@ export function createList({ socket, directory, openId, search = null }) {
     inboxes: [],
   };
   const fetching = new Set();
-  // The next SLA due time of the rows shown; drawn again when they arrive.
-  const dues = createDueLoader('conversation', () => draw());
+  // The next SLA due time of the rows shown; put in their rows when they arrive.
+  const dues = createDueLoader('conversation', () => fillDueSlots(el, dues, dueBadge));
 
   // ---- controls ----
   const tabs = h('div', { class: 'conv-tabs', role: 'tablist', 'aria-label': t('conversations.filters') });
@@ -160,7 +160,7 @@ export function createList({ socket, directory, openId, search = null }) {
         count > 0 ? h('span', { class: 'unread-badge', 'data-testid': 'conv-unread', 'aria-label': t('conversations.chat.unreadCount', { count }) }, count > 99 ? '99+' : String(count)) : null),
       h('span', { class: 'conv-row-meta' },
         botBadge(c),
-        dueBadge(dues.get(c.id)),
+        h('span', { class: 'conv-sla', 'data-sla-id': c.id }, dueBadge(dues.get(c.id))),
         priority ? h('span', { class: ['prio-pill', `prio-${priority}`], 'data-testid': 'conv-priority', title: t('conversations.priority') }, priorityLabel(priority)) : null,
         c.status && c.status !== 'open' ? h('span', { class: ['status-pill', `status-${c.status}`] }, statusLabel(c.status)) : null,
         h('span', { class: ['conv-assignee', !assignee && 'is-none'], 'data-testid': 'conv-assignee' },

@@ -12,7 +12,18 @@ const STALE_MS = 60000;
 const DELAY_MS = 150;
 
 /**
- * type: 'ticket' | 'conversation'; onChange() is called when new due times arrived (draw again).
+ * Puts the badge of each slot under `root` (an element with `data-sla-id`) in place, so rows are
+ * not drawn again under the pointer when due times arrive. render(item or undefined) → badge or null.
+ */
+export function fillDueSlots(root, loader, render) {
+  for (const slot of root.querySelectorAll('[data-sla-id]')) {
+    const badge = render(loader.get(slot.getAttribute('data-sla-id')));
+    slot.replaceChildren(...(badge ? [badge] : []));
+  }
+}
+
+/**
+ * type: 'ticket' | 'conversation'; onChange() is called when new due times arrived (fill the slots).
  * Returns {want(ids, {force}), get(id), destroy()}.
  */
 export function createDueLoader(type, onChange) {

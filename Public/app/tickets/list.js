@@ -18,7 +18,7 @@ import {
   urgentMark, ticketHref, personLabel, loadSettings, ticketErrorText,
 } from './shared.js';
 import { openNewTicket } from './create.js';
-import { createDueLoader } from '../sla/due.js';
+import { createDueLoader, fillDueSlots } from '../sla/due.js';
 import { dueBadge } from '../sla/shared.js';
 
 const PAGE = 50;
@@ -69,8 +69,9 @@ export function createTicketList({ onOpen }) {
     settings: null, directory: null,
   };
 
-  // The next SLA due time of each row shown; drawn again when they arrive.
-  const dues = createDueLoader('ticket', () => { if (state.loaded && !state.destroyed) drawRows(); });
+  // The next SLA due time of each row shown; put in their cells when they arrive.
+  const slaBadge = (item) => dueBadge(item, { withMetric: true });
+  const dues = createDueLoader('ticket', () => { if (state.loaded && !state.destroyed) fillDueSlots(el, dues, slaBadge); });
 
   // ---- frame ----
   const newButton = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'tickets-new', onclick: () => openNew() },
@@ -214,7 +215,7 @@ export function createTicketList({ onOpen }) {
     h('td', null, priorityMark(ticket.priority, { 'data-testid': 'ticket-priority' })),
     h('td', { class: 'tk-cell-name', 'data-testid': 'ticket-assignee' },
       assignee || h('span', { class: 'tk-unassigned' }, t('tickets.unassigned'))),
-    h('td', { class: 'tk-cell-sla', 'data-testid': 'ticket-sla' }, dueBadge(dues.get(ticket.id), { withMetric: true })),
+    h('td', { class: 'tk-cell-sla', 'data-testid': 'ticket-sla', 'data-sla-id': ticket.id }, slaBadge(dues.get(ticket.id))),
     h('td', { class: 'time' }, h('time', { datetime: ticket.updatedAt, title: formatDateTime(ticket.updatedAt) }, relativeTime(ticket.updatedAt))));
   }
 
