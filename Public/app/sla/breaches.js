@@ -10,6 +10,7 @@ import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { loadingBlock, loadError, debounce } from '../ui.js';
 import { memberName, inboxName } from '../tickets/shared.js';
+import { anonymousName } from '../chat/format.js';
 import { countdown, metricLabel, targetTypeLabel, targetHref, watchCountdowns } from './shared.js';
 
 export const WITHIN_MINUTES = 30;
@@ -38,7 +39,7 @@ export function createBreachList({ directory }) {
     h('td', { class: 'sla-breach-title-cell' },
       h('span', { class: 'sla-breach-type' }, targetTypeLabel(item.targetType)),
       h('a', { href: targetHref(item.targetType, item.targetId), class: 'sla-breach-title', 'data-testid': 'sla-breach-link', title: item.title },
-        item.title || t('sla.breaches.untitled'))),
+        item.title || (item.contactId ? anonymousName(item.contactId) : t('sla.breaches.untitled')))),
     h('td', { class: 'sla-breach-who' }, who || h('span', { class: 'muted' }, t('sla.breaches.unassigned'))),
     h('td', { class: 'sla-breach-inbox' }, inbox || h('span', { class: 'muted' }, '\u2014')),
     h('td', { class: 'time' }, item.dueAt ? h('time', { datetime: item.dueAt }, formatDateTime(item.dueAt)) : null));

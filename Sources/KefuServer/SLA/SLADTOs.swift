@@ -134,8 +134,10 @@ struct SLABreachDTO: Content {
     var clockId: UUID
     var targetType: SLATargetType
     var targetId: UUID
-    /// The ticket's number and subject, or the conversation's customer.
+    /// The ticket's number and subject, or the conversation's customer (empty when they left no name).
     var title: String
+    /// The customer (a page names an anonymous visitor by it).
+    var contactId: UUID?
     var inboxId: UUID?
     var assigneeId: UUID?
     var metric: SLAMetric

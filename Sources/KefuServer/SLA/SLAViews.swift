@@ -102,12 +102,12 @@ enum SLAViews {
             case .ticket:
                 guard let t = ticketOf[row.targetID], t.status.isActive else { continue }
                 out.append(SLABreachDTO(clockId: c.id, targetType: .ticket, targetId: row.targetID, title: "\(t.numberText) \(t.subject)",
-                                        inboxId: t.inboxID, assigneeId: t.assigneeID, metric: c.metric, dueAt: c.dueAt,
+                                        contactId: t.contactID, inboxId: t.inboxID, assigneeId: t.assigneeID, metric: c.metric, dueAt: c.dueAt,
                                         breachedAt: c.breachedAt, state: c.state))
             case .conversation:
                 guard let conv = conversationOf[row.targetID], conv.mergedIntoID == nil else { continue }
                 out.append(SLABreachDTO(clockId: c.id, targetType: .conversation, targetId: row.targetID,
-                                        title: contactName[conv.contactID] ?? "", inboxId: conv.inboxID, assigneeId: conv.assigneeID,
+                                        title: contactName[conv.contactID] ?? "", contactId: conv.contactID, inboxId: conv.inboxID, assigneeId: conv.assigneeID,
                                         metric: c.metric, dueAt: c.dueAt, breachedAt: c.breachedAt, state: c.state))
             }
         }
