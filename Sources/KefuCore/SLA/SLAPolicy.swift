@@ -140,18 +140,14 @@ public struct SLAPolicyRules: Codable, Hashable, Sendable {
     public func matches(_ subject: SLASubject) -> Bool {
         let c = conditions
         if !c.targetTypes.isEmpty, !c.targetTypes.contains(subject.type) { return false }
-        if !c.inboxIds.isEmpty, !subject.inboxID.map(c.inboxIds.contains).orFalse { return false }
+        if !c.inboxIds.isEmpty, !(subject.inboxID.map(c.inboxIds.contains) ?? false) { return false }
         if !c.channels.isEmpty, !c.channels.contains(subject.channel) { return false }
-        if !c.ticketTypes.isEmpty, !subject.ticketType.map(c.ticketTypes.contains).orFalse { return false }
+        if !c.ticketTypes.isEmpty, !(subject.ticketType.map(c.ticketTypes.contains) ?? false) { return false }
         if !c.priorities.isEmpty, !c.priorities.contains(subject.priority) { return false }
         if !c.tags.isEmpty, Set(c.tags).isDisjoint(with: subject.tags) { return false }
-        if !c.customerTiers.isEmpty, !subject.customerTier.map(c.customerTiers.contains).orFalse { return false }
+        if !c.customerTiers.isEmpty, !(subject.customerTier.map(c.customerTiers.contains) ?? false) { return false }
         return true
     }
-}
-
-extension Optional where Wrapped == Bool {
-    var orFalse: Bool { self ?? false }
 }
 
 /// What an SLA policy is matched against: a ticket or a conversation as it stands.

@@ -2,21 +2,23 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Durable jobs in a table (`reminder_jobs`, `webhook_deliveries`): rows with a status and a
+/// Durable jobs in a table (`reminder_jobs`, `webhook_deliveries`, SLA timers): rows with a status and a
 /// due time. An instance claims due rows by moving their due time a lease ahead, so no other
 /// instance takes them while it works; on PostgreSQL the rows are picked with
 /// `FOR UPDATE SKIP LOCKED`, so two instances claiming at once never get the same row. If the
 /// instance dies mid-job, the lease runs out and another instance retries the row.
 enum JobClaim {
-    static func claim(table: String, dueColumn: String, limit: Int, lease: TimeInterval, now: Date,
-                      on db: any Database) async throws -> [UUID] {
+    /// `ready`: which rows wait for their due time (job tables: `status = 'pending'`; SLA clocks:
+    /// a timer is set).
+    static func claim(table: String, dueColumn: String, ready: SQLQueryString = "status = 'pending'", limit: Int, lease: TimeInterval,
+                      now: Date, on db: any Database) async throws -> [UUID] {
         let sql = db as! any SQLDatabase
         let postgres = sql.dialect.name == "postgresql"
         let until = now.addingTimeInterval(lease)
         let lock: SQLQueryString = postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let query: SQLQueryString = """
             UPDATE \(ident: table) SET \(ident: dueColumn) = \(bind: until)
-            WHERE id IN (SELECT id FROM \(ident: table) WHERE status = 'pending' AND \(ident: dueColumn) <= \(bind: now)
+            WHERE id IN (SELECT id FROM \(ident: table) WHERE \(ready) AND \(ident: dueColumn) <= \(bind: now)
                          ORDER BY \(ident: dueColumn) LIMIT \(unsafeRaw: String(limit))\(lock))
             RETURNING id
             """

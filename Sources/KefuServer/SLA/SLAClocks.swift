@@ -116,10 +116,10 @@ struct SLAClocks {
             if let fire = clock.nextFireAt { earliest = min(earliest ?? fire, fire) }
         }
         let policyOf = Dictionary(clocks.map { ($0.clock.id, ($0.policyID, $0.policyVersion)) }, uniquingKeysWith: { a, _ in a })
-        for entry in outcome.log {
-            let policy = entry.clockID.flatMap { policyOf[$0] } ?? applied.map { ($0.policyID, $0.version) }
-            try await log(entry, subject: subject, policy: policy, accountID: accountID, in: unit)
-        }
+        try await appendLog(outcome.log.map { entry in
+            LogLine(entry: entry, accountID: accountID, targetType: subject.type, targetID: subject.id,
+                    policy: entry.clockID.flatMap { policyOf[$0] } ?? applied.map { ($0.policyID, $0.version) })
+        }, in: unit)
         if let earliest {
             let app = self.app
             unit.onCommit { SLATimer.wake(app, at: earliest) }
@@ -175,7 +175,8 @@ struct SLAClocks {
     /// once; true when more are waiting. The claimed clocks are read, locked and written back in
     /// one transaction with a statement per clock (its new timer) and one for all their log lines.
     func fireDue(now: Date) async throws -> Bool {
-        let ids = try await JobClaimSLA.claim(limit: Self.batch, lease: Self.lease, now: now, on: app.db)
+        let ids = try await JobClaim.claim(table: "sla_clocks", dueColumn: "fire_at", ready: "fire_at IS NOT NULL", limit: Self.batch,
+                                           lease: Self.lease, now: now, on: app.db)
         if !ids.isEmpty {
             try await app.write { unit in try await fire(ids, in: unit) }
         }
@@ -196,11 +197,12 @@ struct SLAClocks {
         }
         guard !fired.isEmpty else { return }
         let inboxes = try await inboxes(of: fired.map(\.row), on: unit.sql)
-        var log: [(SLALogEntry, SLAClockRow)] = []
+        var log: [LogLine] = []
         for (row, clock, kinds) in fired {
             var facts: [Fact] = []
             for (kind, at) in kinds {
-                log.append((SLALogEntry(clockID: clock.id, metric: clock.metric, kind: kind, at: at), row))
+                log.append(LogLine(entry: SLALogEntry(clockID: clock.id, metric: clock.metric, kind: kind, at: at), accountID: row.accountID,
+                                   targetType: row.targetType, targetID: row.targetID, policy: (row.policyID, row.policyVersion)))
                 let alert = SLAAlert(clockID: clock.id, targetType: row.targetType, targetID: row.targetID, metric: clock.metric,
                                      policyID: row.policyID, policyVersion: row.policyVersion, at: at, dueAt: clock.dueAt,
                                      inboxID: inboxes[row.targetID])
@@ -269,29 +271,29 @@ struct SLAClocks {
             """).run()
     }
 
-    /// The timer's log lines, one statement.
-    private func appendLog(_ entries: [(SLALogEntry, SLAClockRow)], in unit: UnitOfWork) async throws {
-        guard !entries.isEmpty else { return }
+    /// A line of the SLA log with what it is about.
+    struct LogLine {
+        var entry: SLALogEntry
+        var accountID: UUID
+        var targetType: SLATargetType
+        var targetID: UUID
+        var policy: (id: UUID, version: Int)?
+    }
+
+    /// Log lines, one statement.
+    private func appendLog(_ lines: [LogLine], in unit: UnitOfWork) async throws {
+        guard !lines.isEmpty else { return }
         let ids = app.kefu.ids
-        let values = SQLList(entries.map { entry, row in
+        let values = SQLList(lines.map { line in
             SQLGroupExpression(SQLList([
-                SQLBind(ids.make()), SQLBind(row.accountID), SQLBind(row.targetType.rawValue), SQLBind(row.targetID), SQLBind(entry.clockID),
-                SQLBind(entry.metric?.rawValue), SQLBind(entry.kind.rawValue), SQLBind(entry.at), SQLBind(row.policyID),
-                SQLBind(row.policyVersion), SQLBind(unit.now),
+                SQLBind(ids.make()), SQLBind(line.accountID), SQLBind(line.targetType.rawValue), SQLBind(line.targetID),
+                SQLBind(line.entry.clockID), SQLBind(line.entry.metric?.rawValue), SQLBind(line.entry.kind.rawValue), SQLBind(line.entry.at),
+                SQLBind(line.policy?.id), SQLBind(line.policy?.version), SQLBind(unit.now),
             ] as [any SQLExpression]))
         })
         try await unit.sql.raw("""
             INSERT INTO sla_events (id, account_id, target_type, target_id, clock_id, metric, kind, at, policy_id, policy_version, created_at)
             VALUES \(values)
-            """).run()
-    }
-
-    private func log(_ entry: SLALogEntry, subject: SLASubject, policy: (UUID, Int)?, accountID: UUID, in unit: UnitOfWork) async throws {
-        try await unit.sql.raw("""
-            INSERT INTO sla_events (id, account_id, target_type, target_id, clock_id, metric, kind, at, policy_id, policy_version, created_at)
-            VALUES (\(bind: app.kefu.ids.make()), \(bind: accountID), \(bind: subject.type.rawValue), \(bind: subject.id),
-                \(bind: entry.clockID), \(bind: entry.metric?.rawValue), \(bind: entry.kind.rawValue), \(bind: entry.at),
-                \(bind: policy?.0), \(bind: policy?.1), \(bind: unit.now))
             """).run()
     }
 }
@@ -346,23 +348,6 @@ struct SLAClockRow: Sendable {
             runningSince: try date("running_since"), usedSeconds: try row.decode(column: "used_seconds", as: Double.self),
             dueAt: try date("due_at"), warnAt: try date("warn_at"), warnedAt: try date("warned_at"), breachedAt: try date("breached_at"),
             finishedAt: try date("finished_at"))
-    }
-}
-
-/// Claims due SLA timers (``JobClaim``'s pattern on `sla_clocks.fire_at`): the timer is moved a
-/// lease ahead, so no other instance takes the clock while this one works on it; PostgreSQL picks
-/// the rows with `FOR UPDATE SKIP LOCKED`.
-enum JobClaimSLA {
-    static func claim(limit: Int, lease: TimeInterval, now: Date, on db: any Database) async throws -> [UUID] {
-        let sql = db as! any SQLDatabase
-        let lock: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
-        let rows = try await sql.raw("""
-            UPDATE sla_clocks SET fire_at = \(bind: now.addingTimeInterval(lease))
-            WHERE id IN (SELECT id FROM sla_clocks WHERE fire_at IS NOT NULL AND fire_at <= \(bind: now)
-                         ORDER BY fire_at LIMIT \(unsafeRaw: String(limit))\(lock))
-            RETURNING id
-            """).all()
-        return try rows.map { try $0.decode(column: "id", as: UUID.self) }
     }
 }
 

@@ -115,7 +115,7 @@ struct SLAController {
     func breaches(_ req: Request) async throws -> ItemsDTO<SLABreachDTO> {
         let principal = try req.requirePrincipal()
         let within = try Self.int(req, "withinMinutes", default: 0, range: 0...10_080)
-        let limit = try Self.int(req, "limit", default: 50, range: 1...200)
+        let limit = try Paging.limit(req, default: 50, max: 200)
         let viewer = try await Viewer.staff(principal, on: req.db)
         return ItemsDTO(items: try await SLAViews.breaches(viewer: viewer, within: TimeInterval(within * 60), limit: limit, app: req.application))
     }
