@@ -54,18 +54,6 @@ def widget_raw_keys(drv) -> list[str]:
       return Array.from(new Set(root.textContent.match(/\bwidget\.[a-zA-Z][\w.]*\b/g) || []));""") or []
 
 
-def click(drv, name: str, extra: str = "") -> None:
-    """Clicks the element, finding it again if the page redrew it meanwhile."""
-    def clicked(d):
-        el = d.find_element(By.CSS_SELECTOR, css(name, extra))
-        if not (el.is_displayed() and el.is_enabled()):
-            return False
-        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", el)
-        el.click()
-        return True
-    wait(drv).until(clicked, f"could not click {name}{extra}")
-
-
 def in_case(drv, name: str):
     return find(drv, "case", f' [data-testid="{name}"]')
 
@@ -154,7 +142,7 @@ def test_complaint_case_compensation_approval_and_the_shoppers_answer(demo_serve
     assert deadline.get_attribute("data-overdue") == "false" and deadline.text.startswith("剩 23 小时"), deadline.text
     wait(mei).until(lambda d: TEE_SKU in in_case(d, "case-lines").text and "× 1" in in_case(d, "case-lines").text, "the case's lines")
     # The complaint procedure: 倾听道歉 done by 小美.
-    click(mei, "case-step", '[data-step="acknowledge"] [data-testid="case-step-do"]')
+    tap(mei, "case-step", '[data-step="acknowledge"] [data-testid="case-step-do"]')
     wait(mei).until(lambda d: find(d, "case-step", '[data-step="acknowledge"]').get_attribute("data-done") == "true", "the step is not done")
     wait(mei).until(lambda d: AGENT_BADGE in find(d, "case-step", '[data-step="acknowledge"] [data-testid="case-step-who"]').text, "who acknowledged")
 
@@ -198,7 +186,7 @@ def test_complaint_case_compensation_approval_and_the_shoppers_answer(demo_serve
     assert not raw_keys(li), raw_keys(li)
     save_screenshot(li, "after-sales-approvals")
     mine.find_element(By.CSS_SELECTOR, css("compensation-decision-note")).send_keys("同意，老顾客")
-    click(li, "compensation-pending-row", f'[data-ticket-number="{number}"] [data-testid="compensation-approve"]')
+    tap(li, "compensation-pending-row", f'[data-ticket-number="{number}"] [data-testid="compensation-approve"]')
     wait(li).until(lambda d: not d.find_elements(By.CSS_SELECTOR, css("compensation-pending-row", f'[data-ticket-number="{number}"]')),
                    "the approved coupon is still waiting")
     visible(li, "compensation-pending-row", f'[data-ticket-number="{demo_ticket["number"]}"]')
@@ -257,15 +245,15 @@ def test_complaint_case_compensation_approval_and_the_shoppers_answer(demo_serve
 
     # -- the platform steps in and rules for the buyer: the case is agreed.
     tap(mei, "ticket-tab-cases")
-    click(mei, "case-move", '[data-state="platform_intervention"]')
+    tap(mei, "case-move", '[data-state="platform_intervention"]')
     wait(mei).until(lambda d: find(d, "case").get_attribute("data-state") == "platform_intervention", "the platform did not step in")
-    click(mei, "case-ruling", '[data-ruling="buyer_supported"]')
+    tap(mei, "case-ruling", '[data-ruling="buyer_supported"]')
     wait(mei).until(lambda d: find(d, "case").get_attribute("data-state") == "agreed", "the ruling did not agree the case")
     wait(mei).until(lambda d: in_case(d, "case-ruling-shown").text == "平台裁决：支持买家", "the after-sales tab does not show " + repr("平台裁决：支持买家"))
     assert [b.get_attribute("data-state") for b in mei.find_elements(By.CSS_SELECTOR, css("case-move"))] == ["awaiting_return", "platform_intervention"]
 
     # -- 小李 reverses the coupon: a new entry of the opposite sign, linked both ways.
-    click(li, "compensations-ledger", f' [data-entry-id="{entry["id"]}"] [data-testid="compensation-reverse"]')
+    tap(li, "compensations-ledger", f' [data-entry-id="{entry["id"]}"] [data-testid="compensation-reverse"]')
     fill(li, "compensation-reverse-note", "重复补偿，冲正")
     tap(li, "compensation-reverse-submit")
     reversal = wait(li).until(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, css("compensations-ledger") + " " + css("compensation-row"))

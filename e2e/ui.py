@@ -60,8 +60,16 @@ def press(drv, element) -> None:
 
 
 def tap(drv, name: str, extra: str = "") -> None:
-    """Clicks the visible element with data-testid ``name`` (plus an ``extra`` selector)."""
-    press(drv, visible(drv, name, extra))
+    """Clicks the visible element with data-testid ``name`` (plus an ``extra`` selector), finding it
+    again if the page redrew it between finding and clicking (a live update can replace a tab bar)."""
+    def clicked(d):
+        el = d.find_element(By.CSS_SELECTOR, css(name, extra))
+        if not (el.is_displayed() and el.is_enabled()):
+            return False
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'});", el)
+        el.click()
+        return True
+    wait(drv).until(clicked, f"could not click {name}{extra}")
 
 
 def fill(drv, name: str, text: str) -> None:

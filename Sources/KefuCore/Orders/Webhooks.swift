@@ -14,6 +14,8 @@ public enum WebhookEvent: String, Codable, CaseIterable, Sendable {
     case slaWarned = "sla.warned"
     /// An SLA clock of a ticket or conversation passed its due time.
     case slaBreached = "sla.breached"
+    /// An automation rule with a webhook action fired on a ticket or conversation.
+    case automationFired = "automation.fired"
 
     /// The events named in `names` (trimmed), in the given order, repeats dropped. Throws
     /// `.invalid` (field "events") for an empty list or an unknown name, listing the events.

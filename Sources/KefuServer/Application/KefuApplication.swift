@@ -69,6 +69,7 @@ public enum KefuApplication {
         app.routing = RoutingService(app: app)
         app.inboxes = InboxDirectory()
         app.storage[SLAPolicyCacheKey.self] = SLAPolicyCache()
+        app.storage[AutomationCatalogCacheKey.self] = AutomationCatalogCache()
         app.events = EventBus()
         listeners(app.events)
         try await EventRunner.ensureCursors(app)

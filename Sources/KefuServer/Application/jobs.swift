@@ -37,6 +37,10 @@ func jobs(_ runner: JobRunner) {
     // SLA: warnings and breaches at their moment (an alarm per next timer; the interval catches
     // clocks another instance started)
     runner.register(Job(name: SLAClocks.timerJob, interval: 5) { app, now in try await app.slaClocks.fireDue(now: now) })
+    // Automation: the actions of planned firings (kicked when one is planned), and time rules
+    // (an alarm for the next object coming due; the interval catches what other instances changed)
+    runner.register(Job(name: AutomationRuns.actionsJob, interval: 2) { app, now in try await app.automationRuns.runDue(now: now) })
+    runner.register(Job(name: AutomationRuns.timerJob, interval: 15) { app, now in try await app.automationRuns.timers(now: now) })
     // Tickets
     runner.register(Job(name: "tickets.close", interval: 300) { app, now in
         try await app.tickets.closeSolved(now: now) >= 500

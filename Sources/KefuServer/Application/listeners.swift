@@ -18,5 +18,6 @@ func listeners(_ bus: EventBus) {
     bus.register(durable: WebhooksListener())       // webhooks: deliveries to the shop platform
     bus.register(durable: OrderChatListener())      // orders: payment confirmations and price changes told in the chat
     bus.register(durable: SLAListener())            // SLA: clocks start, pause, resume and are fulfilled as tickets and chats move
+    bus.register(durable: AutomationListener())     // automation: rules on events are tried and their firings planned
     bus.register(durable: InboxCalendarListener())  // accounts: inboxes copy the hours of the calendar they keep them by
 }

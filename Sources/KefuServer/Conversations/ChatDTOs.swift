@@ -233,6 +233,17 @@ enum ServerFrame {
 
     /// An SLA clock of a ticket or conversation warned or breached: countdowns, the ticket's page
     /// and the breach list load again. Sent to who may see the ticket or conversation.
+    /// A rule's `notify` action: a notice for the members it names.
+    struct AutomationNotice: Encodable {
+        var type = "automation.notice"
+        var ruleId: UUID
+        var ruleName: String
+        var targetType: String
+        var targetId: UUID
+        var text: String
+        var at: Date
+    }
+
     struct SLAAlertFrame: Encodable {
         var type = "sla.alert"
         var kind: String

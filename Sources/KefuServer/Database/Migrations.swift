@@ -20,5 +20,6 @@ enum KefuMigrations {
         M014_CreateMessageSearch(),      // conversations: message search (FTS5 on SQLite, tsvector + GIN on PostgreSQL)
         M015_CreateSLA(),                // SLA: calendars, policies and their versions, metric clocks with timers, the SLA log
         M016_InboxCalendars(),           // inboxes keep their business hours by a calendar; existing hours become calendars
+        M017_CreateAutomation(),         // automation: rules, the firing log (their actions' queue); when a ticket's status changed
     ]
 }

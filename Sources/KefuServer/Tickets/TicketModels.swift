@@ -31,6 +31,8 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "first_reply_at") var firstReplyAt: Date?
     @OptionalField(key: "solved_at") var solvedAt: Date?
     @OptionalField(key: "closed_at") var closedAt: Date?
+    /// When the status last changed (time rules: "N hours in pending").
+    @OptionalField(key: "status_changed_at") var statusChangedAt: Date?
 
     init() {}
 

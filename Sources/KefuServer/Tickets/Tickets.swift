@@ -83,6 +83,7 @@ struct Tickets {
             ticket.type = type
             ticket.source = draft.source
             ticket.status = draft.assigneeID == nil ? .new : .open
+            ticket.statusChangedAt = unit.now
             ticket.urgency = draft.urgency ?? suggestion.urgency
             ticket.priority = draft.priority ?? suggestion.priority
             ticket.contactID = contact
@@ -307,6 +308,7 @@ struct Tickets {
         guard !changes.isEmpty || touch || state.firstReplyAt != ticket.firstReplyAt else { return }
         ticket.subject = state.subject
         ticket.type = state.type
+        if state.status != ticket.status { ticket.statusChangedAt = unit.now }
         ticket.status = state.status
         ticket.urgency = state.urgency
         ticket.priority = state.priority
