@@ -207,7 +207,7 @@ public struct AutomationRuleBody: Codable, Hashable, Sendable {
 
         let targets = parsedTrigger?.targets ?? Set(AutomationTarget.allCases)
         var parsedActions: [AutomationAction] = []
-        if actions.isEmpty { add("actions", "actions: a rule needs at least one action") }
+        if actions.isEmpty { add("actions", "actions: give at least one action") }
         if actions.count > Self.maxActions { add("actions", "actions: at most \(Self.maxActions)") }
         for (index, raw) in actions.enumerated() {
             let path = "actions[\(index)]"

@@ -41,6 +41,7 @@ func routes(_ app: Application) throws {
     CasesRoutes.register(r)          // after-sales: cases with deadlines, the compensation ledger and approvals
     FormsRoutes.register(r)          // forms: feedback and repair forms on public pages that file tickets, the customer's lookup
     AutomationRoutes.register(r)     // automation: rules on events and timers, trying one on a past case, the firing log
+    MacrosRoutes.register(r)         // macros: named steps applied to a conversation or ticket in one click, previewed first
     SLARoutes.register(r)            // SLA: calendars, policies, clocks of tickets and chats, next due times, breaches
     DemoRoutes.register(r)           // the demo shop and platform (after `kefu demo`)
 }

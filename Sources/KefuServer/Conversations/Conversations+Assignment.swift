@@ -24,7 +24,11 @@ extension Conversations {
     /// transfer's note and the domain events commit together; routing then takes a
     /// conversation left to an inbox (an inline listener). Answers with the conversation as
     /// it is now (the caller may no longer see it after moving it to another inbox).
-    func update(_ id: UUID, _ update: ConversationUpdate, note: String? = nil, by caller: Caller) async throws -> ConversationDTO {
+    ///
+    /// A macro adds a public `reply` (stored first, with the conversation's rules, so a status the
+    /// macro sets comes after it) and runs `audit` in the same transaction.
+    func update(_ id: UUID, _ update: ConversationUpdate, note: String? = nil, reply: String? = nil, by caller: Caller,
+                audit: (@Sendable (UnitOfWork) async throws -> Void)? = nil) async throws -> ConversationDTO {
         let conversation = try await find(id, as: caller)
         let accountID = caller.accountID
         if update.snoozedUntil != nil, update.status == nil {
@@ -38,6 +42,12 @@ extension Conversations {
             try await checkAssignee(agentID, inboxID: update.inbox ?? conversation.inboxID, accountID: accountID)
         }
         try await app.write { unit in
+            if let reply {
+                try await unit.insert(NewMessage(
+                    accountID: accountID, conversationID: id, senderType: caller.senderType, sender: caller.sender, clientMessageID: nil,
+                    text: String(reply.prefix(ChatLimits.maxTextCharacters)), isPrivate: false, attachments: [], event: nil, createdAt: nil,
+                    actor: caller.actor, role: caller.role(isPrivate: false)))
+            }
             guard let (state, _) = try await ConversationRows.load(id, accountID: accountID, on: unit.sql) else {
                 throw DomainError.notFound("conversation")
             }
@@ -58,6 +68,7 @@ extension Conversations {
                     sender: caller.sender, clientMessageID: nil, text: note, isPrivate: true, attachments: [], event: nil, createdAt: nil,
                     actor: caller.actor, role: .note))
             }
+            try await audit?(unit)
         }
         return try await dto(id, as: .system(accountID))
     }

@@ -21,5 +21,6 @@ enum KefuMigrations {
         M015_CreateSLA(),                // SLA: calendars, policies and their versions, metric clocks with timers, the SLA log
         M016_InboxCalendars(),           // inboxes keep their business hours by a calendar; existing hours become calendars
         M017_CreateAutomation(),         // automation: rules, the firing log (their actions' queue); when a ticket's status changed
+        M018_CreateMacros(),             // macros: named steps applied to a conversation or ticket in one click
     ]
 }

@@ -128,8 +128,37 @@ struct Tickets {
     // MARK: change
 
     func update(_ id: UUID, _ patch: TicketPatch, by caller: Caller) async throws -> Ticket {
+        try await apply(id, patch, by: caller)
+    }
+
+    /// Fields changed and comments added (a note, a public reply) in one transaction, comments
+    /// first: a macro, or a plain update without comments. `audit` runs in the same transaction.
+    func apply(_ id: UUID, _ patch: TicketPatch, comments: [(kind: TicketEntryKind, text: String)] = [], by caller: Caller,
+               audit: (@Sendable (Ticket, UnitOfWork) async throws -> Void)? = nil) async throws -> Ticket {
         let accountID = caller.accountID
-        let settings = try await TicketSettingsStore.load(accountID, now: app.kefu.clock.now(), on: db)
+        let change = try await cleaned(patch, caller)
+        let texts = try comments.map { comment -> (kind: TicketEntryKind, text: String) in
+            guard comment.kind == .note || comment.kind == .reply else { throw DomainError.invalid("kind", "kind must be note or reply") }
+            return (comment.kind, try Self.text(comment.text, field: "text"))
+        }
+        return try await app.write { unit in
+            let ticket = try await self.locked(id, caller, on: unit.db)
+            for comment in texts {
+                try await self.addComment(ticket, kind: comment.kind, text: comment.text, status: nil, by: caller, unit: unit)
+            }
+            let (state, changes) = try TicketEdit.apply(change, to: Self.state(ticket), now: unit.now)
+            if case .some(.some(let assignee)) = change.assignee, assignee != ticket.assigneeID {
+                try await self.checkAssignee(assignee, inboxID: state.inboxID, accountID: accountID, on: unit.db)
+            }
+            try await self.save(ticket, state, changes, by: caller, unit: unit)
+            try await audit?(ticket, unit)
+            return ticket
+        }
+    }
+
+    /// A patch checked against the shop's settings (type, inbox, tags, custom fields) and normalised.
+    private func cleaned(_ patch: TicketPatch, _ caller: Caller) async throws -> TicketPatch {
+        let settings = try await TicketSettingsStore.load(caller.accountID, now: app.kefu.clock.now(), on: db)
         if let type = patch.type { try TicketSettingsStore.checkType(type, settings) }
         if case .some(.some(let inbox)) = patch.inbox { try await checkInbox(inbox, caller) }
         var clean = patch
@@ -145,16 +174,7 @@ struct Tickets {
             let set = try TicketFieldRules.normalise(fields.filter { !$0.value.isEmpty }, definitions: definitions, requireAll: false)
             clean.fields = fields.mapValues { _ in "" }.merging(set) { _, new in new }
         }
-        let change = clean
-        return try await app.write { unit in
-            let ticket = try await self.locked(id, caller, on: unit.db)
-            let (state, changes) = try TicketEdit.apply(change, to: Self.state(ticket), now: unit.now)
-            if case .some(.some(let assignee)) = change.assignee, assignee != ticket.assigneeID {
-                try await self.checkAssignee(assignee, inboxID: state.inboxID, accountID: accountID, on: unit.db)
-            }
-            try await self.save(ticket, state, changes, by: caller, unit: unit)
-            return ticket
-        }
+        return clean
     }
 
     /// A private note or a public reply. A reply goes to the customer in the ticket's latest
@@ -165,41 +185,47 @@ struct Tickets {
         let text = try Self.text(raw, field: "text")
         return try await app.write { unit in
             let ticket = try await self.locked(id, caller, on: unit.db)
-            if ticket.status == .closed { throw DomainError(.conflict, code: "ticket_closed", message: "ticket \(ticket.numberText) is closed; file a follow-up ticket", field: "status") }
-            var messageID: UUID?
-            if kind == .reply {
-                let link = try await TicketLink.query(on: unit.db).filter(\.$accountID == ticket.accountID).filter(\.$ticketID == ticket.id!)
-                    .filter(\.$conversationID != nil).sort(\.$createdAt, .descending).first()
-                if let conversationID = link?.conversationID {
-                    let stored = try await app.conversations.insert(MessageDraft(text: text), in: conversationID, by: caller, unit: unit)
-                    messageID = stored.message.id
-                } else if ticket.source != .form {
-                    // A form's customer reads the team's replies where they look the ticket up.
-                    throw DomainError(.conflict, code: "no_conversation", message: "the ticket has no conversation to reply in; link one first or write a note",
-                                      field: "kind")
-                }
-            }
-            let entry = try await self.entry(ticket, kind, text: text, messageID: messageID, by: caller, unit: unit)
-            var state = Self.state(ticket)
-            var changes: [TicketFieldChange] = []
-            if kind == .reply {
-                if state.firstReplyAt == nil { state.firstReplyAt = unit.now }
-                let next = status ?? state.status.afterTeamReply
-                if next != state.status {
-                    try state.status.check(to: next)
-                    changes.append(TicketFieldChange(field: "status", from: state.status.rawValue, to: next.rawValue))
-                    state = TicketEdit.moved(state, to: next, now: unit.now)
-                }
-            } else if let status, status != state.status {
-                try state.status.check(to: status)
-                changes.append(TicketFieldChange(field: "status", from: state.status.rawValue, to: status.rawValue))
-                state = TicketEdit.moved(state, to: status, now: unit.now)
-            }
-            unit.record([.ticketCommented(TicketCommented(ticket: ticket.snapshot, entryID: entry.id!, kind: kind, text: text))],
-                        accountID: ticket.accountID, actor: caller.actor)
-            try await self.save(ticket, state, changes, by: caller, unit: unit, touch: true)
+            try await self.addComment(ticket, kind: kind, text: text, status: status, by: caller, unit: unit)
             return ticket
         }
+    }
+
+    /// A note or a reply on a ticket locked in `unit` (``comment(_:kind:text:status:by:)``).
+    private func addComment(_ ticket: Ticket, kind: TicketEntryKind, text: String, status: TicketStatus?, by caller: Caller,
+                            unit: UnitOfWork) async throws {
+        if ticket.status == .closed { throw DomainError(.conflict, code: "ticket_closed", message: "ticket \(ticket.numberText) is closed; file a follow-up ticket", field: "status") }
+        var messageID: UUID?
+        if kind == .reply {
+            let link = try await TicketLink.query(on: unit.db).filter(\.$accountID == ticket.accountID).filter(\.$ticketID == ticket.id!)
+                .filter(\.$conversationID != nil).sort(\.$createdAt, .descending).first()
+            if let conversationID = link?.conversationID {
+                let stored = try await app.conversations.insert(MessageDraft(text: text), in: conversationID, by: caller, unit: unit)
+                messageID = stored.message.id
+            } else if ticket.source != .form {
+                // A form's customer reads the team's replies where they look the ticket up.
+                throw DomainError(.conflict, code: "no_conversation", message: "the ticket has no conversation to reply in; link one first or write a note",
+                                  field: "kind")
+            }
+        }
+        let entry = try await self.entry(ticket, kind, text: text, messageID: messageID, by: caller, unit: unit)
+        var state = Self.state(ticket)
+        var changes: [TicketFieldChange] = []
+        if kind == .reply {
+            if state.firstReplyAt == nil { state.firstReplyAt = unit.now }
+            let next = status ?? state.status.afterTeamReply
+            if next != state.status {
+                try state.status.check(to: next)
+                changes.append(TicketFieldChange(field: "status", from: state.status.rawValue, to: next.rawValue))
+                state = TicketEdit.moved(state, to: next, now: unit.now)
+            }
+        } else if let status, status != state.status {
+            try state.status.check(to: status)
+            changes.append(TicketFieldChange(field: "status", from: state.status.rawValue, to: status.rawValue))
+            state = TicketEdit.moved(state, to: status, now: unit.now)
+        }
+        unit.record([.ticketCommented(TicketCommented(ticket: ticket.snapshot, entryID: entry.id!, kind: kind, text: text))],
+                    accountID: ticket.accountID, actor: caller.actor)
+        try await self.save(ticket, state, changes, by: caller, unit: unit, touch: true)
     }
 
     /// Links a conversation (the caller must see it, and it must be the ticket's customer's) or

@@ -27,7 +27,7 @@ final class AuthorizationMatrixTests: XCTestCase {
 
     /// The capabilities' parts: each sets up what its routes need and returns their rows.
     static var parts: [(MatrixWorld) async throws -> Rows] {
-        [opsRows, accountsRows, conversationsRows, knowledgeRows, routingRows, phrasesRows, ordersRows, webhooksRows, ticketsRows, casesRows, formsRows, slaRows, automationRows]
+        [opsRows, accountsRows, conversationsRows, knowledgeRows, routingRows, phrasesRows, ordersRows, webhooksRows, ticketsRows, casesRows, formsRows, slaRows, automationRows, macrosRows]
     }
 
     func testEveryRouteHasAnExpectationForEveryCaller() async throws {
