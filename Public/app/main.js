@@ -13,6 +13,7 @@ import { renderSignIn } from './views/signin.js';
 import { toast, loadError } from './ui.js';
 import { startChat, stopChat } from './chat/runtime.js';
 import { refreshBadges } from './chat/notify.js';
+import { watchNotices } from './automation/notice.js';
 
 const root = document.getElementById('app');
 let shell = null;
@@ -117,7 +118,7 @@ function renderRoute({ force = false } = {}) {
 function render() {
   if (session()) {
     document.body.classList.remove('signed-out');
-    startChat();
+    watchNotices(startChat()); // automation rules' notices on every page
     shell = renderShell(root, { onSignOut: signOut, onLocale: changeLocale });
     refreshBadges();
     renderRoute({ force: true });

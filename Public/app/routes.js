@@ -21,6 +21,7 @@ import * as aftersales from './views/aftersales.js';
 import * as compensations from './views/compensations.js';
 import * as forms from './views/forms.js';
 import * as sla from './views/sla.js';
+import * as automation from './views/automation.js';
 
 const RANK = { agent: 0, supervisor: 1, admin: 2, owner: 3 };
 
@@ -52,6 +53,7 @@ export const routes = [
   { path: 'forms', label: () => t('forms.nav'), icon: 'form', view: forms, admin: false },
   forRole({ path: 'live', label: () => t('routing.live.nav'), icon: 'pulse', view: live, minRole: 'supervisor' }),
   forRole({ path: 'sla', label: () => t('sla.nav'), icon: 'clock', view: sla, minRole: 'supervisor' }),
+  forRole({ path: 'automation', label: () => t('automation.nav'), icon: 'merge', view: automation, minRole: 'supervisor' }),
   forRole({ path: 'price-changes', label: () => t('orders.pricechange.nav'), icon: 'stamp', view: pricechanges, minRole: 'supervisor' }),
   forRole({ path: 'compensations', label: () => t('cases.approvals.nav'), icon: 'coins', view: compensations, minRole: 'supervisor' }),
   { path: 'knowledge', label: () => t('knowledge.nav'), icon: 'book', view: knowledge, admin: false },

@@ -62,6 +62,8 @@ function systemText(m) {
       return t('conversations.chat.eventMerged', { actor, count: detail });
     case 'conversation.handover':
       return t('knowledge.eventHandover');
+    case 'automation.fired':
+      return t('automation.timeline.fired', { rule: detail });
     default:
       return detail || m.event || '';
   }

@@ -194,6 +194,18 @@ public enum AutomationAction: Hashable, Sendable {
         }
     }
 
+    /// A short summary of what it sets ("priority=urgent", "tags=投诉,退款"); nil for texts and bare actions.
+    public var summary: String? {
+        switch self {
+        case .assignAgent(let id): "agent=\(id.uuidString.lowercased())"
+        case .assignInbox(let id): "inbox=\(id.uuidString.lowercased())"
+        case .setPriority(let v): "priority=\(v)"
+        case .setStatus(let v): "status=\(v)"
+        case .addTags(let t), .removeTags(let t): "tags=\(t.joined(separator: ","))"
+        case .roundRobin, .close, .reply, .note, .notify, .escalate, .webhook: nil
+        }
+    }
+
     /// Sends a message the customer reads (rate-limited per customer).
     public var messagesCustomer: Bool {
         if case .reply = self { return true }

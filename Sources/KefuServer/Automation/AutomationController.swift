@@ -74,14 +74,9 @@ struct AutomationController {
         let actions = rule.actions.map { action -> AutomationTestDTO.Action in
             switch action {
             case .reply(let t), .note(let t), .notify(_, let t): .init(type: action.type, detail: ReplyTemplate.render(t, variables))
-            case .assignAgent(let id): .init(type: action.type, detail: "agent=\(id.uuidString.lowercased())")
-            case .assignInbox(let id): .init(type: action.type, detail: "inbox=\(id.uuidString.lowercased())")
-            case .setPriority(let v): .init(type: action.type, detail: "priority=\(v)")
-            case .setStatus(let v): .init(type: action.type, detail: "status=\(v)")
-            case .addTags(let t), .removeTags(let t): .init(type: action.type, detail: "tags=\(t.joined(separator: ","))")
             case .escalate: .init(type: action.type, detail: "priority=\(AutomationEngine.escalated(subject.priority, target: subject.target))")
             case .close: .init(type: action.type, detail: "status=\(subject.target == .conversation ? "resolved" : "solved")")
-            case .roundRobin, .webhook: .init(type: action.type, detail: nil)
+            default: .init(type: action.type, detail: action.summary)
             }
         }
         return AutomationTestDTO(matched: matched && trigger.applies, trigger: trigger, conditions: conditions, actions: actions)

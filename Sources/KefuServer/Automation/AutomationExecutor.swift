@@ -36,8 +36,9 @@ struct AutomationExecutor {
             let batch = pending
             pending = []
             do {
-                let detail = try await change(batch)
-                results += batch.map { AutomationActionResult(type: $0.type, result: detail.0, detail: detail.1) }
+                let outcome = try await change(batch)
+                // Each action says what it set; an action the object refused says why.
+                results += batch.map { AutomationActionResult(type: $0.type, result: outcome.0, detail: outcome.0 == "ok" ? $0.summary ?? outcome.1 : outcome.1) }
             } catch {
                 results += batch.map { AutomationActionResult(type: $0.type, result: "failed", detail: describe(error)) }
             }

@@ -69,6 +69,7 @@ enum DemoData {
             + TicketsDemo.steps    // tickets in several states, an urgent complaint with its order, a custom field
             + CasesDemo.steps      // an exchange case under review with its deadline, a compensation waiting for approval
             + FormsDemo.steps      // a repair form in the widget and a feedback form on their public pages
+            + AutomationDemo.steps // example rules (switched off) and shared macros
     }
 
     static func printSignIn(console: any Console, settings: KefuSettings) {

@@ -154,12 +154,8 @@ struct Macros {
         switch action {
         case .reply: plan.reply
         case .note: plan.note
-        case .setStatus(let v): "status=\(v)"
         case .close: "status=\(plan.status ?? "")"
-        case .setPriority(let v): "priority=\(v)"
-        case .addTags(let t), .removeTags(let t): "tags=\(t.joined(separator: ","))"
-        case .assignAgent(let id): "agent=\(id.uuidString.lowercased())"
-        default: nil
+        default: action.summary
         }
     }
 }
