@@ -1,7 +1,8 @@
 """Automation rules, end to end, against the real server with the demo shop.
 
 The shopper 王女士 (C1001) first asks about a size in the demo shop's widget: that chat is the past
-conversation the rule is tried on. 2号 小李 (supervisor) opens 自动化规则 (#/automation) and builds
+conversation the rule is tried on. 2号 小李 (supervisor) opens 自动化规则 (#/automation), where the
+demo's example rules are listed, all switched off, and builds
 "投诉自动升级": when the customer writes (message.created), if the object is a conversation and the
 text contains 投诉 or 质量太差 (ALL), set the priority to urgent, add the tag 投诉, leave the private
 note "顾客在投诉，请优先处理" and reply "{customer_name}您好，已为您转接售后专员优先处理。".
@@ -94,12 +95,15 @@ def test_complaint_rule_tried_saved_and_fired(demo_server, make_driver):
     chat = conversation_of(api, HELLO)
     name = chat["contact"]["name"]
     assert name, chat
-    assert get_json(api, "/api/v1/automation/rules")["items"] == []
+    # The demo brings example rules, all switched off: the demo shop behaves as before.
+    demo_rules = get_json(api, "/api/v1/automation/rules")["items"]
+    assert demo_rules and not any(r["enabled"] for r in demo_rules), demo_rules
 
-    # -- the page: no rule yet.
+    # -- the page: the demo's rules, switched off.
     assert find(li, "nav-automation").text == "自动化规则"
     tap(li, "nav-automation")
-    visible(li, "automation-rules-empty")
+    for r in demo_rules:
+        visible(li, "automation-rule-row", f'[data-rule-id="{r["id"]}"]')
     tap(li, "automation-rule-new")
     visible(li, "automation-form")
     fill(li, "automation-name", RULE)
@@ -135,7 +139,7 @@ def test_complaint_rule_tried_saved_and_fired(demo_server, make_driver):
     beside = action(li, reply).find_element(By.CSS_SELECTOR, f'.field-error[data-error-for="actions[{reply}]"]').text
     assert f"actions[{reply}].text" in beside, beside
     assert visible(li, "automation-form-error").text
-    assert get_json(api, "/api/v1/automation/rules")["items"] == []
+    assert get_json(api, "/api/v1/automation/rules")["items"] == demo_rules
 
     # -- the reply written (a variable chip for the name), then tried on the shopper's first chat.
     area = action(li, reply).find_element(By.CSS_SELECTOR, css("automation-action-text"))
@@ -186,8 +190,8 @@ def test_complaint_rule_tried_saved_and_fired(demo_server, make_driver):
     tap(li, "automation-save")
     wait(li).until(lambda d: not d.find_elements(By.CSS_SELECTOR, css("automation-form")), "the rule form stayed open")
     rules = get_json(api, "/api/v1/automation/rules")["items"]
-    assert len(rules) == 1, rules
-    rule = rules[0]
+    assert len(rules) == len(demo_rules) + 1, rules
+    rule = rules[-1]
     assert {k: rule[k] for k in body} == body, rule
     row = css("automation-rule-row", f'[data-rule-id="{rule["id"]}"]')
     assert li.find_element(By.CSS_SELECTOR, row + " " + css("automation-rule-name")).text == RULE

@@ -22,9 +22,9 @@ final class AutomationTests: XCTestCase {
         var accountID: UUID { f.shop.account.id! }
     }
 
-    private func world() async throws -> World {
-        let clock = ManualClock()
-        let app = try await TestApp.make(for: self, clock: clock)
+    private func world(app existing: Application? = nil, clock: ManualClock = ManualClock()) async throws -> World {
+        let app: Application
+        if let existing { app = existing } else { app = try await TestApp.make(for: self, clock: clock) }
         let f = try await OrdersFixture.make(for: self, app: app)
         let supervisor = try await Team.createMember(
             .init(email: "lead@shop.test", password: TestShop.password, displayName: "组长", agentNumber: 30, role: .supervisor,
@@ -307,5 +307,40 @@ final class AutomationTests: XCTestCase {
         XCTAssertEqual(firings, 0)
         let priority = try await conversation(w).priority
         XCTAssertEqual(priority, ConversationPriority.none)
+    }
+
+    func testTwoInstancesFireEachTimeRuleOnceAndDoItsActionsOnce() async throws {
+        // setup: twelve customers waiting, a one-minute rule, two instances on one database
+        let clock = ManualClock()
+        let settings = try TestApp.settings()
+        let first = try await TestApp.make(for: self, clock: clock) { $0 = settings }
+        let second = try await TestApp.secondInstance(settings, for: self, clock: clock)
+        let w = try await world(app: first, clock: clock)
+        try await rule(w, """
+            {"name":"等 1 分钟","trigger":{"kind":"time","timer":"conversation.unanswered","minutes":1},"actions":[{"type":"note","text":"已等待 1 分钟"}]}
+            """)
+        clock.advance(by: 1)
+        var ids: [UUID] = []
+        for _ in 0..<12 { ids.append(try await TestVisitor.create(first, shop: w.f.shop, messages: ["在吗"]).conversation.id!) }
+        await first.drainEvents()
+        clock.advance(by: 61)
+        // act: both instances look at the timers and do the actions at once, several times
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for app in [first, second, first, second] {
+                group.addTask {
+                    for _ in 0..<3 {
+                        _ = try await app.automationRuns.timers(now: clock.now())
+                        _ = try await app.automationRuns.runDue(now: clock.now())
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // check: one firing and one note per waiting conversation
+        let runs = try await AutomationRunRow.query(on: first.db).filter(\.$targetID ~~ ids).all()
+        XCTAssertEqual(runs.count, 12)
+        XCTAssertTrue(runs.allSatisfy { $0.status == "done" }, "\(runs.map(\.status))")
+        let notes = try await Message.query(on: first.db).filter(\.$conversationID ~~ ids).filter(\.$text == "已等待 1 分钟").count()
+        XCTAssertEqual(notes, 12)
     }
 }
