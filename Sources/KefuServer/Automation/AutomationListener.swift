@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KefuCore
 import SQLKit
@@ -12,6 +13,15 @@ struct AutomationListener: DurableListener {
     let name = "automation"
     let kinds: Set<EventKind> = Set(AutomationTrigger.events)
 
+    /// A shop without rules for this kind (nor time rules a customer's message starts) skips it undecoded.
+    func wants(_ kind: EventKind, accountID: UUID, app: Application, on db: any Database) async throws -> Bool {
+        let catalog = try await app.automationCatalog.catalog(accountID, on: db)
+        return !catalog.rules(for: kind.rawValue).isEmpty || (Self.timerKinds.contains(kind) && catalog.hasTimers)
+    }
+
+    /// Kinds that start a timer (``armTimers(_:catalog:app:)``).
+    static let timerKinds: Set<EventKind> = [.messageCreated, .conversationOpened, .ticketCreated, .ticketUpdated]
+
     func handle(_ event: DomainEvent, in unit: UnitOfWork) async throws {
         let catalog = try await unit.app.automationCatalog.catalog(event.accountID, on: unit.db)
         armTimers(event, catalog: catalog, app: unit.app)
@@ -20,7 +30,7 @@ struct AutomationListener: DurableListener {
         guard var subject = try await AutomationSubjects.load(target, id, accountID: event.accountID, now: event.occurredAt, on: unit.sql) else { return }
         Self.overlay(event, on: &subject)
         let runs = unit.app.automationRuns
-        let depth = try await runs.depth(of: event.actor, targetID: id, on: unit.sql)
+        let depth = try await runs.depth(of: event.actor, at: event.occurredAt, targetID: id, on: unit.sql)
         for rule in rules {
             // A rule's own changes never start it again.
             if case .automation(let ruleID) = event.actor, ruleID == rule.id { continue }

@@ -159,6 +159,8 @@ struct AutomationCatalog: Sendable {
     var byTrigger: [String: [AutomationRule]]
 
     func rules(for key: String) -> [AutomationRule] { byTrigger[key] ?? [] }
+    /// Whether the shop has time rules.
+    var hasTimers: Bool { byTrigger.keys.contains { $0.hasPrefix("timer:") } }
 
     static func load(_ accountID: UUID, on db: any Database) async throws -> AutomationCatalog {
         let rows = try await AutomationRuleRow.query(on: db).filter(\.$accountID == accountID).filter(\.$enabled == true)

@@ -49,12 +49,15 @@ struct AutomationRuns {
     }
 
     /// How deep in a chain of rules an event caused by `actor` on `targetID` is: 0 for anyone
-    /// but a rule; for a rule, one more than the run of that rule that made the change.
-    func depth(of actor: EventActor, targetID: UUID, on sql: any SQLDatabase) async throws -> Int {
+    /// but a rule; for a rule, one more than its run on the object that made the change (the
+    /// latest started by then; of runs started in the same instant, the deepest).
+    func depth(of actor: EventActor, at occurredAt: Date, targetID: UUID, on sql: any SQLDatabase) async throws -> Int {
         guard case .automation(let ruleID) = actor else { return 0 }
         let row = try await sql.raw("""
-            SELECT depth FROM automation_runs WHERE rule_id = \(bind: ruleID) AND target_id = \(bind: targetID) AND status IN ('running', 'done', 'failed')
-            ORDER BY created_at DESC LIMIT 1
+            SELECT depth FROM automation_runs
+            WHERE rule_id = \(bind: ruleID) AND target_id = \(bind: targetID) AND status IN ('running', 'done', 'failed')
+              AND created_at <= \(bind: occurredAt)
+            ORDER BY created_at DESC, depth DESC LIMIT 1
             """).first()
         return (try row?.decode(column: "depth", as: Int.self) ?? 0) + 1
     }

@@ -10,6 +10,9 @@ final class EventBus: Sendable {
     static let maxDepth = 6
     @TaskLocal static var depth = 0
 
+    /// Events the durable listeners read, decoded once for all of them.
+    let decoded = DecodedEvents(limit: 4096)
+
     private let inlineBox = NIOLockedValueBox<[any InlineListener]>([])
     private let durableBox = NIOLockedValueBox<[any DurableListener]>([])
 

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KefuCore
 import Vapor
@@ -24,4 +25,11 @@ protocol DurableListener: Sendable {
     /// The kinds it reads (the runner skips the others without reading them).
     var kinds: Set<EventKind> { get }
     func handle(_ event: DomainEvent, in unit: UnitOfWork) async throws
+    /// Whether an event of `kind` in shop `accountID` may concern it (cheap, before the event is
+    /// decoded; a listener that has nothing to do for a shop skips its events). Default: yes.
+    func wants(_ kind: EventKind, accountID: UUID, app: Application, on db: any Database) async throws -> Bool
+}
+
+extension DurableListener {
+    func wants(_ kind: EventKind, accountID: UUID, app: Application, on db: any Database) async throws -> Bool { true }
 }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import KefuCore
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// The event outbox (`event_outbox`): every domain event is a row written in the same
@@ -22,9 +23,18 @@ enum EventOutbox {
         static func < (a: Position, b: Position) -> Bool { (a.tx, a.id) < (b.tx, b.id) }
     }
 
+    /// One row as read: who and what without decoding the payload, which is decoded when a
+    /// listener wants the event (once for every listener reading it: ``DecodedEvents``).
     struct Row: Sendable {
         var position: Position
-        var event: DomainEvent
+        var eventID: UUID
+        var accountID: UUID
+        var kind: EventKind?
+        var payload: String
+
+        func event(_ cache: DecodedEvents) throws -> DomainEvent {
+            try cache.event(eventID) { try EventOutbox.decoder.decode(DomainEvent.self, from: Data(payload.utf8)) }
+        }
     }
 
     static let encoder: JSONEncoder = JSONEncoder()
@@ -64,7 +74,7 @@ enum EventOutbox {
     static func read(after: Position, upTo: Position, kinds: Set<EventKind>, limit: Int, on sql: any SQLDatabase) async throws -> [Row] {
         guard after < upTo else { return [] }
         var query: SQLQueryString = """
-            SELECT id, tx, payload FROM event_outbox
+            SELECT id, tx, event_id, account_id, kind, payload FROM event_outbox
             WHERE (tx > \(bind: after.tx) OR (tx = \(bind: after.tx) AND id > \(bind: after.id)))
               AND (tx < \(bind: upTo.tx) OR (tx = \(bind: upTo.tx) AND id <= \(bind: upTo.id)))
             """
@@ -73,9 +83,10 @@ enum EventOutbox {
         }
         query += " ORDER BY tx, id LIMIT \(unsafeRaw: String(limit))"
         return try await sql.raw(query).all().map { row in
-            let payload = try row.decode(column: "payload", as: String.self)
-            return Row(position: Position(tx: try row.decode(column: "tx", as: Int64.self), id: try row.decode(column: "id", as: Int64.self)),
-                       event: try decoder.decode(DomainEvent.self, from: Data(payload.utf8)))
+            Row(position: Position(tx: try row.decode(column: "tx", as: Int64.self), id: try row.decode(column: "id", as: Int64.self)),
+                eventID: try row.decode(column: "event_id", as: UUID.self), accountID: try row.decode(column: "account_id", as: UUID.self),
+                kind: EventKind(rawValue: try row.decode(column: "kind", as: String.self)),
+                payload: try row.decode(column: "payload", as: String.self))
         }
     }
 
@@ -91,4 +102,37 @@ enum EventOutbox {
     }
 
     static func isPostgres(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "postgresql" }
+}
+
+/// Decoded events by their id, the newest `limit` kept (events never change once written): the
+/// durable listeners read the same events one after another (every chat message is read by
+/// reporting, SLA and automation), and each is decoded once. One per application.
+final class DecodedEvents: Sendable {
+    private struct State {
+        var events: [UUID: DomainEvent] = [:]
+        var order: [UUID] = []
+        var head = 0
+    }
+    private let limit: Int
+    private let state = NIOLockedValueBox(State())
+
+    init(limit: Int) { self.limit = limit }
+
+    func event(_ id: UUID, decode: () throws -> DomainEvent) throws -> DomainEvent {
+        if let hit = state.withLockedValue({ $0.events[id] }) { return hit }
+        let event = try decode()
+        state.withLockedValue { s in
+            guard s.events[id] == nil else { return }
+            if s.order.count < limit {
+                s.order.append(id)
+            } else {
+                // A ring: the oldest entry makes room.
+                s.events[s.order[s.head]] = nil
+                s.order[s.head] = id
+                s.head = (s.head + 1) % limit
+            }
+            s.events[id] = event
+        }
+        return event
+    }
 }

@@ -68,7 +68,11 @@ enum EventRunner {
             let limit = cursor.attempts > 0 ? 1 : batch
             let rows = try await EventOutbox.read(after: cursor.position, upTo: head, kinds: listener.kinds, limit: limit, on: sql)
             let unit = UnitOfWork(app: app, db: tx, now: now)
-            for row in rows { try await listener.handle(row.event, in: unit) }
+            for row in rows {
+                // A listener with nothing to do for this shop and kind skips the event undecoded.
+                guard let kind = row.kind, try await listener.wants(kind, accountID: row.accountID, app: app, on: tx) else { continue }
+                try await listener.handle(try row.event(app.events.decoded), in: unit)
+            }
             try await unit.flushOutbox()
             let reachedEnd = rows.count < limit
             let next = reachedEnd ? max(head, cursor.position) : rows.last!.position
@@ -97,7 +101,8 @@ enum EventRunner {
             let attempts = cursor.attempts + 1
             if attempts >= maxAttempts {
                 let head = try await EventOutbox.head(on: sql)
-                if let row = try await EventOutbox.read(after: cursor.position, upTo: head, kinds: listener.kinds, limit: 1, on: sql).first {
+                if let found = try await EventOutbox.read(after: cursor.position, upTo: head, kinds: listener.kinds, limit: 1, on: sql).first {
+                    let row = (position: found.position, event: try found.event(app.events.decoded))
                     try await sql.raw("""
                         INSERT INTO event_failures (id, account_id, listener, event_id, outbox_id, kind, error, attempts, created_at)
                         VALUES (\(bind: app.kefu.ids.make()), \(bind: row.event.accountID), \(bind: listener.name), \(bind: row.event.id),

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KefuCore
 import SQLKit
@@ -14,6 +15,11 @@ struct SLAListener: DurableListener {
 
     /// Ticket fields SLA policies look at.
     static let policyFields: Set<String> = ["priority", "type", "inbox", "tags"]
+
+    /// A shop without SLA policies or open clocks skips its events undecoded.
+    func wants(_ kind: EventKind, accountID: UUID, app: Application, on db: any Database) async throws -> Bool {
+        try await !app.slaPolicies.catalog(accountID, on: db).isIdle
+    }
 
     func handle(_ event: DomainEvent, in unit: UnitOfWork) async throws {
         guard let (type, id, signals) = Self.signals(event), !signals.isEmpty else { return }

@@ -19,7 +19,7 @@ final class WebhookEventTests: XCTestCase {
     func testRawValues() throws {
         // setup, act, check
         XCTAssertEqual(WebhookEvent.allCases.map(\.rawValue), ["order.price_changed", "order.reminded", "case.updated", "compensation.approved",
-                                                              "sla.warned", "sla.breached"])
+                                                              "sla.warned", "sla.breached", "automation.fired"])
         XCTAssertEqual(try JSONDecoder().decode([WebhookEvent].self, from: Data(#"["order.reminded"]"#.utf8)), [.orderReminded])
         XCTAssertEqual(String(decoding: try JSONEncoder().encode([WebhookEvent.orderPriceChanged]), as: UTF8.self), #"["order.price_changed"]"#)
     }
@@ -39,9 +39,9 @@ final class WebhookEventTests: XCTestCase {
 
         // check
         XCTAssertEqual(unknown?.field, "events")
-        XCTAssertEqual(unknown?.message, "events: unknown event 'order.paid'; the events are order.price_changed, order.reminded, case.updated, compensation.approved, sla.warned, sla.breached")
+        XCTAssertEqual(unknown?.message, "events: unknown event 'order.paid'; the events are order.price_changed, order.reminded, case.updated, compensation.approved, sla.warned, sla.breached, automation.fired")
         XCTAssertEqual(empty?.field, "events")
-        XCTAssertEqual(empty?.message, "events must name at least one event: order.price_changed, order.reminded, case.updated, compensation.approved, sla.warned, sla.breached")
+        XCTAssertEqual(empty?.message, "events must name at least one event: order.price_changed, order.reminded, case.updated, compensation.approved, sla.warned, sla.breached, automation.fired")
         XCTAssertEqual(domainError { _ = try WebhookEvent.parse(["ORDER.REMINDED"]) }?.field, "events")
     }
 }

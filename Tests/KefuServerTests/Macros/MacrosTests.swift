@@ -66,12 +66,17 @@ final class MacrosTests: XCTestCase {
         XCTAssertEqual(audit.count, 1)
         let used = try await MacroRow.find(m.id, on: app.db)
         XCTAssertEqual(used?.uses, 1)
-        // the events of the reply and the change were written together: one transaction
-        let txs = try await (app.db as! any SQLDatabase).raw("""
-            SELECT DISTINCT created_at FROM event_outbox WHERE conversation_id = \(bind: id) AND kind IN ('message.created', 'conversation.status_changed')
-            AND created_at >= \(bind: audit[0].createdAt)
+        // the reply and the resolution were written together: one transaction (PostgreSQL stores
+        // each row's transaction id), one moment
+        let rows = try await (app.db as! any SQLDatabase).raw("""
+            SELECT kind, payload, created_at, tx FROM event_outbox WHERE conversation_id = \(bind: id) AND kind IN ('message.created', 'conversation.status_changed')
             """).all()
-        XCTAssertEqual(txs.count, 1)
+        let replied = try rows.first { try $0.decode(column: "kind", as: String.self) == "message.created" && $0.decode(column: "payload", as: String.self).contains(expected) }
+        let resolved = try rows.first { try $0.decode(column: "kind", as: String.self) == "conversation.status_changed" }
+        let repliedAt = try XCTUnwrap(replied).decode(column: "created_at", as: Date.self)
+        let resolvedAt = try XCTUnwrap(resolved).decode(column: "created_at", as: Date.self)
+        XCTAssertEqual(repliedAt, resolvedAt)
+        XCTAssertEqual(try XCTUnwrap(replied).decode(column: "tx", as: Int64.self), try XCTUnwrap(resolved).decode(column: "tx", as: Int64.self))
     }
 
     func testPersonalMacrosAreTheirAuthorsAndSharedOnesAreWrittenBySupervisors() async throws {
