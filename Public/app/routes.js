@@ -22,6 +22,7 @@ import * as compensations from './views/compensations.js';
 import * as forms from './views/forms.js';
 import * as sla from './views/sla.js';
 import * as automation from './views/automation.js';
+import * as macros from './views/macros.js';
 
 const RANK = { agent: 0, supervisor: 1, admin: 2, owner: 3 };
 
@@ -58,6 +59,7 @@ export const routes = [
   forRole({ path: 'compensations', label: () => t('cases.approvals.nav'), icon: 'coins', view: compensations, minRole: 'supervisor' }),
   { path: 'knowledge', label: () => t('knowledge.nav'), icon: 'book', view: knowledge, admin: false },
   { path: 'phrases', label: () => t('phrases.nav'), icon: 'bolt', view: phrases, admin: false },
+  { path: 'macros', label: () => t('macros.nav'), icon: 'macro', view: macros, admin: false },
   { path: 'account', label: () => t('app.nav.account'), icon: 'user', view: account, admin: false },
   { path: 'agents', label: () => t('app.nav.agents'), icon: 'agents', view: agents, admin: true, group: 'admin' },
   { path: 'inboxes', label: () => t('app.nav.inboxes'), icon: 'inbox', view: inboxes, admin: true, group: 'admin' },

@@ -2,7 +2,8 @@
 // the parameters it takes — a member or an inbox to assign to, a priority or a status, tags, the
 // text of a reply, a private note or a notice (with the variable chips), whom to notify — and ↑ ↓ ×
 // to move or remove it. Changing the type keeps what still fits (the text of a reply becomes the
-// note's).
+// note's). Macros (macros/editor.js) use the same list with their own step types, values,
+// variables, hints and testids (the options of createActions).
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { agentLabel } from '../chat/format.js';
@@ -38,22 +39,32 @@ function retype(action, type) {
 
 /**
  * start: the rule's actions; context(): {directory}; scope(): the rule's scope; onChange().
+ * Options for another owner of the list (macros): types (the action types offered, in order),
+ * testid (the prefix of every data-testid: automation-action-type …), statuses(scope) and
+ * priorities(scope) ([{value, label}] offered), variables {names, label(name)} (the chips of a
+ * text), hint(type) (the line under an action), limit (how many), labels {add, empty} (the add
+ * button's words and the empty list's).
  * Returns {el, body(), place(path), redraw()}.
  */
-export function createActions({ start, context, scope, onChange }) {
+export function createActions({
+  start, context, scope, onChange, types = ACTIONS, testid = 'automation', statuses = statusOptions, priorities = priorityOptions,
+  variables = null, hint = actionHint, limit = MAX_ACTIONS, labels = {},
+}) {
+  const tid = (name) => `${testid}-${name}`;
+  const fresh = types.includes('add_tags') ? 'add_tags' : types[0];
   const model = (start || []).map(withKey);
   let rows = []; // per index: {controls: {type, agentId, …}, slot, read()}
-  const list = h('ol', { class: 'auto-action-list', 'data-testid': 'automation-actions' });
+  const list = h('ol', { class: 'auto-action-list', 'data-testid': tid('actions') });
   const slot = h('div', { class: 'field-error', 'data-error-for': 'actions' });
   const addButton = h('button', {
-    type: 'button', class: 'btn btn-small auto-add', 'data-testid': 'automation-action-add', onclick: () => add(),
-  }, t('automation.actionList.add'));
+    type: 'button', class: 'btn btn-small auto-add', 'data-testid': tid('action-add'), onclick: () => add(),
+  }, labels.add || t('automation.actionList.add'));
   const el = h('div', { class: 'auto-actions' }, list, h('div', { class: 'auto-group-foot' }, addButton,
-    h('span', { class: 'muted auto-limit' }, t('automation.actionList.limit', { max: MAX_ACTIONS }))), slot);
+    h('span', { class: 'muted auto-limit' }, t('automation.actionList.limit', { max: limit }))), slot);
 
   function add() {
-    if (model.length >= MAX_ACTIONS) return;
-    model.push(withKey({ type: 'add_tags' }));
+    if (model.length >= limit) return;
+    model.push(withKey({ type: fresh }));
     draw();
     onChange();
     const last = rows[rows.length - 1];
@@ -77,9 +88,9 @@ export function createActions({ start, context, scope, onChange }) {
     onChange();
   }
 
-  function select(name, testid, options, current, placeholder, set) {
+  function select(name, selectTestid, options, current, placeholder, set) {
     const known = options.some((o) => sameId(o.value, current));
-    const el = h('select', { name, 'data-testid': testid, id: nextId('automation-action') },
+    const el = h('select', { name, 'data-testid': selectTestid, id: nextId('automation-action') },
       !known ? h('option', { value: current || '', selected: true }, current ? t('automation.unknownRef') : placeholder) : null,
       options.filter((o) => !o.off || sameId(o.value, current)).map((o) => h('option', { value: o.value, selected: sameId(o.value, current) }, o.label)));
     el.addEventListener('change', () => set(el.value));
@@ -102,22 +113,22 @@ export function createActions({ start, context, scope, onChange }) {
     switch (action.type) {
       case 'assign_agent': {
         const options = (directory.agents || []).map((a) => ({ value: a.id, label: agentLabel(a), off: a.active === false }));
-        controls.agentId = select(`${prefix}.agentId`, 'automation-action-agent', options, action.agentId, t('automation.chooseAgent'), set('agentId'));
+        controls.agentId = select(`${prefix}.agentId`, tid('action-agent'), options, action.agentId, t('automation.chooseAgent'), set('agentId'));
         parts.push(labelled(t('automation.param.agent'), controls.agentId));
         read = () => ({ agentId: controls.agentId.value || null });
         break;
       }
       case 'assign_inbox': {
         const options = (directory.inboxes || []).map((i) => ({ value: i.id, label: i.name, off: i.active === false }));
-        controls.inboxId = select(`${prefix}.inboxId`, 'automation-action-inbox', options, action.inboxId, t('automation.chooseInbox'), set('inboxId'));
+        controls.inboxId = select(`${prefix}.inboxId`, tid('action-inbox'), options, action.inboxId, t('automation.chooseInbox'), set('inboxId'));
         parts.push(labelled(t('automation.param.inbox'), controls.inboxId));
         read = () => ({ inboxId: controls.inboxId.value || null });
         break;
       }
       case 'set_priority':
       case 'set_status': {
-        const options = action.type === 'set_priority' ? priorityOptions(s) : statusOptions(s);
-        controls.value = select(`${prefix}.value`, 'automation-action-value', options, action.value, t('automation.choose'), set('value'));
+        const options = action.type === 'set_priority' ? priorities(s) : statuses(s);
+        controls.value = select(`${prefix}.value`, tid('action-value'), options, action.value, t('automation.choose'), set('value'));
         parts.push(labelled(t(action.type === 'set_priority' ? 'automation.param.priority' : 'automation.param.status'), controls.value));
         read = () => ({ value: controls.value.value });
         break;
@@ -125,7 +136,7 @@ export function createActions({ start, context, scope, onChange }) {
       case 'add_tags':
       case 'remove_tags': {
         const tags = chipInput({
-          values: action.tags, name: `${prefix}.tags`, testid: 'automation-action-tags',
+          values: action.tags, name: `${prefix}.tags`, testid: tid('action-tags'), chipTestid: tid('chip'),
           placeholder: t('automation.param.tagsPlaceholder'), label: t('automation.param.tags'), onChange: set('tags'),
         });
         controls.tags = tags.input;
@@ -137,37 +148,38 @@ export function createActions({ start, context, scope, onChange }) {
       case 'note':
       case 'notify': {
         if (action.type === 'notify') {
-          controls.recipients = h('select', { name: `${prefix}.recipients`, 'data-testid': 'automation-action-recipients' },
+          controls.recipients = h('select', { name: `${prefix}.recipients`, 'data-testid': tid('action-recipients') },
             RECIPIENTS.map((r) => h('option', { value: r, selected: r === action.recipients }, recipientLabel(r))));
           controls.recipients.addEventListener('change', () => set('recipients')(controls.recipients.value));
           parts.push(labelled(t('automation.param.recipients'), controls.recipients));
         }
         const area = h('textarea', {
           name: `${prefix}.text`, id: nextId('automation-action-text'), rows: '3', maxlength: String(MAX_TEXT), class: 'auto-text',
-          'data-testid': 'automation-action-text', placeholder: t(`automation.param.textPlaceholder.${action.type}`),
+          'data-testid': tid('action-text'), placeholder: t(`automation.param.textPlaceholder.${action.type}`),
         });
         area.value = action.text || '';
         area.addEventListener('input', () => set('text')(area.value));
         controls.text = area;
         parts.push(h('div', { class: 'auto-param auto-param-wide' },
-          h('label', { for: area.id }, t(`automation.param.text.${action.type}`)), area, variableChips(area)));
+          h('label', { for: area.id }, t(`automation.param.text.${action.type}`)), area,
+          variableChips(area, variables ? { testid: tid('action-var'), variables: variables.names, label: variables.label } : { testid: tid('action-var') })));
         read = () => (action.type === 'notify' ? { recipients: controls.recipients.value, text: area.value } : { text: area.value });
         break;
       }
       default:
         break;
     }
-    const hint = actionHint(action.type);
-    return { controls, read, el: h('div', { class: 'auto-action-params' }, parts, hint ? h('p', { class: 'auto-action-hint' }, hint) : null) };
+    const line = hint(action.type);
+    return { controls, read, el: h('div', { class: 'auto-action-params' }, parts, line ? h('p', { class: 'auto-action-hint' }, line) : null) };
   }
 
   function row(index, s) {
     const action = model[index];
     const prefix = `actions[${index}]`;
     const typeSelect = h('select', {
-      name: `${prefix}.type`, id: nextId('automation-action-type'), 'data-testid': 'automation-action-type', 'aria-label': t('automation.actionList.type'),
-    }, ACTIONS.map((a) => h('option', { value: a, selected: a === action.type }, actionLabel(a))),
-    ACTIONS.includes(action.type) ? null : h('option', { value: action.type, selected: true }, action.type));
+      name: `${prefix}.type`, id: nextId('automation-action-type'), 'data-testid': tid('action-type'), 'aria-label': t('automation.actionList.type'),
+    }, types.map((a) => h('option', { value: a, selected: a === action.type }, actionLabel(a))),
+    types.includes(action.type) ? null : h('option', { value: action.type, selected: true }, action.type));
     typeSelect.addEventListener('change', () => {
       model[index] = retype(action, typeSelect.value);
       draw();
@@ -177,23 +189,23 @@ export function createActions({ start, context, scope, onChange }) {
     });
     const p = params(index, action, s);
     const up = h('button', {
-      type: 'button', class: 'btn btn-small btn-ghost auto-move', 'data-testid': 'automation-action-up', disabled: index === 0,
+      type: 'button', class: 'btn btn-small btn-ghost auto-move', 'data-testid': tid('action-up'), disabled: index === 0,
       'aria-label': t('automation.actionList.up'), title: t('automation.actionList.up'), onclick: () => move(index, -1),
     }, '\u2191');
     const down = h('button', {
-      type: 'button', class: 'btn btn-small btn-ghost auto-move', 'data-testid': 'automation-action-down', disabled: index === model.length - 1,
+      type: 'button', class: 'btn btn-small btn-ghost auto-move', 'data-testid': tid('action-down'), disabled: index === model.length - 1,
       'aria-label': t('automation.actionList.down'), title: t('automation.actionList.down'), onclick: () => move(index, 1),
     }, '\u2193');
     const slotOf = h('div', { class: 'field-error', 'data-error-for': prefix });
     rows[index] = { controls: { type: typeSelect, ...p.controls }, slot: slotOf, read: () => ({ type: action.type, ...extra(action), ...p.read() }), buttons: { up, down } };
-    return h('li', { class: 'auto-action', 'data-testid': 'automation-action', 'data-index': String(index), 'data-type': action.type },
+    return h('li', { class: 'auto-action', 'data-testid': tid('action'), 'data-index': String(index), 'data-type': action.type },
       h('div', { class: 'auto-action-head' },
         h('span', { class: 'auto-action-pos', 'aria-hidden': 'true' }, String(index + 1)),
         typeSelect,
         h('span', { class: 'auto-spacer' }),
         up, down,
         h('button', {
-          type: 'button', class: 'btn btn-small btn-ghost auto-remove', 'data-testid': 'automation-action-remove',
+          type: 'button', class: 'btn btn-small btn-ghost auto-remove', 'data-testid': tid('action-remove'),
           'aria-label': t('automation.actionList.remove'), title: t('automation.actionList.remove'), onclick: () => remove(index),
         }, '\u00d7')),
       p.el,
@@ -214,8 +226,8 @@ export function createActions({ start, context, scope, onChange }) {
     const s = scope();
     rows = [];
     const items = model.map((_, i) => row(i, s));
-    list.replaceChildren(...(items.length ? items : [h('li', { class: 'auto-cond-empty muted', 'data-testid': 'automation-actions-empty' }, t('automation.actionList.empty'))]));
-    addButton.disabled = model.length >= MAX_ACTIONS;
+    list.replaceChildren(...(items.length ? items : [h('li', { class: 'auto-cond-empty muted', 'data-testid': tid('actions-empty') }, labels.empty || t('automation.actionList.empty'))]));
+    addButton.disabled = model.length >= limit;
   }
 
   function place(path) {

@@ -18,10 +18,13 @@ export function nextId(prefix) {
 
 /**
  * Chips plus a text box. Options: values (the start), name (the API field, for errors), testid
- * (of the text box; chips are automation-chip), placeholder, label (aria), suggestions (offered in
- * a list), onChange(values). Returns {el, input, values(), commit()}.
+ * (of the text box), chipTestid (of each chip, its × is chipTestid-remove; automation-chip unless
+ * told), placeholder, label (aria), suggestions (offered in a list), onChange(values).
+ * Returns {el, input, values(), commit()}.
  */
-export function chipInput({ values = [], name = null, testid, placeholder = '', label = '', suggestions = null, onChange = () => {} }) {
+export function chipInput({
+  values = [], name = null, testid, chipTestid = 'automation-chip', placeholder = '', label = '', suggestions = null, onChange = () => {},
+}) {
   const items = (values || []).map(String);
   const listId = suggestions && suggestions.length ? nextId('automation-suggest') : null;
   const input = h('input', {
@@ -39,10 +42,10 @@ export function chipInput({ values = [], name = null, testid, placeholder = '', 
   }
 
   function draw() {
-    chips.replaceChildren(...items.map((word, index) => h('span', { class: 'auto-chip', 'data-testid': 'automation-chip', 'data-value': word },
+    chips.replaceChildren(...items.map((word, index) => h('span', { class: 'auto-chip', 'data-testid': chipTestid, 'data-value': word },
       h('span', { class: 'auto-chip-text' }, word),
       h('button', {
-        type: 'button', class: 'auto-chip-remove', 'data-testid': 'automation-chip-remove',
+        type: 'button', class: 'auto-chip-remove', 'data-testid': `${chipTestid}-remove`,
         'aria-label': t('automation.chipRemove', { value: word }), title: t('automation.chipRemove', { value: word }),
         onclick: () => { items.splice(index, 1); changed(); input.focus(); },
       }, '\u00d7'))));
@@ -112,8 +115,11 @@ export function checkChips({ options, selected = [], testid, name = null, onChan
   return { el, values, first: () => boxes[0] || null };
 }
 
-/** The variable chips of a text: a click puts {name} into `area` where its caret is. */
-export function variableChips(area, { testid = 'automation-action-var' } = {}) {
+/**
+ * The variable chips of a text: a click puts {name} into `area` where its caret is. Options:
+ * testid (of each chip), variables (the names offered) and label(name) (a chip's words).
+ */
+export function variableChips(area, { testid = 'automation-action-var', variables = VARIABLES, label = variableLabel } = {}) {
   const insert = (name) => {
     const token = `{${name}}`;
     const start = typeof area.selectionStart === 'number' ? area.selectionStart : area.value.length;
@@ -124,11 +130,11 @@ export function variableChips(area, { testid = 'automation-action-var' } = {}) {
   };
   return h('div', { class: 'auto-vars', role: 'group', 'aria-label': t('automation.variables') },
     h('span', { class: 'auto-vars-label' }, t('automation.variables')),
-    VARIABLES.map((name) => h('button', {
+    variables.map((name) => h('button', {
       type: 'button', class: 'auto-var', 'data-testid': testid, 'data-var': name,
       title: t('automation.insertVariable', { token: `{${name}}` }),
       // Keep the caret where it is: the chip must not take the focus from the text.
       onmousedown: (event) => event.preventDefault(),
       onclick: () => insert(name),
-    }, variableLabel(name))));
+    }, label(name))));
 }

@@ -1,7 +1,8 @@
 // The reply box: Enter sends, Shift+Enter starts a new line; emoji, images
 // (uploaded first, previewed), private notes with @mentions of teammates, and
 // throttled typing frames (never for notes). Messages leave through the outbox,
-// so they stay pending until the server acknowledges them.
+// so they stay pending until the server acknowledges them. The Macros button (Alt+M) offers the
+// conversation macros (macros/menu.js): previewed, then applied by the server.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText } from '../i18n.js';
@@ -10,6 +11,7 @@ import { icon } from '../icons.js';
 import { agentLabel, newUuid } from './format.js';
 import { emojiPicker } from './emoji.js';
 import { createPhrasePicker } from './phrasepicker.js';
+import { createMacroMenu } from '../macros/menu.js';
 import * as outbox from './outbox.js';
 
 const MAX_TEXT = 5000;
@@ -51,6 +53,8 @@ export function createComposer({ conversation, socket, directory }) {
   const emoji = emojiPicker((e) => insertText(e));
   // Quick phrases: "/" in the draft or the toolbar button.
   const phrases = createPhrasePicker({ input, conversationId: id, onChange: () => onInput() });
+  // Macros: the toolbar button or Alt+M; the thread and the header follow what the server pushes.
+  const macros = createMacroMenu({ target: 'conversation', targetId: id, input, directory: () => directory });
   const sendButton = h('button', {
     type: 'button', class: 'btn btn-primary composer-send', 'data-testid': 'composer-send', onclick: () => send(),
   }, icon('send'), h('span', null, t('conversations.chat.send')));
@@ -68,7 +72,7 @@ export function createComposer({ conversation, socket, directory }) {
     previews,
     h('div', { class: 'composer-field' }, input, mentionMenu, phrases.el, emoji.popover),
     h('div', { class: 'composer-bar' },
-      emoji.button, phrases.button, imageButton, fileInput,
+      emoji.button, phrases.button, imageButton, fileInput, macros.el,
       h('span', { class: 'composer-hint' }, t('conversations.chat.enterHint')),
       counter,
       sendButton));
@@ -205,6 +209,7 @@ export function createComposer({ conversation, socket, directory }) {
 
   // ---- keys ----
   input.addEventListener('keydown', (event) => {
+    if (macros.handleKey(event)) return;
     if (phrases.handleKey(event)) return;
     if (state.mention) {
       const m = state.mention;
@@ -346,6 +351,7 @@ export function createComposer({ conversation, socket, directory }) {
       stopTyping();
       closeMention();
       phrases.destroy();
+      macros.destroy();
       emoji.close();
       for (const u of state.uploads) URL.revokeObjectURL(u.preview);
     },

@@ -2,7 +2,8 @@
 // ticket's latest linked conversation) or a private note, and "submit as": send and leave the
 // ticket pending on the customer, on hold or solved in one step (Zendesk's submit-as).
 // A ticket without a conversation takes notes only, except a web form's: its public replies
-// are read by the customer on the form's look-up. Ctrl/Cmd+Enter sends.
+// are read by the customer on the form's look-up. Ctrl/Cmd+Enter sends. The page may put tools
+// at the start of the bar (the Macros button) and see the box's keys first (its Alt+M).
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { dismissable } from '../ui.js';
@@ -13,10 +14,11 @@ const MAX_TEXT = 5000;
 const SUBMIT_AS = ['open', 'pending', 'on_hold', 'solved'];
 
 /**
- * onSubmit({kind, text, status}) sends (a Promise; rejected: the text stays for another try).
+ * onSubmit({kind, text, status}) sends (a Promise; rejected: the text stays for another try);
+ * tools: elements at the start of the bar; onKey(event) → true when it used a key of the box.
  * Returns {el, update(ticket), focus(), destroy()}.
  */
-export function createTicketComposer({ onSubmit }) {
+export function createTicketComposer({ onSubmit, tools = [], onKey = null }) {
   const state = { kind: 'reply', ticket: null, busy: false };
   const input = h('textarea', {
     class: 'tk-composer-input', 'data-testid': 'ticket-composer-input', rows: '3', maxlength: String(MAX_TEXT),
@@ -36,6 +38,7 @@ export function createTicketComposer({ onSubmit }) {
     modes,
     input,
     h('div', { class: 'tk-composer-bar' },
+      tools,
       hint,
       counter,
       h('div', { class: 'tk-submit-group popover-anchor' }, submit, caret, menuBox)));
@@ -120,6 +123,7 @@ export function createTicketComposer({ onSubmit }) {
 
   input.addEventListener('input', drawBusy);
   input.addEventListener('keydown', (event) => {
+    if (onKey && onKey(event)) return;
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.isComposing) {
       event.preventDefault();
       send(null);

@@ -5,7 +5,9 @@
 // moment later) and every 30 s while it is shown. Complaint and after-sale tickets (and any
 // ticket that has cases) get a second tab beside the activity: after-sales (cases/panel.js),
 // opened at once by #/tickets/<id>/after-sales. The right column holds the ticket's SLA clocks
-// (sla/panel.js), looked at again with the ticket and a moment after a change made here.
+// (sla/panel.js), looked at again with the ticket and a moment after a change made here. The
+// composer's Macros button (macros/menu.js) applies a ticket macro after its preview; the page looks
+// again once it is applied.
 // API: GET/PATCH /api/v1/tickets/{id}, POST /api/v1/tickets/{id}/entries, POST /api/v1/tickets/{id}/links,
 // GET /api/v1/tickets/{id}/sla.
 import { api } from '../api.js';
@@ -25,6 +27,7 @@ import { createTicketProps } from './props.js';
 import { createAfterSales } from '../cases/panel.js';
 import { isCaseTicket } from '../cases/shared.js';
 import { createSlaPanel } from '../sla/panel.js';
+import { createMacroMenu } from '../macros/menu.js';
 
 const POLL_MS = 30000;
 // After a customer's message in a linked conversation: the durable listener reopens the ticket
@@ -62,7 +65,10 @@ export function createTicketPage({ id, onBack, tab = null }) {
     resizes.observe(scrolled);
     resizes.observe(scroller);
   }
-  const composer = createTicketComposer({ onSubmit: comment });
+  const macros = createMacroMenu({
+    target: 'ticket', targetId: id, input: { focus: () => composer.focus() }, directory: () => loadDirectory(), onApplied: () => applied(),
+  });
+  const composer = createTicketComposer({ onSubmit: comment, tools: [macros.el], onKey: macros.handleKey });
   const sla = createSlaPanel({ type: 'ticket', id });
   const props = createTicketProps({ onPatch: patch, onLink: link, extra: sla.el });
   const afterSales = createAfterSales({ ticketId: id, onChanged: () => load({ quiet: true }) });
@@ -263,6 +269,15 @@ export function createTicketPage({ id, onBack, tab = null }) {
     }
   }
 
+  /** A macro was applied: its reply, note and changes are on the ticket now. */
+  function applied() {
+    if (state.destroyed) return;
+    stuck = true;
+    load({ quiet: true });
+    sla.refreshSoon();
+    for (const transcript of transcripts.values()) transcript.refresh();
+  }
+
   async function link(body) {
     try {
       show(await api.post(`/api/v1/tickets/${encodeURIComponent(id)}/links`, body));
@@ -351,6 +366,7 @@ export function createTicketPage({ id, onBack, tab = null }) {
       for (const transcript of transcripts.values()) transcript.destroy();
       if (resizes) resizes.disconnect();
       composer.destroy();
+      macros.destroy();
       afterSales.destroy();
       sla.destroy();
     },
