@@ -14,7 +14,9 @@ SLA clocks start on the next event of a ticket, so a tag is added to the demo co
 "大衣到货有破损…" (complaint, urgent) through the API: its first-reply clock counts from the
 ticket's creation (when `kefu demo` ran) and is due one minute after it. The ticket's page shows
 the SLA section with the policy, the first-reply clock and its countdown, red and negative once
-breached (within about a minute when the test runs alone); the SLA log lists the breach. The
+breached (within about a minute when the test runs alone); the SLA log lists the breach. The demo's
+switched-off rule "投诉超时：升级给组长", switched on first, fires on that breach: someone ranking above
+its assignee has the complaint and its timeline shows the rule's note. The
 tickets list shows the red badge on that row, and the SLA page's breach list has it.
 
 The customer (王女士) writes in the demo shop's widget, that chat is linked to the ticket and an
@@ -202,6 +204,17 @@ def test_sla_calendar_policy_breach_and_met_late(demo_server, make_driver):
     tap(drv, "sla-policy-cancel")
     assert not raw_keys(drv), raw_keys(drv)
 
+    # -- the demo's rule "投诉超时：升级给组长" (switched off) is switched on: on a complaint's breach,
+    #    escalate (priority up, the supervisor) and a note saying why.
+    escalation = next(r for r in get_json(api, "/api/v1/automation/rules")["items"] if r["trigger"].get("event") == "sla.breached")
+    assert not escalation["enabled"], escalation
+    body = {k: escalation[k] for k in ("name", "trigger", "conditions", "actions")}
+    switched = api.put(api.url(f"/api/v1/automation/rules/{escalation['id']}"), json={**body, "enabled": True}, timeout=20)
+    assert switched.status_code == 200, switched.text
+    team = {a["id"]: a for a in get_json(api, "/api/v1/agents")["items"]}
+    rank = {"agent": 0, "supervisor": 1, "admin": 2, "owner": 3}
+    before = (coat.get("assignee") or {}).get("id")
+
     # -- the complaint changes (a tag): its SLA starts, counted from the ticket's creation.
     patched = api.patch(api.url(f"/api/v1/tickets/{coat['id']}"), json={"tags": coat["tags"] + ["sla"]}, timeout=20)
     assert patched.status_code == 200, patched.text
@@ -231,6 +244,23 @@ def test_sla_calendar_policy_breach_and_met_late(demo_server, make_driver):
     wait(drv).until(lambda d: any("超时" in e.text for e in d.find_elements(
         By.CSS_SELECTOR, css("sla-log-event", '[data-kind="breached"][data-metric="first_reply"]'))), "the SLA log does not list the breach")
     save_screenshot(drv, "sla-ticket-breached")
+
+    # -- the rule fired on the breach: the supervisor has the complaint, and its timeline says why.
+    def fired(d):
+        runs = get_json(api, f"/api/v1/automation/runs?targetType=ticket&targetId={coat['id']}")["items"]
+        return next((r for r in runs if r["ruleId"] == escalation["id"] and r["status"] in ("done", "failed")), None)
+    run = wait(drv, 30).until(fired, "the escalation rule did not fire on the breach")
+    assert run["status"] == "done" and run["trigger"] == "sla.breached", run
+    escalated = get_json(api, f"/api/v1/tickets/{coat['id']}")
+    # Up the ladder: to someone ranking above whoever had it (小李, the supervisor, has it in the demo: the owner).
+    after = escalated["assignee"]["id"]
+    assert after != before and rank[team[after]["role"]] > rank[team[before]["role"] if before else "agent"], (before, escalated["assignee"])
+    assert escalated["priority"] == "urgent", escalated
+    drv.get(f"{base}/#/tickets/{coat['id']}")
+    note = wait(drv).until(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, css("ticket-entry", '[data-kind="note"]'))
+                                           if "首次回复已超时" in e.text), None), "the timeline does not show the rule's note")
+    assert "自动" in note.text, note.text
+    save_screenshot(drv, "sla-ticket-escalated")
 
     # -- the tickets list: the red badge on that row.
     tap(drv, "ticket-back")

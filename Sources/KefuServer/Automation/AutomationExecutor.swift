@@ -205,10 +205,13 @@ struct AutomationExecutor {
         "priority=\(priority) status=\(status) assignee=\(assignee?.uuidString.lowercased() ?? "-") tags=\(tags.sorted().joined(separator: ","))"
     }
 
-    /// The active supervisor (then admin, owner) with the fewest open conversations and active tickets.
+    /// Who an escalation goes to: the least busy active member of the first role above the
+    /// current assignee's (an agent's or nobody's → a supervisor, else an admin, else the owner;
+    /// a supervisor's → an admin, else the owner). Nil when nobody ranks higher.
     private func supervisor(excluding current: UUID?) async throws -> User? {
         let users = try await User.query(on: app.db).filter(\.$accountID == accountID).filter(\.$active == true).all()
-        for role in [Role.supervisor, .admin, .owner] {
+        let currentRole = users.first { $0.id == current }?.role ?? .agent
+        for role in [Role.supervisor, .admin, .owner] where role > currentRole {
             let candidates = users.filter { $0.role == role && $0.id != current }
             guard !candidates.isEmpty else { continue }
             var best: (User, Int)?
