@@ -115,39 +115,51 @@ struct Macros {
             steps: macro.actions.map { MacroResultDTO.Step(type: $0.type, detail: Self.detail($0, plan)) }, reply: plan.reply, note: plan.note,
             status: plan.status, priority: plan.priority, tags: plan.tags.sorted(), assigneeId: plan.assignee)
         guard apply else { return result }
-        let macroID = row.id!
-        let name = macro.name
-        let audit: @Sendable (String, UnitOfWork) async throws -> Void = { target, unit in
+        let use = MacroUse(macroID: row.id!, name: macro.name, targetID: targetID, principal: principal, ip: ip)
+        switch macro.target {
+        case .conversation: try await applyToConversation(plan, subject: subject, use: use, by: caller)
+        case .ticket: try await applyToTicket(plan, subject: subject, use: use, by: caller)
+        }
+        result.applied = true
+        return result
+    }
+
+    /// One application of a macro, audited in the transaction that makes it.
+    struct MacroUse: Sendable {
+        var macroID: UUID
+        var name: String
+        var targetID: UUID
+        var principal: Principal
+        var ip: String?
+
+        func record(_ target: String, in unit: UnitOfWork) async throws {
             try await AuditLog.record("macro.apply", target: target, id: targetID.uuidString, details: ["macro": name, "macroId": macroID.uuidString],
                                       by: principal, ip: ip, at: unit.now, on: unit.db)
             try await unit.sql.raw("UPDATE macros SET uses = uses + 1, last_used_at = \(bind: unit.now) WHERE id = \(bind: macroID)").run()
         }
-        switch macro.target {
-        case .conversation:
-            var update = ConversationUpdate()
-            if let status = plan.status, status != subject.status { update.status = ConversationStatus(rawValue: status) }
-            if let priority = plan.priority { update.priority = ConversationPriority(rawValue: priority) }
-            if plan.tags != subject.tags { update.tags = plan.tags.sorted() }
-            if let assignee = plan.assignee { update.assignee = .some(assignee) }
-            _ = try await app.conversations.update(targetID, update, note: plan.note, reply: plan.reply, by: caller) { unit in
-                try await audit("conversation", unit)
-            }
-        case .ticket:
-            var patch = TicketPatch()
-            if let status = plan.status, status != subject.status { patch.status = TicketStatus(rawValue: status) }
-            if let priority = plan.priority { patch.priority = TicketPriority(rawValue: priority) }
-            patch.addTags = plan.tags.subtracting(subject.tags).sorted()
-            patch.removeTags = subject.tags.subtracting(plan.tags).sorted()
-            if let assignee = plan.assignee { patch.assignee = .some(assignee) }
-            var comments: [(kind: TicketEntryKind, text: String)] = []
-            if let note = plan.note { comments.append((.note, note)) }
-            if let reply = plan.reply { comments.append((.reply, reply)) }
-            _ = try await app.tickets.apply(targetID, patch, comments: comments, by: caller) { _, unit in
-                try await audit("ticket", unit)
-            }
+    }
+
+    private func applyToConversation(_ plan: MacroPlan, subject: AutomationSubject, use: MacroUse, by caller: Caller) async throws {
+        var update = ConversationUpdate()
+        if let status = plan.status, status != subject.status { update.status = ConversationStatus(rawValue: status) }
+        if let priority = plan.priority { update.priority = ConversationPriority(rawValue: priority) }
+        if plan.tags != subject.tags { update.tags = plan.tags.sorted() }
+        if let assignee = plan.assignee { update.assignee = .some(assignee) }
+        _ = try await app.conversations.update(use.targetID, update, note: plan.note, reply: plan.reply, by: caller) { unit in
+            try await use.record("conversation", in: unit)
         }
-        result.applied = true
-        return result
+    }
+
+    private func applyToTicket(_ plan: MacroPlan, subject: AutomationSubject, use: MacroUse, by caller: Caller) async throws {
+        var patch = TicketPatch()
+        if let status = plan.status, status != subject.status { patch.status = TicketStatus(rawValue: status) }
+        if let priority = plan.priority { patch.priority = TicketPriority(rawValue: priority) }
+        patch.addTags = plan.tags.subtracting(subject.tags).sorted()
+        patch.removeTags = subject.tags.subtracting(plan.tags).sorted()
+        if let assignee = plan.assignee { patch.assignee = .some(assignee) }
+        let comments = [plan.note.map { TicketComment(kind: .note, text: $0) }, plan.reply.map { TicketComment(kind: .reply, text: $0) }].compactMap { $0 }
+        let audit: @Sendable (UnitOfWork) async throws -> Void = { unit in try await use.record("ticket", in: unit) }
+        _ = try await app.tickets.apply(use.targetID, patch, comments: comments, by: caller, audit: audit)
     }
 
     private static func detail(_ action: AutomationAction, _ plan: MacroPlan) -> String? {

@@ -133,14 +133,11 @@ struct Tickets {
 
     /// Fields changed and comments added (a note, a public reply) in one transaction, comments
     /// first: a macro, or a plain update without comments. `audit` runs in the same transaction.
-    func apply(_ id: UUID, _ patch: TicketPatch, comments: [(kind: TicketEntryKind, text: String)] = [], by caller: Caller,
-               audit: (@Sendable (Ticket, UnitOfWork) async throws -> Void)? = nil) async throws -> Ticket {
+    func apply(_ id: UUID, _ patch: TicketPatch, comments: [TicketComment] = [], by caller: Caller,
+               audit: (@Sendable (UnitOfWork) async throws -> Void)? = nil) async throws -> Ticket {
         let accountID = caller.accountID
         let change = try await cleaned(patch, caller)
-        let texts = try comments.map { comment -> (kind: TicketEntryKind, text: String) in
-            guard comment.kind == .note || comment.kind == .reply else { throw DomainError.invalid("kind", "kind must be note or reply") }
-            return (comment.kind, try Self.text(comment.text, field: "text"))
-        }
+        let texts = try Self.checked(comments)
         return try await app.write { unit in
             let ticket = try await self.locked(id, caller, on: unit.db)
             for comment in texts {
@@ -151,9 +148,20 @@ struct Tickets {
                 try await self.checkAssignee(assignee, inboxID: state.inboxID, accountID: accountID, on: unit.db)
             }
             try await self.save(ticket, state, changes, by: caller, unit: unit)
-            try await audit?(ticket, unit)
+            if let audit { try await audit(unit) }
             return ticket
         }
+    }
+
+    /// Comments with their texts checked (a loop, not a throwing closure: Swift 6.3.1's optimiser
+    /// crashed splitting `apply` with one).
+    private static func checked(_ comments: [TicketComment]) throws -> [TicketComment] {
+        var out: [TicketComment] = []
+        for comment in comments {
+            guard comment.kind == .note || comment.kind == .reply else { throw DomainError.invalid("kind", "kind must be note or reply") }
+            out.append(TicketComment(kind: comment.kind, text: try text(comment.text, field: "text")))
+        }
+        return out
     }
 
     /// A patch checked against the shop's settings (type, inbox, tags, custom fields) and normalised.
@@ -514,4 +522,10 @@ extension Optional {
         guard let value = self else { return nil }
         return try await transform(value)
     }
+}
+
+/// A note or a public reply added with other changes (``Tickets/apply(_:_:comments:by:audit:)``).
+struct TicketComment: Sendable {
+    var kind: TicketEntryKind
+    var text: String
 }
