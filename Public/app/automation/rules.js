@@ -12,7 +12,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, errorDetail, formatDateTime } from '../i18n.js';
-import { busy, editableList, confirmRemove } from '../ui.js';
+import { busy, editableList, confirmRemove, moveRow } from '../ui.js';
 import {
   EVENT_GROUPS, TIMERS, MAX_NAME, MIN_MINUTES, MAX_MINUTES, eventLabel, timerLabel, targetTypeLabel, triggerScope, ruleScope,
   triggerSummary, conditionCount, bodyOf, automationErrorText, sameId,
@@ -278,31 +278,12 @@ export function createRuleSection({ context, notify }) {
   }
 
   // ---- the list ----
-  async function move(rule, delta) {
-    const ids = list.rules().map((r) => r.id);
-    const from = ids.findIndex((id) => sameId(id, rule.id));
-    const to = from + delta;
-    if (from < 0 || to < 0 || to >= ids.length || state.moving) return;
-    [ids[from], ids[to]] = [ids[to], ids[from]];
-    state.moving = true;
-    list.draw();
-    try {
-      const data = await api.put('/api/v1/automation/rules/order', { ids });
-      if (state.destroyed) return;
-      state.moving = false;
-      list.setRules(((data && data.items) || []).map(normalize));
-      notify(t('automation.rule.moved', { name: rule.name, position: to + 1 }));
-    } catch (error) {
-      if (state.destroyed) return;
-      state.moving = false;
-      list.draw();
-      notify(automationErrorText(error), 'error');
-    }
-    // Keep the keyboard where it was: on the moved row's button (or its other one at an end).
-    const row = host.querySelector(`[data-testid="automation-rule-row"][data-rule-id="${rule.id}"]`);
-    const again = row && (row.querySelector(`[data-testid="${delta < 0 ? 'automation-rule-up' : 'automation-rule-down'}"]:not(:disabled)`)
-      || row.querySelector('[data-testid="automation-rule-up"]:not(:disabled), [data-testid="automation-rule-down"]:not(:disabled)'));
-    if (again) again.focus();
+  function move(rule, delta) {
+    return moveRow({
+      item: rule, delta, list, state, host, normalize, notify, prefix: 'automation-rule', errorText: automationErrorText,
+      save: (ids) => api.put('/api/v1/automation/rules/order', { ids }),
+      moved: (position) => t('automation.rule.moved', { name: rule.name, position }),
+    });
   }
 
   async function removeRow(rule) {

@@ -10,7 +10,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, errorDetail } from '../i18n.js';
-import { busy, editableList } from '../ui.js';
+import { busy, editableList, moveRow } from '../ui.js';
 import { typeOptions, sameId } from '../tickets/shared.js';
 import { tierLabel } from '../orders/shared.js';
 import {
@@ -406,32 +406,12 @@ export function createPolicySection({ context, notify, onChanged }) {
   }
 
   // ---- the list ----
-  async function move(policy, delta) {
-    const ids = list.rules().map((p) => p.id);
-    const from = ids.findIndex((id) => sameId(id, policy.id));
-    const to = from + delta;
-    if (from < 0 || to < 0 || to >= ids.length || state.moving) return;
-    [ids[from], ids[to]] = [ids[to], ids[from]];
-    state.moving = true;
-    list.draw();
-    try {
-      const data = await api.put('/api/v1/sla/policies/order', { ids });
-      if (state.destroyed) return;
-      state.moving = false;
-      list.setRules(((data && data.items) || []).map(normalize));
-      notify(t('sla.policy.moved', { name: policy.name, position: to + 1 }));
-      onChanged();
-    } catch (error) {
-      if (state.destroyed) return;
-      state.moving = false;
-      list.draw();
-      notify(slaErrorText(error), 'error');
-    }
-    // Keep the keyboard where it was: on the moved row's button (or its other one at an end).
-    const row = host.querySelector(`[data-testid="sla-policy-row"][data-rule-id="${policy.id}"]`);
-    const again = row && (row.querySelector(`[data-testid="${delta < 0 ? 'sla-policy-up' : 'sla-policy-down'}"]:not(:disabled)`)
-      || row.querySelector('[data-testid="sla-policy-up"]:not(:disabled), [data-testid="sla-policy-down"]:not(:disabled)'));
-    if (again) again.focus();
+  function move(policy, delta) {
+    return moveRow({
+      item: policy, delta, list, state, host, normalize, notify, prefix: 'sla-policy', errorText: slaErrorText, onChanged,
+      save: (ids) => api.put('/api/v1/sla/policies/order', { ids }),
+      moved: (position) => t('sla.policy.moved', { name: policy.name, position }),
+    });
   }
 
   function policyRow(policy, { edit, toggle }) {

@@ -185,3 +185,38 @@ export function editableList(options) {
     },
   };
 }
+
+/**
+ * Moves `item` one place up (`delta` -1) or down (+1) in an ordered list of `list` (an
+ * editableList) and saves the order with `save(ids)` (the server's answer {items}): the list then shows the server's
+ * order, `moved(position)` says where it went, an error is told with `errorText`. `state.moving`
+ * keeps a second move from starting meanwhile. The keyboard stays on the moved row's ↑/↓ button
+ * (testids `${prefix}-row` with data-rule-id, `${prefix}-up`, `${prefix}-down`).
+ */
+export async function moveRow({ item, delta, list, state, host, save, normalize, notify, moved, errorText: describe, prefix, onChanged }) {
+  const same = (a, b) => String(a).toLowerCase() === String(b).toLowerCase();
+  const ids = list.rules().map((r) => r.id);
+  const from = ids.findIndex((id) => same(id, item.id));
+  const to = from + delta;
+  if (from < 0 || to < 0 || to >= ids.length || state.moving) return;
+  [ids[from], ids[to]] = [ids[to], ids[from]];
+  state.moving = true;
+  list.draw();
+  try {
+    const data = await save(ids);
+    if (state.destroyed) return;
+    state.moving = false;
+    list.setRules(((data && data.items) || []).map(normalize));
+    notify(moved(to + 1));
+    if (onChanged) onChanged();
+  } catch (error) {
+    if (state.destroyed) return;
+    state.moving = false;
+    list.draw();
+    notify(describe(error), 'error');
+  }
+  const row = host.querySelector(`[data-testid="${prefix}-row"][data-rule-id="${item.id}"]`);
+  const again = row && (row.querySelector(`[data-testid="${prefix}-${delta < 0 ? 'up' : 'down'}"]:not(:disabled)`)
+    || row.querySelector(`[data-testid="${prefix}-up"]:not(:disabled), [data-testid="${prefix}-down"]:not(:disabled)`));
+  if (again) again.focus();
+}

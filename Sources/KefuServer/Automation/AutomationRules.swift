@@ -134,19 +134,8 @@ struct AutomationRules {
 
     func reorder(_ ids: [UUID], by principal: Principal, ip: String?) async throws -> [AutomationRuleDTO] {
         let rows = try await AutomationRuleRow.query(on: app.db).filter(\.$accountID == principal.accountID).all()
-        guard ids.count == rows.count, Set(ids) == Set(rows.compactMap(\.id)) else {
-            throw DomainError.invalid("ids", "ids must list each of the shop's \(rows.count) automation rules exactly once")
-        }
-        let now = app.kefu.clock.now()
-        try await app.db.transaction { tx in
-            for row in rows {
-                row.position = ids.firstIndex(of: row.id!)!
-                try await row.update(on: tx)
-            }
-            try await AuditLog.record("automation_rule.reorder", target: "automation_rule", id: nil,
-                                      details: ["order": ids.map { $0.uuidString.lowercased() }.joined(separator: ",")],
-                                      by: principal, ip: ip, at: now, on: tx)
-        }
+        try await Ordering.reorder(rows, as: ids, noun: "automation rules", action: "automation_rule.reorder", target: "automation_rule",
+                                   by: principal, ip: ip, now: app.kefu.clock.now(), on: app.db)
         app.automationCatalog.forget(principal.accountID)
         return try await list(principal.accountID)
     }

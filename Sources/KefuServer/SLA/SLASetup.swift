@@ -223,19 +223,8 @@ struct SLASetup {
     /// Puts the policies in the order of `ids`, which must name each of the shop's policies once.
     func reorder(_ ids: [UUID], by principal: Principal, ip: String?) async throws -> [SLAPolicyDTO] {
         let rows = try await SLAPolicy.query(on: app.db).filter(\.$accountID == principal.accountID).all()
-        guard ids.count == rows.count, Set(ids) == Set(rows.compactMap(\.id)) else {
-            throw DomainError.invalid("ids", "ids must list each of the shop's \(rows.count) SLA policies exactly once")
-        }
-        let now = app.kefu.clock.now()
-        try await app.db.transaction { tx in
-            for row in rows {
-                row.position = ids.firstIndex(of: row.id!)!
-                try await row.update(on: tx)
-            }
-            try await AuditLog.record("sla_policy.reorder", target: "sla_policy", id: nil,
-                                      details: ["order": ids.map { $0.uuidString.lowercased() }.joined(separator: ",")],
-                                      by: principal, ip: ip, at: now, on: tx)
-        }
+        try await Ordering.reorder(rows, as: ids, noun: "SLA policies", action: "sla_policy.reorder", target: "sla_policy", by: principal, ip: ip,
+                                   now: app.kefu.clock.now(), on: app.db)
         app.slaPolicies.forget(principal.accountID)
         return try await policies(principal.accountID)
     }
