@@ -22,13 +22,12 @@ from __future__ import annotations
 
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from conftest import save_screenshot
 from widget_fixtures import demo_server  # noqa: F401  (fixture)
 from ui import css, fill, find, press, tap, visible, wait, wid
-from workbench import (browser_api, conversation_of, get_json, js_errors, open_widget, same, sign_in, thread,
+from workbench import (shopper_writes, browser_api, conversation_of, get_json, js_errors, open_widget, same, sign_in, thread,
                        widget_message, widget_messages)
 
 AGENT_EMAIL, AGENT_BADGE = "mei@demo.kefu.local", "8号 小美"
@@ -90,13 +89,7 @@ def test_complaint_case_compensation_approval_and_the_shoppers_answer(demo_serve
     wait(mei).until(lambda d: next((a for a in get_json(mei_api, "/api/v1/agents")["items"] if same(a["id"], mei_id)), {}).get("status") == "online",
                     "小美 is not online for routing")
 
-    shopper = make_driver("zh-CN", 1280, 900)
-    shopper.get(f"{base}/demo/shop?customer={CUSTOMER_ID}")
-    open_widget(shopper)
-    box = wid(shopper, "kefu-input")
-    box.send_keys(COMPLAINT)
-    box.send_keys(Keys.ENTER)
-    widget_message(shopper, lambda m: m["text"] == COMPLAINT and m["seq"] > 0, "the complaint, acknowledged")
+    shopper = shopper_writes(make_driver, base, CUSTOMER_ID, COMPLAINT, size=(1280, 900))
     conversation = conversation_of(mei_api, COMPLAINT)
     wait(mei).until(lambda d: same(get_json(mei_api, f"/api/v1/conversations/{conversation['id']}").get("assigneeId"), mei_id),
                     "the complaint is not 小美's")

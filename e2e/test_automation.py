@@ -30,7 +30,7 @@ from selenium.webdriver.support.ui import Select
 from conftest import save_screenshot
 from widget_fixtures import demo_server  # noqa: F401  (fixture)
 from ui import css, fill, find, tap, visible, wait, wid
-from workbench import browser_api, conversation_of, get_json, js_errors, open_widget, same, sign_in, thread, widget_message
+from workbench import shopper_writes, browser_api, conversation_of, get_json, js_errors, same, sign_in, thread, widget_message
 
 SUPERVISOR_EMAIL, SUPERVISOR_BADGE = "li@demo.kefu.local", "2号 小李"
 CUSTOMER_ID = "C1001"
@@ -81,13 +81,7 @@ def test_complaint_rule_tried_saved_and_fired(demo_server, make_driver):
     base = demo_server.url
 
     # -- the shopper's first chat: the past conversation to try the rule on.
-    shopper = make_driver("zh-CN", 1000, 800)
-    shopper.get(f"{base}/demo/shop?customer={CUSTOMER_ID}")
-    open_widget(shopper)
-    box = wid(shopper, "kefu-input")
-    box.send_keys(HELLO)
-    box.send_keys(Keys.ENTER)
-    widget_message(shopper, lambda m: m["text"] == HELLO and m["seq"] > 0, "the question, acknowledged")
+    shopper = shopper_writes(make_driver, base, CUSTOMER_ID, HELLO)
 
     li = make_driver("zh-CN", 1400, 1000)
     sign_in(li, base, SUPERVISOR_EMAIL, SUPERVISOR_BADGE)

@@ -32,8 +32,8 @@ from selenium.webdriver.support.ui import Select
 
 from conftest import save_screenshot
 from widget_fixtures import demo_server  # noqa: F401  (fixture)
-from ui import css, fill, find, tap, visible, wait, wid
-from workbench import browser_api, conversation_of, get_json, js_errors, open_widget, same, sign_in, thread, widget_message
+from ui import css, fill, find, tap, visible, wait
+from workbench import shopper_writes, browser_api, conversation_of, get_json, js_errors, same, sign_in, thread
 
 AGENT_EMAIL, AGENT_BADGE = "mei@demo.kefu.local", "8号 小美"
 CUSTOMER_ID = "C1002"
@@ -79,13 +79,7 @@ def test_macro_created_previewed_and_applied_to_a_chat_and_a_ticket(demo_server,
     base = demo_server.url
 
     # -- the shopper asks: an open chat in 售前.
-    shopper = make_driver("zh-CN", 1000, 800)
-    shopper.get(f"{base}/demo/shop?customer={CUSTOMER_ID}")
-    open_widget(shopper)
-    box = wid(shopper, "kefu-input")
-    box.send_keys(HELLO)
-    box.send_keys(Keys.ENTER)
-    widget_message(shopper, lambda m: m["text"] == HELLO and m["seq"] > 0, "the question, acknowledged")
+    shopper = shopper_writes(make_driver, base, CUSTOMER_ID, HELLO)
 
     mei = make_driver("zh-CN", 1400, 1000)
     sign_in(mei, base, AGENT_EMAIL, AGENT_BADGE)

@@ -36,13 +36,12 @@ import datetime
 import time
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from conftest import save_screenshot
 from widget_fixtures import demo_server  # noqa: F401  (fixture)
-from ui import css, fill, find, set_value, tap, visible, wait, wid
-from workbench import browser_api, conversation_of, get_json, js_errors, open_widget, same, sign_in, widget_message
+from ui import css, fill, find, set_value, tap, visible, wait
+from workbench import shopper_writes, browser_api, conversation_of, get_json, js_errors, same, sign_in
 
 OWNER_EMAIL = "owner@demo.kefu.local"
 CALENDAR = "售后"
@@ -292,13 +291,7 @@ def test_sla_calendar_policy_breach_and_met_late(demo_server, make_driver):
     save_screenshot(drv, "sla-breaches")
 
     # -- the customer writes in the shop; that chat is linked and an agent answers from the ticket.
-    shopper = make_driver("zh-CN", 1000, 800)
-    shopper.get(f"{base}/demo/shop?customer={CUSTOMER_ID}")
-    open_widget(shopper)
-    box = wid(shopper, "kefu-input")
-    box.send_keys(CUSTOMER_TEXT)
-    box.send_keys(Keys.ENTER)
-    widget_message(shopper, lambda m: m["text"] == CUSTOMER_TEXT and m["seq"] > 0, "the customer's message, acknowledged")
+    shopper = shopper_writes(make_driver, base, CUSTOMER_ID, CUSTOMER_TEXT)
     chat = conversation_of(api, CUSTOMER_TEXT)
     linked = api.post(api.url(f"/api/v1/tickets/{coat['id']}/links"), json={"conversationId": chat["id"]}, timeout=20)
     assert linked.status_code == 200, linked.text

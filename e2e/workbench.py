@@ -127,6 +127,20 @@ def widget_message(drv, predicate, what: str, timeout: float = WAIT) -> dict:
     return wait(drv, timeout).until(found, f"no widget message: {what}; have {widget_messages(drv)}")
 
 
+def shopper_writes(make_driver, base: str, customer: str, text: str, size: tuple[int, int] = (1000, 800)):
+    """The demo shop's customer `customer` opens the widget and writes `text`; returns their
+    browser once the message is acknowledged."""
+    from selenium.webdriver.common.keys import Keys
+    shopper = make_driver("zh-CN", *size)
+    shopper.get(f"{base}/demo/shop?customer={customer}")
+    open_widget(shopper)
+    box = wid(shopper, "kefu-input")
+    box.send_keys(text)
+    box.send_keys(Keys.ENTER)
+    widget_message(shopper, lambda m: m["text"] == text and m["seq"] > 0, f"{text!r}, acknowledged")
+    return shopper
+
+
 def open_widget(drv) -> None:
     """Opens the chat panel (if it is not open) and waits for its animation to end."""
     wait(drv).until(lambda d: wid_shown(d, "kefu-launcher") or wid_shown(d, "kefu-panel"), "the chat button never appeared")

@@ -31,7 +31,7 @@ export function toast(message, kind = 'success') {
 
 export { field, clearFormErrors, showFormError, busy, select } from './ui/forms.js';
 export { confirmDialog, formDialog } from './ui/dialogs.js';
-export { editableList, confirmRemove, saveSwitch, moveRow } from './ui/editablelist.js';
+export { editableList, confirmRemove, saveSwitch, moveRow, orderControls } from './ui/editablelist.js';
 
 // ---- clipboard --------------------------------------------------------------
 

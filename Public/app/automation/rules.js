@@ -12,7 +12,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, errorDetail, formatDateTime } from '../i18n.js';
-import { busy, editableList, confirmRemove, moveRow } from '../ui.js';
+import { busy, editableList, confirmRemove, moveRow, orderControls } from '../ui.js';
 import {
   EVENT_GROUPS, TIMERS, MAX_NAME, MIN_MINUTES, MAX_MINUTES, eventLabel, timerLabel, targetTypeLabel, triggerScope, ruleScope,
   triggerSummary, conditionCount, bodyOf, automationErrorText, sameId,
@@ -306,18 +306,11 @@ export function createRuleSection({ context, notify }) {
     const actionsN = (rule.actions || []).length;
     const firings = Number(rule.firings7d) || 0;
     return [
-      h('div', { class: 'auto-order' },
-        h('span', { class: 'auto-order-pos', 'data-testid': 'automation-rule-position', title: t('automation.rule.positionHint') }, String(index + 1)),
-        h('button', {
-          type: 'button', class: 'btn btn-small btn-ghost auto-move', 'data-testid': 'automation-rule-up', disabled: index <= 0 || state.moving,
-          'aria-label': t('automation.rule.moveUp', { name: rule.name }), title: t('automation.rule.moveUp', { name: rule.name }),
-          onclick: () => move(rule, -1),
-        }, '\u2191'),
-        h('button', {
-          type: 'button', class: 'btn btn-small btn-ghost auto-move', 'data-testid': 'automation-rule-down', disabled: index >= all.length - 1 || state.moving,
-          'aria-label': t('automation.rule.moveDown', { name: rule.name }), title: t('automation.rule.moveDown', { name: rule.name }),
-          onclick: () => move(rule, 1),
-        }, '\u2193')),
+      orderControls({
+        index, count: all.length, moving: state.moving, prefix: 'automation-rule', cls: 'auto', hint: t('automation.rule.positionHint'),
+        upLabel: t('automation.rule.moveUp', { name: rule.name }), downLabel: t('automation.rule.moveDown', { name: rule.name }),
+        move: (delta) => move(rule, delta),
+      }),
       h('div', { class: 'auto-row-main' },
         h('div', { class: 'auto-row-top' },
           h('strong', { class: 'auto-row-name', 'data-testid': 'automation-rule-name' }, rule.name),

@@ -10,7 +10,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { t, errorText, errorDetail } from '../i18n.js';
-import { busy, editableList, moveRow } from '../ui.js';
+import { busy, editableList, moveRow, orderControls } from '../ui.js';
 import { typeOptions, sameId } from '../tickets/shared.js';
 import { tierLabel } from '../orders/shared.js';
 import {
@@ -419,18 +419,11 @@ export function createPolicySection({ context, notify, onChanged }) {
     const index = all.findIndex((p) => sameId(p.id, policy.id));
     const targets = sortedTargets(policy.targets);
     return [
-      h('div', { class: 'sla-order' },
-        h('span', { class: 'sla-order-pos', 'data-testid': 'sla-policy-position', title: t('sla.policy.positionHint') }, String(index + 1)),
-        h('button', {
-          type: 'button', class: 'btn btn-small btn-ghost sla-move', 'data-testid': 'sla-policy-up', disabled: index <= 0 || state.moving,
-          'aria-label': t('sla.policy.moveUp', { name: policy.name }), title: t('sla.policy.moveUp', { name: policy.name }),
-          onclick: () => move(policy, -1),
-        }, '\u2191'),
-        h('button', {
-          type: 'button', class: 'btn btn-small btn-ghost sla-move', 'data-testid': 'sla-policy-down', disabled: index >= all.length - 1 || state.moving,
-          'aria-label': t('sla.policy.moveDown', { name: policy.name }), title: t('sla.policy.moveDown', { name: policy.name }),
-          onclick: () => move(policy, 1),
-        }, '\u2193')),
+      orderControls({
+        index, count: all.length, moving: state.moving, prefix: 'sla-policy', cls: 'sla', hint: t('sla.policy.positionHint'),
+        upLabel: t('sla.policy.moveUp', { name: policy.name }), downLabel: t('sla.policy.moveDown', { name: policy.name }),
+        move: (delta) => move(policy, delta),
+      }),
       h('div', { class: 'sla-row-main' },
         h('div', { class: 'sla-row-top' },
           h('strong', { class: 'sla-row-name', 'data-testid': 'sla-policy-row-name' }, policy.name),

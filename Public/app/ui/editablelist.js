@@ -220,3 +220,18 @@ export async function moveRow({ item, delta, list, state, host, save, normalize,
     || row.querySelector(`[data-testid="${prefix}-up"]:not(:disabled), [data-testid="${prefix}-down"]:not(:disabled)`));
   if (again) again.focus();
 }
+
+/**
+ * The place of a row in a hand-ordered list and its ↑/↓ buttons (testids `${prefix}-position`,
+ * `${prefix}-up`, `${prefix}-down`; classes `${cls}-order`, `${cls}-order-pos`, `${cls}-move`).
+ */
+export function orderControls({ index, count, moving, prefix, cls, hint, upLabel, downLabel, move }) {
+  const button = (testid, label, disabled, delta, arrow) => h('button', {
+    type: 'button', class: `btn btn-small btn-ghost ${cls}-move`, 'data-testid': testid, disabled,
+    'aria-label': label, title: label, onclick: () => move(delta),
+  }, arrow);
+  return h('div', { class: `${cls}-order` },
+    h('span', { class: `${cls}-order-pos`, 'data-testid': `${prefix}-position`, title: hint }, String(index + 1)),
+    button(`${prefix}-up`, upLabel, index <= 0 || moving, -1, '\u2191'),
+    button(`${prefix}-down`, downLabel, index >= count - 1 || moving, 1, '\u2193'));
+}
