@@ -31,12 +31,14 @@ struct AutomationListener: DurableListener {
         Self.overlay(event, on: &subject)
         let runs = unit.app.automationRuns
         let depth = try await runs.depth(of: event.actor, at: event.occurredAt, targetID: id, on: unit.sql)
+        var order = 0
         for rule in rules {
             // A rule's own changes never start it again.
             if case .automation(let ruleID) = event.actor, ruleID == rule.id { continue }
             guard AutomationEngine.evaluate(rule, subject).matched else { continue }
             try await runs.plan(rule, subject: subject, trigger: event.kind.rawValue, occurrence: "event:\(event.id.uuidString.lowercased())",
-                                depth: depth, stopped: depth >= AutomationGuard.maxDepth, accountID: event.accountID, in: unit)
+                                depth: depth, stopped: depth >= AutomationGuard.maxDepth, order: order, accountID: event.accountID, in: unit)
+            order += 1
         }
     }
 

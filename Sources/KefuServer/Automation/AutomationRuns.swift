@@ -23,8 +23,12 @@ struct AutomationRuns {
     /// Plans a firing (or records it stopped by the loop guard); false when the rule already
     /// fired for this occurrence.
     @discardableResult
+    ///
+    /// `order`: the rule's place among the rules planned for the same event; runs are done in
+    /// the order they were planned (`created_at`), so a microsecond per place keeps the shop's order.
     func plan(_ rule: AutomationRule, subject: AutomationSubject, trigger: String, occurrence: String, depth: Int, stopped: Bool,
-              accountID: UUID, in unit: UnitOfWork) async throws -> Bool {
+              order: Int = 0, accountID: UUID, in unit: UnitOfWork) async throws -> Bool {
+        let plannedAt = unit.now.addingTimeInterval(Double(order) / 1_000_000)
         let actions = String(decoding: try JSONSorted.encoder.encode(rule.body.actions), as: UTF8.self)
         let status = stopped ? "stopped" : "planned"
         let reason: String? = stopped ? "loop_guard" : nil
@@ -33,7 +37,7 @@ struct AutomationRuns {
                                          reason, actions, replied, lease_until, created_at, finished_at)
             VALUES (\(bind: unit.ids.make()), \(bind: accountID), \(bind: rule.id), \(bind: rule.name), \(bind: subject.target.rawValue),
                     \(bind: subject.id), \(bind: subject.contactID), \(bind: trigger), \(bind: occurrence), \(bind: depth), \(bind: status),
-                    \(bind: reason), \(bind: actions), \(bind: false), \(bind: unit.now), \(bind: unit.now), \(bind: stopped ? unit.now : nil as Date?))
+                    \(bind: reason), \(bind: actions), \(bind: false), \(bind: plannedAt), \(bind: plannedAt), \(bind: stopped ? plannedAt : nil as Date?))
             ON CONFLICT (rule_id, target_id, occurrence) DO NOTHING
             RETURNING id
             """).all()

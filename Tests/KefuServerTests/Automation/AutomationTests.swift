@@ -343,4 +343,20 @@ final class AutomationTests: XCTestCase {
         let notes = try await Message.query(on: first.db).filter(\.$conversationID ~~ ids).filter(\.$text == "已等待 1 分钟").count()
         XCTAssertEqual(notes, 12)
     }
+
+    func testRulesMatchingOneEventRunInTheShopsOrder() async throws {
+        // setup: three rules on the same message, each leaving a note with its name
+        let w = try await world()
+        for name in ["第一", "第二", "第三"] {
+            try await rule(w, """
+                {"name":"\(name)","trigger":{"kind":"event","event":"message.created"},"actions":[{"type":"note","text":"\(name)"}]}
+                """)
+        }
+        // act
+        try await shopperSays(w, "在吗")
+        await settle(w)
+        // check: the notes in the thread in the rules' order
+        let notes = try await messages(w).filter { $0.isPrivate && ["第一", "第二", "第三"].contains($0.text) && $0.event == nil }.map(\.text)
+        XCTAssertEqual(notes, ["第一", "第二", "第三"])
+    }
 }
