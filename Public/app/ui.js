@@ -29,7 +29,7 @@ export function toast(message, kind = 'success') {
 
 // ---- forms, dialogs, editable lists (each in its own file under ui/) --------------
 
-export { field, clearFormErrors, showFormError, busy, select } from './ui/forms.js';
+export { field, clearFormErrors, showFormError, showProblems as showFieldProblems, busy, select } from './ui/forms.js';
 export { confirmDialog, formDialog } from './ui/dialogs.js';
 export { editableList, confirmRemove, saveSwitch, moveRow, orderControls } from './ui/editablelist.js';
 

@@ -11,8 +11,8 @@
 // PUT /api/v1/automation/rules/order, POST /api/v1/automation/rules/test.
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { t, errorText, errorDetail, formatDateTime } from '../i18n.js';
-import { busy, editableList, confirmRemove, moveRow, orderControls } from '../ui.js';
+import { t, formatDateTime } from '../i18n.js';
+import { busy, editableList, confirmRemove, moveRow, orderControls, showFieldProblems } from '../ui.js';
 import {
   EVENT_GROUPS, TIMERS, MAX_NAME, MIN_MINUTES, MAX_MINUTES, eventLabel, timerLabel, targetTypeLabel, triggerScope, ruleScope,
   triggerSummary, conditionCount, bodyOf, automationErrorText, sameId,
@@ -198,35 +198,7 @@ export function createRuleSection({ context, notify }) {
     /** The server's problems (or a client check as {message, field}) beside their fields. */
     function showProblems(error) {
       clearErrors();
-      const fromServer = error && error.status !== undefined;
-      const problems = fromServer
-        ? (error.problems && error.problems.length ? error.problems
-          : (error.field ? [{ field: error.field, message: error.serverMessage || errorText(error) }] : []))
-        : [{ field: error.field, message: error.message }];
-      let first = null;
-      const unplaced = [];
-      for (const p of problems) {
-        const where = place(p.field || '');
-        if (where.control) {
-          where.control.classList.add('is-invalid');
-          where.control.setAttribute('aria-invalid', 'true');
-          first = first || where.control;
-        }
-        if (where.slot && p.message) where.slot.append(h('div', { 'data-testid': 'automation-field-error', 'data-field': p.field }, p.message));
-        else if (p.message) unplaced.push(p.message);
-      }
-      if (fromServer || unplaced.length) {
-        const detail = unplaced.length ? unplaced.join('; ') : (problems.length ? '' : errorDetail(error));
-        errorBox.replaceChildren(h('span', { class: 'form-error-text' }, fromServer ? errorText(error) : detail));
-        if (fromServer && detail) errorBox.append(h('span', { class: 'form-error-detail' }, detail));
-        errorBox.hidden = false;
-      }
-      if (first) {
-        first.focus();
-        first.scrollIntoView({ block: 'center', behavior: 'auto' });
-      } else if (!errorBox.hidden) {
-        errorBox.scrollIntoView({ block: 'nearest', behavior: 'auto' });
-      }
+      showFieldProblems({ error, place, errorBox, testid: 'automation-field-error' });
     }
 
     /** The rule as edited, as the API takes it; null (and the problem shown) when a client check fails. */

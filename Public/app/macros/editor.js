@@ -6,8 +6,8 @@
 // problem at once.
 // API: POST /api/v1/macros, PUT /api/v1/macros/{id}.
 import { h } from '../dom.js';
-import { t, errorText, errorDetail } from '../i18n.js';
-import { busy } from '../ui.js';
+import { t } from '../i18n.js';
+import { busy, showFieldProblems } from '../ui.js';
 import { createActions } from '../automation/actions.js';
 import { nextId } from '../automation/inputs.js';
 import {
@@ -133,30 +133,7 @@ export function createMacroForm({ macro, start = {}, context, handlers, notify }
 
   function showProblems(error) {
     clearErrors();
-    const problems = error.problems && error.problems.length ? error.problems
-      : (error.field ? [{ field: error.field, message: error.serverMessage || errorText(error) }] : []);
-    let firstControl = null;
-    const unplaced = [];
-    for (const p of problems) {
-      const where = place(p.field);
-      if (where.control) {
-        where.control.classList.add('is-invalid');
-        where.control.setAttribute('aria-invalid', 'true');
-        firstControl = firstControl || where.control;
-      }
-      if (where.slot && p.message) where.slot.append(h('div', { 'data-testid': 'macros-field-error', 'data-field': p.field }, p.message));
-      else if (p.message) unplaced.push(p.message);
-    }
-    const detail = unplaced.length ? unplaced.join('; ') : (problems.length ? '' : errorDetail(error));
-    errorBox.replaceChildren(h('span', { class: 'form-error-text' }, errorText(error)));
-    if (detail) errorBox.append(h('span', { class: 'form-error-detail' }, detail));
-    errorBox.hidden = false;
-    if (firstControl) {
-      firstControl.focus();
-      firstControl.scrollIntoView({ block: 'center', behavior: 'auto' });
-    } else {
-      errorBox.scrollIntoView({ block: 'nearest', behavior: 'auto' });
-    }
+    showFieldProblems({ error, place, errorBox, testid: 'macros-field-error' });
   }
 
   function body() {

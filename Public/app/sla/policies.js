@@ -9,8 +9,8 @@
 // API: GET/POST /api/v1/sla/policies, PUT/DELETE /api/v1/sla/policies/{id}, PUT /api/v1/sla/policies/order.
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { t, errorText, errorDetail } from '../i18n.js';
-import { busy, editableList, moveRow, orderControls } from '../ui.js';
+import { t } from '../i18n.js';
+import { busy, editableList, moveRow, orderControls, showFieldProblems } from '../ui.js';
 import { typeOptions, sameId } from '../tickets/shared.js';
 import { tierLabel } from '../orders/shared.js';
 import {
@@ -301,35 +301,7 @@ export function createPolicySection({ context, notify, onChanged }) {
     /** The server's problems (or a client check as {message, field}) beside their fields. */
     function showProblems(error, sent = []) {
       clearErrors();
-      const fromServer = error && error.status !== undefined;
-      const problems = fromServer
-        ? (error.problems && error.problems.length ? error.problems : (error.field ? [{ field: error.field, message: error.serverMessage }] : []))
-        : [{ field: error.field, message: error.message }];
-      let first = null;
-      const unplaced = [];
-      for (const p of problems) {
-        const where = place(p.field || '', sent);
-        if (where.control) {
-          where.control.classList.add('is-invalid');
-          where.control.setAttribute('aria-invalid', 'true');
-          first = first || where.control;
-        }
-        if (where.slot && p.message) where.slot.append(h('div', { 'data-field': p.field }, `${where.prefix || ''}${p.message}`));
-        else if (p.message) unplaced.push(p.message);
-      }
-      // A server's refusal is also summed up beside the buttons, with what has no field of its own.
-      if (fromServer || unplaced.length) {
-        const detail = unplaced.length ? unplaced.join('; ') : (problems.length ? '' : errorDetail(error));
-        errorBox.replaceChildren(h('span', { class: 'form-error-text' }, fromServer ? errorText(error) : detail));
-        if (fromServer && detail) errorBox.append(h('span', { class: 'form-error-detail' }, detail));
-        errorBox.hidden = false;
-      }
-      if (first) {
-        first.focus();
-        first.scrollIntoView({ block: 'center', behavior: 'auto' });
-      } else if (!errorBox.hidden) {
-        errorBox.scrollIntoView({ block: 'nearest', behavior: 'auto' });
-      }
+      showFieldProblems({ error, place: (field) => place(field, sent), errorBox, testid: 'sla-field-error' });
     }
 
     // ---- saving ----

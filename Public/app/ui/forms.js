@@ -82,6 +82,47 @@ export function showFormError(form, error, fieldAliases = {}) {
   }
 }
 
+/**
+ * Shows every problem of a refused structured form (a rule, a policy, a macro) where it belongs:
+ * `place(field)` answers {control, slot, prefix} for a field path such as `actions[1].text`; the
+ * control is marked, the message goes into its slot (a div with `testid`), problems with no place
+ * and a server's summary go into `errorBox`. The first marked control gets the focus.
+ * `error` is an ApiError (with `problems`) or {field, message} from a client check.
+ */
+export function showProblems({ error, place, errorBox, testid }) {
+  const fromServer = error && error.status !== undefined;
+  const problems = !fromServer ? [{ field: error.field, message: error.message }]
+    : error.problems && error.problems.length ? error.problems
+      : error.field ? [{ field: error.field, message: error.serverMessage || errorText(error) }] : [];
+  let first = null;
+  const unplaced = [];
+  for (const p of problems) {
+    const where = place(p.field || '') || {};
+    if (where.control) {
+      where.control.classList.add('is-invalid');
+      where.control.setAttribute('aria-invalid', 'true');
+      first = first || where.control;
+    }
+    if (where.slot && p.message) {
+      where.slot.append(h('div', { 'data-testid': testid, 'data-field': p.field }, `${where.prefix || ''}${p.message}`));
+    } else if (p.message) {
+      unplaced.push(p.message);
+    }
+  }
+  if (fromServer || unplaced.length) {
+    const detail = unplaced.length ? unplaced.join('; ') : (problems.length ? '' : errorDetail(error));
+    errorBox.replaceChildren(h('span', { class: 'form-error-text' }, fromServer ? errorText(error) : detail));
+    if (fromServer && detail) errorBox.append(h('span', { class: 'form-error-detail' }, detail));
+    errorBox.hidden = false;
+  }
+  if (first) {
+    first.focus();
+    first.scrollIntoView({ block: 'center', behavior: 'auto' });
+  } else if (!errorBox.hidden) {
+    errorBox.scrollIntoView({ block: 'nearest', behavior: 'auto' });
+  }
+}
+
 /** Disables a form's buttons while `work` runs. */
 export async function busy(form, work) {
   const buttons = Array.from(form.querySelectorAll('button'));

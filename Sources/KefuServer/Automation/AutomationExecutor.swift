@@ -214,12 +214,8 @@ struct AutomationExecutor {
         for role in [Role.supervisor, .admin, .owner] where role > currentRole {
             let candidates = users.filter { $0.role == role && $0.id != current }
             guard !candidates.isEmpty else { continue }
-            var best: (User, Int)?
-            for user in candidates {
-                let load = try await self.load(of: user.id!)
-                if best == nil || load < best!.1 { best = (user, load) }
-            }
-            return best?.0
+            let load = try await loads(conversations: true)
+            return candidates.min { (load[$0.id!] ?? 0, $0.agentNumber) < (load[$1.id!] ?? 0, $1.agentNumber) }
         }
         return nil
     }
@@ -228,26 +224,30 @@ struct AutomationExecutor {
     private func leastBusy(inbox: UUID) async throws -> UUID? {
         let members = try await InboxMember.query(on: app.db).filter(\.$accountID == accountID).filter(\.$inboxID == inbox).all(\.$userID)
         let active = try await User.query(on: app.db).filter(\.$accountID == accountID).filter(\.$active == true).filter(\.$id ~~ members).all()
-        var best: (UUID, Int)?
-        for user in active.sorted(by: { $0.agentNumber < $1.agentNumber }) {
-            let sql = app.db as! any SQLDatabase
-            let n = try await sql.raw("""
-                SELECT COUNT(*) AS n FROM tickets WHERE account_id = \(bind: accountID) AND assignee_id = \(bind: user.id!)
-                AND status IN ('new', 'open', 'pending', 'on_hold')
-                """).first()?.decode(column: "n", as: Int.self) ?? 0
-            if best == nil || n < best!.1 { best = (user.id!, n) }
-        }
-        return best?.0
+        let load = try await loads(conversations: false)
+        return active.min { (load[$0.id!] ?? 0, $0.agentNumber) < (load[$1.id!] ?? 0, $1.agentNumber) }?.id
     }
 
-    private func load(of user: UUID) async throws -> Int {
+    /// Each member's active tickets (and open conversations), in one query per table.
+    private func loads(conversations: Bool) async throws -> [UUID: Int] {
         let sql = app.db as! any SQLDatabase
-        let row = try await sql.raw("""
-            SELECT (SELECT COUNT(*) FROM conversations WHERE account_id = \(bind: accountID) AND assignee_id = \(bind: user) AND status = 'open')
-                 + (SELECT COUNT(*) FROM tickets WHERE account_id = \(bind: accountID) AND assignee_id = \(bind: user)
-                    AND status IN ('new', 'open', 'pending', 'on_hold')) AS n
-            """).first()
-        return try row?.decode(column: "n", as: Int.self) ?? 0
+        var out: [UUID: Int] = [:]
+        var queries: [SQLQueryString] = ["""
+            SELECT assignee_id, COUNT(*) AS n FROM tickets WHERE account_id = \(bind: accountID) AND assignee_id IS NOT NULL
+            AND status IN ('new', 'open', 'pending', 'on_hold') GROUP BY assignee_id
+            """]
+        if conversations {
+            queries.append("""
+                SELECT assignee_id, COUNT(*) AS n FROM conversations WHERE account_id = \(bind: accountID) AND assignee_id IS NOT NULL
+                AND status = 'open' GROUP BY assignee_id
+                """)
+        }
+        for query in queries {
+            for row in try await sql.raw(query).all() {
+                out[try row.decode(column: "assignee_id", as: UUID.self), default: 0] += try row.decode(column: "n", as: Int.self)
+            }
+        }
+        return out
     }
 
     /// An `automation.notice` frame to the recipients; false when there is nobody.
